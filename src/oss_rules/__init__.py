@@ -1,0 +1,79 @@
+"""oss_rules: occupational-safety obligations from a workplace's hazard inventory.
+
+Load a ruleset, build an engine once, evaluate facts as of a date:
+
+>>> import datetime as dt
+>>> import oss_rules
+>>> engine = oss_rules.Engine(oss_rules.load_default())
+>>> result = engine.evaluate(
+...     [
+...         oss_rules.Workplace(id="w1", sector="construction", setting="field",
+...                             headcount=40, declared_modules=("OSS-I",)),
+...         oss_rules.Hazard(id="h1", workplace="w1", category="fall",
+...                          likelihood=4, severity=5),
+...     ],
+...     as_of=dt.date(2026, 6, 30),
+... )
+>>> sorted(o.module for o in result.obligations)
+['OSS-I', 'OSS-II', 'OSS-III']
+>>> print(result.explain(result.obligations[1]).render())  # doctest: +ELLIPSIS
+Obligation(workplace='w1', module='OSS-II')
+  by rule oss2-high-physical: A high physical hazard needs the medical programme
+...
+"""
+
+from .convert import Inventory, fact_from_json, fact_to_json, facts_from_json, read_inventory
+from .engine import Engine, ParamError
+from .errors import (
+    Diagnostic,
+    EvaluationError,
+    FactError,
+    FactsError,
+    OssRulesError,
+    RulesetError,
+)
+from .facts import (
+    Action,
+    Classification,
+    Deadline,
+    DeclaredModule,
+    FactRegistry,
+    Finding,
+    Hazard,
+    Obligation,
+    Workplace,
+)
+from .language import Ruleset, load, load_default
+from .result import Inference, Proof, Result, RulesetInfo
+
+__all__ = [
+    "Action",
+    "Classification",
+    "Deadline",
+    "DeclaredModule",
+    "Diagnostic",
+    "Engine",
+    "EvaluationError",
+    "FactError",
+    "FactRegistry",
+    "FactsError",
+    "Finding",
+    "Hazard",
+    "Inference",
+    "Inventory",
+    "Obligation",
+    "OssRulesError",
+    "ParamError",
+    "Proof",
+    "Result",
+    "Ruleset",
+    "RulesetError",
+    "RulesetInfo",
+    "Workplace",
+    "fact_from_json",
+    "fact_to_json",
+    "facts_from_json",
+    "load",
+    "load_default",
+    "read_inventory",
+]

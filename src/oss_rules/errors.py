@@ -1,0 +1,150 @@
+"""Every error `oss_rules` raises, under one root: :class:`OssRulesError`.
+
+Each class says what went wrong and carries the pieces as attributes, so that a
+program can act on them and a person can read ``str(error)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "Diagnostic",
+    "EvaluationError",
+    "FactError",
+    "FactsError",
+    "OssRulesError",
+    "RulesetError",
+    "suggest",
+]
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """Return ``" (did you mean `x`?)"`` for the closest candidate, or ``""``."""
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+class OssRulesError(Exception):
+    """Root of every error raised by oss_rules; catch this to catch them all."""
+
+
+class FactError(OssRulesError, ValueError):
+    """A fact has a field whose value is not what its type allows.
+
+    Cause: bad input data (a typo, a wrong unit, a value out of range).
+    Remedy: fix the value named in the message; nothing was guessed or dropped.
+    """
+
+    def __init__(
+        self,
+        fact: str,
+        field: str,
+        value: Any,
+        expected: str,
+        *,
+        fact_id: str | None = None,
+        path: str | None = None,
+        hint: str = "",
+    ) -> None:
+        self.fact = fact
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.fact_id = fact_id
+        self.path = path
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        which = f"{self.fact} {self.fact_id!r}" if self.fact_id else self.fact
+        got = "missing" if self.value is _MISSING else f"got {self.value!r}"
+        return f"{where}{which} field {self.field!r} must be {self.expected} ({got}){self.hint}"
+
+    def at(self, path: str) -> FactError:
+        """Return a copy of this error located at ``path`` (``$.facts[3]``)."""
+        return FactError(
+            self.fact,
+            self.field,
+            self.value,
+            self.expected,
+            fact_id=self.fact_id,
+            path=f"{path}.{self.field}" if self.field else path,
+            hint=self.hint,
+        )
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+
+class FactsError(OssRulesError, ValueError):
+    """Several facts are invalid; ``errors`` lists every problem, not only the first.
+
+    Cause: bad input data. Remedy: fix each listed value; the message gives its path.
+    """
+
+    def __init__(self, errors: Sequence[FactError]) -> None:
+        self.errors = tuple(errors)
+        count = len(self.errors)
+        head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
+        super().__init__("\n".join([head, *(f"  {e}" for e in self.errors)]))
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in a ruleset file, located by ``file:line:col``."""
+
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str = ""
+    text: str = ""
+
+    def __str__(self) -> str:
+        out = f"{self.file}:{self.line}:{self.col}: {self.code}: {self.message}"
+        if self.text:
+            out += f"\n    {self.text}"
+        if self.hint:
+            out += f"\n    hint: {self.hint}"
+        return out
+
+
+class RulesetError(OssRulesError):
+    """A ruleset could not be loaded or compiled.
+
+    Cause: a mistake in a ruleset file. Remedy: each diagnostic gives file:line:col,
+    the offending text and a hint; fix them and load again.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        count = len(self.diagnostics)
+        head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
+        super().__init__("\n".join([head, *(str(d) for d in self.diagnostics)]))
+
+
+class EvaluationError(OssRulesError):
+    """A rule's ``then`` failed while deriving a fact (bad expression result, bad value).
+
+    Cause: a rule that computes an invalid value for the facts at hand. Remedy: the
+    message names the rule, its file:line and the matched facts; fix the rule or facts.
+    """
+
+    def __init__(self, rule: str, location: str, bindings: str, cause: BaseException) -> None:
+        self.rule = rule
+        self.location = location
+        self.bindings = bindings
+        self.cause = cause
+        super().__init__(f"{location}: rule {rule!r} failed: {cause}\n    with {bindings}")

@@ -1,0 +1,65 @@
+"""The rule language: load YAML rulesets into checked syntax trees.
+
+>>> ruleset = load_default()
+>>> ruleset.id
+'oss'
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import RulesetError
+from ..facts import FactRegistry
+from . import syntax
+from ._check import check
+from ._loader import _Collector, digest, read
+from .syntax import Ruleset
+
+__all__ = ["Ruleset", "load", "load_default", "syntax"]
+
+DEFAULT_RULESET = "oss"
+
+
+def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) -> Ruleset:
+    """Load and check the ruleset at ``path`` (a directory with ruleset.yaml, or one file).
+
+    Raises :class:`~oss_rules.errors.RulesetError` listing every problem with
+    file:line:col and a hint.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(f"no ruleset at {str(root)!r}")
+    registry = registry if registry is not None else FactRegistry()
+    out = _Collector()
+    raw, files = read(root, out)
+    if not out.diagnostics:
+        check(raw, registry, out)
+    if out.diagnostics:
+        raise RulesetError(out.diagnostics)
+    params: dict[str, Any] = dict(raw.params)
+    return Ruleset(
+        id=raw.id,
+        version=raw.version,
+        title=raw.title,
+        sources=dict(raw.sources),
+        params=params,
+        rules=tuple(raw.rules),
+        digest=digest(files, root if root.is_dir() else root.parent),
+        path=str(root),
+        registry=registry,
+        param_spans=dict(raw.param_spans),
+    )
+
+
+def shipped_rulesets() -> Path:
+    """The directory of the rulesets shipped inside the package."""
+    return Path(str(resources.files("oss_rules").joinpath("rulesets")))
+
+
+def load_default(name: str = DEFAULT_RULESET, *, registry: FactRegistry | None = None) -> Ruleset:
+    """Load a ruleset shipped with the package (``oss`` by default), from any directory."""
+    return load(shipped_rulesets() / name, registry=registry)

@@ -1,0 +1,300 @@
+"""Check a read ruleset against its fact types and params: every name must resolve.
+
+Runs at load time so that a mistake surfaces with file:line:col and a hint before
+any fact is evaluated. Deeper static analysis (types, dead rules) builds on this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .._fields import Many
+from ..errors import suggest
+from ..facts import FactRegistry, FactType
+from . import syntax as s
+from ._evaluate import FUNCTIONS
+from ._loader import RawRuleset, _Collector, iter_names
+from .stratify import stratify
+
+MAX_PATTERNS = 15
+"""durable-rules joins at most 16 facts per rule; one slot goes to the evaluation context."""
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+RESERVED = frozenset({"as_of", "not", "true", "false", "null", "in", "for"})
+
+
+def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
+    """Report every unresolved name, bad condition and negation cycle of ``raw``."""
+    for name, span in raw.param_spans.items():
+        if not _NAME.match(name) or name in RESERVED:
+            out.add(
+                span,
+                "OSS020",
+                f"param name `{name}` is not allowed",
+                "use lower_snake_case and avoid reserved words (as_of, in, not, ...)",
+            )
+    seen: dict[str, s.Rule] = {}
+    for rule in raw.rules:
+        if rule.id in seen:
+            out.add(
+                rule.span,
+                "OSS021",
+                f"duplicate rule id `{rule.id}`",
+                f"it is also used at {seen[rule.id].span}; rule ids must be unique",
+            )
+        seen.setdefault(rule.id, rule)
+        _check_rule(rule, raw, registry, out)
+    _, cycles = stratify([r for r in raw.rules if all(p.fact_type in registry for p in r.when)])
+    for cycle in cycles:
+        names = ", ".join(r.id for r in cycle.rules)
+        for rule in cycle.rules:
+            out.add(
+                rule.span,
+                "OSS050",
+                f"rule `{rule.id}` is part of a cycle through negation ({names}) over "
+                f"{', '.join(cycle.types)}",
+                "a rule cannot depend on the absence of facts that it (indirectly) derives; "
+                "split the derived type or remove the `not:`",
+            )
+
+
+def _check_rule(rule: s.Rule, raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
+    if not rule.cite:
+        out.add(
+            rule.span,
+            "OSS022",
+            f"rule `{rule.id}` cites no source",
+            "add `cite: <source id>` naming an entry of `sources:` in ruleset.yaml",
+        )
+    for cite in rule.cite:
+        if cite not in raw.sources:
+            out.add(
+                rule.span,
+                "OSS023",
+                f"rule `{rule.id}` cites unknown source `{cite}`{suggest(cite, raw.sources)}",
+                "declare it under `sources:` in ruleset.yaml",
+            )
+    if len(rule.when) > MAX_PATTERNS:
+        out.add(
+            rule.span,
+            "OSS024",
+            f"rule `{rule.id}` has {len(rule.when)} patterns",
+            f"at most {MAX_PATTERNS}; split it with an intermediate fact",
+        )
+    bindings: dict[str, FactType] = {}
+    for pattern in rule.when:
+        fact_type = _fact_type(pattern.fact_type, pattern.span, registry, out)
+        if fact_type is None:
+            continue
+        for condition in pattern.conditions:
+            _check_condition(condition, fact_type, bindings, raw.params, out)
+        if pattern.binding is None:
+            continue
+        if pattern.binding in bindings or pattern.binding in raw.params:
+            what = "binding" if pattern.binding in bindings else "param"
+            out.add(
+                pattern.span,
+                "OSS025",
+                f"`{pattern.binding}` is already a {what}",
+                "choose another name for this binding",
+            )
+        elif not _NAME.match(pattern.binding) or pattern.binding in RESERVED:
+            out.add(
+                pattern.span,
+                "OSS026",
+                f"binding name `{pattern.binding}` is not allowed",
+                "use a short lower-case name such as `h` or `w`",
+            )
+        elif not pattern.negated:
+            bindings[pattern.binding] = fact_type
+    for derivation in rule.then:
+        _check_derivation(derivation, bindings, raw.params, registry, out)
+
+
+def _fact_type(name: str, span: s.Span, registry: FactRegistry, out: _Collector) -> FactType | None:
+    if name in registry:
+        return registry[name]
+    out.add(
+        span,
+        "OSS030",
+        f"unknown fact type `{name}`{suggest(name, registry.names())}",
+        "known types: " + ", ".join(registry.names()),
+    )
+    return None
+
+
+def _own_field(expr: s.Expr, fact_type: FactType, bindings: Mapping[str, Any]) -> str | None:
+    if isinstance(expr, s.Name) and expr.id not in bindings and fact_type.field(expr.id):
+        return expr.id
+    return None
+
+
+def _check_condition(
+    condition: s.Compare,
+    fact_type: FactType,
+    bindings: Mapping[str, FactType],
+    params: Mapping[str, Any],
+    out: _Collector,
+) -> None:
+    left = _own_field(condition.left, fact_type, bindings)
+    right = _own_field(condition.right, fact_type, bindings)
+    if left is None and right is None:
+        out.add(
+            condition.span,
+            "OSS031",
+            f"a condition in {fact_type.name}(...) must compare one of its fields",
+            "fields: " + ", ".join(fact_type.field_names),
+        )
+        for name in _names(condition.left, condition.right):
+            _check_name(name, bindings, params, out, own=fact_type)
+        return
+    other = condition.right if left is not None else condition.left
+    field_name = left if left is not None else right
+    assert field_name is not None
+    for name in iter_names(other):
+        if _own_field(name, fact_type, bindings):
+            out.add(
+                name.span,
+                "OSS032",
+                f"`{name.id}` compares two fields of the same {fact_type.name}",
+                "compare a field with a constant, a param, as_of or an earlier binding",
+            )
+        else:
+            _check_name(name, bindings, params, out, own=fact_type)
+    _check_expr_parts(other, bindings, out)
+    info = fact_type.field(field_name)
+    assert info is not None
+    if isinstance(info.kind, Many) and condition.op not in ("in", "not in"):
+        out.add(
+            condition.span,
+            "OSS033",
+            f"`{field_name}` is a list; only `x in {field_name}` can test it",
+            'e.g. "OSS-II" in declared_modules',
+        )
+    if condition.op in ("in", "not in") and left is not None and isinstance(info.kind, Many):
+        out.add(
+            condition.span,
+            "OSS033",
+            f"`{field_name}` is a list; write `x in {field_name}`",
+            "the list must be on the right of `in`",
+        )
+
+
+def _names(*exprs: s.Expr) -> Iterable[s.Name]:
+    for expr in exprs:
+        yield from iter_names(expr)
+
+
+def _check_name(
+    name: s.Name,
+    bindings: Mapping[str, FactType],
+    params: Mapping[str, Any],
+    out: _Collector,
+    *,
+    own: FactType | None = None,
+    extra: Iterable[str] = (),
+) -> None:
+    known = {*bindings, *params, "as_of", *extra}
+    if name.id in known:
+        return
+    candidates = known | set(own.field_names if own else ())
+    out.add(
+        name.span,
+        "OSS034",
+        f"unknown name `{name.id}`{suggest(name.id, candidates)}",
+        "a name is a field of this pattern's fact, an earlier binding, a param or as_of",
+    )
+
+
+def _check_expr_parts(expr: s.Expr, bindings: Mapping[str, FactType], out: _Collector) -> None:
+    """Check attribute accesses on bindings and function names inside ``expr``."""
+    match expr:
+        case s.Attribute(obj=s.Name(id=binding), name=name) if binding in bindings:
+            fact_type = bindings[binding]
+            if fact_type.field(name) is None:
+                out.add(
+                    expr.span,
+                    "OSS035",
+                    f"{fact_type.name} has no field `{name}`{suggest(name, fact_type.field_names)}",
+                    f"`{binding}` is a {fact_type.name}; fields: "
+                    + ", ".join(fact_type.field_names),
+                )
+        case s.Call(func=func, args=args):
+            if func not in FUNCTIONS:
+                out.add(
+                    expr.span,
+                    "OSS036",
+                    f"unknown function `{func}`{suggest(func, FUNCTIONS)}",
+                    "functions: " + ", ".join(FUNCTIONS),
+                )
+            for arg in args:
+                _check_expr_parts(arg, bindings, out)
+        case s.Attribute(obj=obj):
+            _check_expr_parts(obj, bindings, out)
+        case s.Index(obj=obj, key=key):
+            _check_expr_parts(obj, bindings, out)
+            _check_expr_parts(key, bindings, out)
+        case s.BinOp(left=left, right=right):
+            _check_expr_parts(left, bindings, out)
+            _check_expr_parts(right, bindings, out)
+        case s.Neg(operand=operand):
+            _check_expr_parts(operand, bindings, out)
+        case s.ListExpr(items=items):
+            for item in items:
+                _check_expr_parts(item, bindings, out)
+
+
+def _check_derivation(
+    derivation: s.Derivation,
+    bindings: Mapping[str, FactType],
+    params: Mapping[str, Any],
+    registry: FactRegistry,
+    out: _Collector,
+) -> None:
+    fact_type = _fact_type(derivation.fact_type, derivation.span, registry, out)
+    extra = (derivation.loop_var,) if derivation.loop_var else ()
+    if derivation.loop_over is not None:
+        for name in iter_names(derivation.loop_over):
+            _check_name(name, bindings, params, out)
+        _check_expr_parts(derivation.loop_over, bindings, out)
+    given: set[str] = set()
+    for assignment in derivation.assignments:
+        for name in iter_names(assignment.value):
+            _check_name(name, bindings, params, out, extra=extra)
+        _check_expr_parts(assignment.value, bindings, out)
+        if fact_type is None:
+            continue
+        info = fact_type.field(assignment.field)
+        settable = [f.name for f in fact_type.fields if f.init]
+        if info is None or not info.init:
+            why = "is computed" if info is not None else "does not exist"
+            out.add(
+                assignment.span,
+                "OSS040",
+                f"{fact_type.name}.{assignment.field} {why}"
+                f"{suggest(assignment.field, settable) if info is None else ''}",
+                "settable fields: " + ", ".join(settable),
+            )
+        if assignment.field in given:
+            out.add(
+                assignment.span,
+                "OSS041",
+                f"`{assignment.field}` is given twice",
+                "give each field once",
+            )
+        given.add(assignment.field)
+    if fact_type is None:
+        return
+    defaults = {a.name for a in attrs.fields(fact_type.cls) if a.default is not attrs.NOTHING}
+    missing = [f.name for f in fact_type.fields if f.init and f.name not in given | defaults]
+    if missing:
+        out.add(
+            derivation.span,
+            "OSS042",
+            f"{fact_type.name}(...) misses required field(s) {', '.join(missing)}",
+            "add " + ", ".join(f"{m}: ..." for m in missing),
+        )

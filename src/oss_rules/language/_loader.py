@@ -1,0 +1,377 @@
+"""Read ruleset YAML (ruamel.yaml, for line numbers) into syntax nodes, reporting every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+
+from ..errors import Diagnostic, suggest
+from . import syntax as s
+from ._parser import Locate, ParseError, parse_derivation, parse_pattern
+
+HEADER_FILE = "ruleset.yaml"
+HEADER_KEYS = ("ruleset", "version", "title", "description", "sources", "params", "rules")
+RULE_FILE_KEYS = ("description", "rules")
+RULE_KEYS = ("id", "title", "description", "cite", "when", "then")
+
+
+class _Collector:
+    """Gathers diagnostics so one load reports every problem at once."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def add(self, span: s.Span, code: str, message: str, hint: str = "", text: str = "") -> None:
+        self.diagnostics.append(
+            Diagnostic(span.file, span.line, span.col, code, message, hint, text)
+        )
+
+
+def ruleset_files(path: Path) -> list[Path]:
+    """The YAML files that make up the ruleset at ``path`` (a directory or one file)."""
+    if path.is_file():
+        return [path]
+    header = path / HEADER_FILE
+    others = sorted(p for p in path.glob("*.yaml") if p.name != HEADER_FILE)
+    return [header, *others] if header.exists() else others
+
+
+def digest(files: list[Path], root: Path) -> str:
+    """sha256 over each file's name (relative to ``root``) and bytes, in load order."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return "sha256:" + h.hexdigest()
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _key_span(node: CommentedMap, key: str, file: str) -> s.Span:
+    line, col = node.lc.key(key)
+    return s.Span(file, line + 1, col + 1)
+
+
+def _value_span(node: CommentedMap | CommentedSeq, key: Any, file: str) -> s.Span:
+    line, col = node.lc.value(key) if isinstance(node, CommentedMap) else node.lc.item(key)
+    return s.Span(file, line + 1, col + 1)
+
+
+def _node_span(node: Any, file: str) -> s.Span:
+    return s.Span(file, node.lc.line + 1, node.lc.col + 1)
+
+
+def _locator(value: Any, span: s.Span) -> Locate:
+    """Map positions inside a YAML string scalar back to the file."""
+    shift = 1 if isinstance(value, DoubleQuotedScalarString | SingleQuotedScalarString) else 0
+    block = isinstance(value, LiteralScalarString | FoldedScalarString)
+
+    def locate(line: int, col: int) -> s.Span:
+        if block:
+            return s.Span(span.file, span.line + line, col)
+        if line == 1:
+            return s.Span(span.file, span.line, span.col + shift + col - 1)
+        return s.Span(span.file, span.line + line - 1, col)
+
+    return locate
+
+
+def _plain(value: Any) -> Any:
+    """Turn ruamel containers and scalar subclasses into plain Python values."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+class RawRuleset:
+    """What the YAML files said, before names are checked against facts and params."""
+
+    def __init__(self) -> None:
+        self.id = ""
+        self.version = ""
+        self.title = ""
+        self.sources: dict[str, str] = {}
+        self.params: dict[str, Any] = {}
+        self.param_spans: dict[str, s.Span] = {}
+        self.source_spans: dict[str, s.Span] = {}
+        self.rules: list[s.Rule] = []
+        self.header_span = s.Span("?", 1, 1)
+
+
+def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:
+    """Read every file of the ruleset at ``path``; problems go to ``out``."""
+    raw = RawRuleset()
+    files = ruleset_files(path)
+    if not files:
+        out.add(
+            s.Span(str(path), 1, 1),
+            "OSS002",
+            "no ruleset files found",
+            f"create {path / HEADER_FILE} with `ruleset:`, `version:` and `rules:`",
+        )
+        return raw, files
+    if path.is_dir() and files[0].name != HEADER_FILE:
+        out.add(
+            s.Span(str(path / HEADER_FILE), 1, 1),
+            "OSS002",
+            f"{HEADER_FILE} is missing",
+            "a ruleset directory needs ruleset.yaml with `ruleset:` and `version:`",
+        )
+    for index, file in enumerate(files):
+        name = str(file)
+        try:
+            doc = _yaml().load(io.StringIO(file.read_text("utf-8")))
+        except MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            out.add(
+                s.Span(name, line, col),
+                "OSS003",
+                f"invalid YAML: {error.problem}",
+                "check indentation and quoting around this place",
+            )
+            continue
+        if not isinstance(doc, CommentedMap):
+            out.add(
+                s.Span(name, 1, 1),
+                "OSS004",
+                "a ruleset file must be a mapping",
+                "start with `ruleset: <id>` or `rules:`",
+            )
+            continue
+        is_header = index == 0 and (path.is_file() or file.name == HEADER_FILE)
+        _read_file(doc, name, is_header, raw, out)
+    return raw, files
+
+
+def _read_file(
+    doc: CommentedMap, file: str, header: bool, raw: RawRuleset, out: _Collector
+) -> None:
+    allowed = HEADER_KEYS if header else RULE_FILE_KEYS
+    for key in doc:
+        if key not in allowed:
+            hint = f"allowed keys: {', '.join(allowed)}"
+            if not header and key in HEADER_KEYS:
+                hint = f"`{key}` belongs in {HEADER_FILE}"
+            out.add(
+                _key_span(doc, key, file),
+                "OSS005",
+                f"unknown key `{key}`{suggest(str(key), allowed)}",
+                hint,
+            )
+    if header:
+        raw.header_span = s.Span(file, 1, 1)
+        for key in ("ruleset", "version"):
+            if key not in doc:
+                out.add(
+                    raw.header_span,
+                    "OSS006",
+                    f"missing `{key}`",
+                    f"add `{key}: ...` at the top of {file}",
+                )
+            elif not isinstance(doc[key], str) or not doc[key].strip():
+                out.add(
+                    _value_span(doc, key, file),
+                    "OSS007",
+                    f"`{key}` must be a string",
+                    'quote it, e.g. version: "1.0.0"',
+                )
+        raw.id = str(doc.get("ruleset", ""))
+        raw.version = str(doc.get("version", ""))
+        raw.title = str(doc.get("title", raw.id))
+        _read_mapping(doc, "sources", file, out, raw.sources, raw.source_spans, text_only=True)
+        _read_mapping(doc, "params", file, out, raw.params, raw.param_spans, text_only=False)
+    rules = doc.get("rules")
+    if rules is None:
+        return
+    if not isinstance(rules, CommentedSeq):
+        out.add(
+            _value_span(doc, "rules", file),
+            "OSS008",
+            "`rules` must be a list",
+            "write each rule as `- id: ...`",
+        )
+        return
+    for i, item in enumerate(rules):
+        if not isinstance(item, CommentedMap):
+            out.add(
+                _value_span(rules, i, file),
+                "OSS009",
+                "a rule must be a mapping",
+                "write `- id: my-rule` then `when:` and `then:` lists",
+            )
+            continue
+        rule = _read_rule(item, file, out)
+        if rule is not None:
+            raw.rules.append(rule)
+
+
+def _read_mapping(
+    doc: CommentedMap,
+    key: str,
+    file: str,
+    out: _Collector,
+    into: dict[str, Any],
+    spans: dict[str, s.Span],
+    *,
+    text_only: bool,
+) -> None:
+    node = doc.get(key)
+    if node is None:
+        return
+    if not isinstance(node, CommentedMap):
+        out.add(
+            _value_span(doc, key, file),
+            "OSS010",
+            f"`{key}` must be a mapping",
+            f"write `{key}:` then `name: value` lines",
+        )
+        return
+    for name, value in node.items():
+        span = _key_span(node, name, file)
+        if text_only and not isinstance(value, str):
+            out.add(
+                span,
+                "OSS011",
+                f"source `{name}` must be a citation string",
+                'e.g. seed-step2: "Classify risks: ..."',
+            )
+            continue
+        into[str(name)] = _plain(value)
+        spans[str(name)] = span
+
+
+def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
+    span = _node_span(item, file)
+    ok = True
+    for key in item:
+        if key not in RULE_KEYS:
+            out.add(
+                _key_span(item, key, file),
+                "OSS012",
+                f"unknown rule key `{key}`{suggest(str(key), RULE_KEYS)}",
+                f"allowed keys: {', '.join(RULE_KEYS)}",
+            )
+    rule_id = item.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        out.add(span, "OSS013", "rule has no `id`", "add `id: a-unique-name`")
+        return None
+    cite_node = item.get("cite", ())
+    cite = (cite_node,) if isinstance(cite_node, str) else tuple(str(c) for c in cite_node or ())
+    when: list[s.Pattern] = []
+    then: list[s.Derivation] = []
+    for key, target in (("when", when), ("then", then)):
+        node = item.get(key)
+        if not isinstance(node, CommentedSeq) or not node:
+            where = _value_span(item, key, file) if key in item else span
+            out.add(
+                where,
+                "OSS014",
+                f"rule `{rule_id}` needs a non-empty `{key}` list",
+                f"write `{key}:` followed by `- ...` items",
+            )
+            ok = False
+            continue
+        for i in range(len(node)):
+            try:
+                parsed = (_read_pattern if key == "when" else _read_derivation)(node, i, file, out)
+            except ParseError as failure:
+                out.diagnostics.append(failure.diagnostic)
+                ok = False
+                continue
+            if parsed is None:
+                ok = False
+            else:
+                target.append(parsed)  # type: ignore[arg-type]
+    if not ok:
+        return None
+    title = str(item.get("title", rule_id))
+    return s.Rule(str(rule_id), title, cite, tuple(when), tuple(then), span=span)
+
+
+def _read_pattern(seq: CommentedSeq, i: int, file: str, out: _Collector) -> s.Pattern | None:
+    node = seq[i]
+    if isinstance(node, str):
+        return parse_pattern(str(node), _locator(node, _value_span(seq, i, file)))
+    if isinstance(node, CommentedMap) and len(node) == 1:
+        ((key, text),) = node.items()
+        if not isinstance(text, str):
+            out.add(
+                _value_span(node, key, file),
+                "OSS015",
+                "a pattern must be a string",
+                "e.g. h: Hazard(severity >= 4)",
+            )
+            return None
+        pattern = parse_pattern(str(text), _locator(text, _value_span(node, key, file)))
+        if key == "not":
+            return _with(pattern, negated=True)
+        return _with(pattern, binding=str(key))
+    out.add(
+        _value_span(seq, i, file),
+        "OSS015",
+        "each `when` item is `Type(...)`, `name: Type(...)` or `not: Type(...)`",
+        "bind the fact to a name to use it later: `h: Hazard()`",
+    )
+    return None
+
+
+def _with(pattern: s.Pattern, **changes: Any) -> s.Pattern:
+    return attrs.evolve(pattern, **changes)
+
+
+def _read_derivation(seq: CommentedSeq, i: int, file: str, out: _Collector) -> s.Derivation | None:
+    node = seq[i]
+    if not isinstance(node, str):
+        out.add(
+            _value_span(seq, i, file),
+            "OSS016",
+            "each `then` item is a derivation string",
+            'e.g. - Obligation(workplace: w.id, module: "OSS-I")',
+        )
+        return None
+    return parse_derivation(str(node), _locator(node, _value_span(seq, i, file)))
+
+
+def iter_names(expr: s.Expr) -> Iterator[s.Name]:
+    """Every bare name in ``expr`` (not attribute names)."""
+    match expr:
+        case s.Name():
+            yield expr
+        case s.Attribute(obj=obj):
+            yield from iter_names(obj)
+        case s.Index(obj=obj, key=key):
+            yield from iter_names(obj)
+            yield from iter_names(key)
+        case s.Call(args=args):
+            for a in args:
+                yield from iter_names(a)
+        case s.BinOp(left=left, right=right):
+            yield from iter_names(left)
+            yield from iter_names(right)
+        case s.Neg(operand=operand):
+            yield from iter_names(operand)
+        case s.ListExpr(items=items):
+            for item in items:
+                yield from iter_names(item)

@@ -1,0 +1,247 @@
+"""Parse the strings inside ruleset YAML (patterns, derivations, expressions) with lark."""
+
+from __future__ import annotations
+
+import ast as _pyast
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import lark
+
+from ..errors import Diagnostic
+from . import syntax as s
+
+Locate = Callable[[int, int], s.Span]
+"""Maps a 1-based (line, col) inside the parsed string to its place in the file."""
+
+
+class ParseError(Exception):
+    """Raised with the diagnostic of a string that does not parse."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+        super().__init__(str(diagnostic))
+
+
+@cache
+def _lark() -> lark.Lark:
+    grammar = resources.files(__package__).joinpath("grammar.lark").read_text("utf-8")
+    return lark.Lark(
+        grammar,
+        parser="lalr",
+        start=["start_pattern", "start_derivation", "start_expr"],
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+_OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+
+_TOKEN_NAMES = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": "a string",
+    "COMPOP": "a comparison (== != < <= > >=)",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "COMMA": "`,`",
+    "COLON": "`:`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "DOT": "`.`",
+    "IN": "`in`",
+    "FOR": "`for`",
+    "NOT": "`not`",
+    "MINUS": "`-`",
+    "PLUS": "`+`",
+    "STAR": "`*`",
+    "SLASH": "`/`",
+    "TRUE": "`true`",
+    "FALSE": "`false`",
+    "NULL": "`null`",
+    "$END": "the end",
+}
+
+
+class _Build(lark.Transformer[Any, Any]):
+    """Turns lark's tree into syntax nodes, locating each with ``locate``."""
+
+    def __init__(self, locate: Locate, text: str) -> None:
+        super().__init__()
+        self._locate = locate
+        self._text = text
+
+    def _span(self, meta: Any) -> s.Span:
+        if getattr(meta, "empty", True):
+            return self._locate(1, 1)
+        return self._locate(meta.line, meta.column)
+
+    @lark.v_args(meta=True)
+    def pattern(self, meta: Any, children: list[Any]) -> s.Pattern:
+        name, *conditions = children
+        return s.Pattern(
+            str(name),
+            tuple(c for c in conditions if c is not None),
+            text=self._text,
+            span=self._span(meta),
+        )
+
+    @lark.v_args(meta=True)
+    def compare(self, meta: Any, children: list[Any]) -> s.Compare:
+        left, op, right = children
+        return s.Compare(str(op), left, right, span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def in_(self, meta: Any, children: list[Any]) -> s.Compare:
+        return s.Compare("in", children[0], children[1], span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def not_in(self, meta: Any, children: list[Any]) -> s.Compare:
+        return s.Compare("not in", children[0], children[1], span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def derivation(self, meta: Any, children: list[Any]) -> s.Derivation:
+        name, *rest = children
+        loop = rest.pop() if rest and isinstance(rest[-1], tuple) else None
+        assignments = tuple(a for a in rest if a is not None)
+        return s.Derivation(
+            str(name),
+            assignments,
+            loop_var=loop[0] if loop else None,
+            loop_over=loop[1] if loop else None,
+            text=self._text,
+            span=self._span(meta),
+        )
+
+    def loop(self, children: list[Any]) -> tuple[str, s.Expr]:
+        return (str(children[0]), children[1])
+
+    @lark.v_args(meta=True)
+    def assign(self, meta: Any, children: list[Any]) -> s.Assignment:
+        return s.Assignment(str(children[0]), children[1], span=self._span(meta))
+
+    def _binop(self, op: str, meta: Any, children: list[Any]) -> s.BinOp:
+        return s.BinOp(op, children[0], children[1], span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def add(self, meta: Any, children: list[Any]) -> s.BinOp:
+        return self._binop("+", meta, children)
+
+    @lark.v_args(meta=True)
+    def sub(self, meta: Any, children: list[Any]) -> s.BinOp:
+        return self._binop("-", meta, children)
+
+    @lark.v_args(meta=True)
+    def mul(self, meta: Any, children: list[Any]) -> s.BinOp:
+        return self._binop("*", meta, children)
+
+    @lark.v_args(meta=True)
+    def div(self, meta: Any, children: list[Any]) -> s.BinOp:
+        return self._binop("/", meta, children)
+
+    @lark.v_args(meta=True)
+    def neg(self, meta: Any, children: list[Any]) -> s.Neg:
+        return s.Neg(children[0], span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def attr(self, meta: Any, children: list[Any]) -> s.Attribute:
+        return s.Attribute(children[0], str(children[1]), span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def index(self, meta: Any, children: list[Any]) -> s.Index:
+        return s.Index(children[0], children[1], span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def number(self, meta: Any, children: list[Any]) -> s.Literal:
+        text = str(children[0])
+        value: int | float = float(text) if "." in text else int(text)
+        return s.Literal(value, span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def string(self, meta: Any, children: list[Any]) -> s.Literal:
+        return s.Literal(_pyast.literal_eval(str(children[0])), span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def true(self, meta: Any, children: list[Any]) -> s.Literal:
+        return s.Literal(True, span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def false(self, meta: Any, children: list[Any]) -> s.Literal:
+        return s.Literal(False, span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def null(self, meta: Any, children: list[Any]) -> s.Literal:
+        return s.Literal(None, span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def call(self, meta: Any, children: list[Any]) -> s.Call:
+        name, *args = children
+        return s.Call(str(name), tuple(a for a in args if a is not None), span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def name(self, meta: Any, children: list[Any]) -> s.Name:
+        return s.Name(str(children[0]), span=self._span(meta))
+
+    @lark.v_args(meta=True)
+    def list_expr(self, meta: Any, children: list[Any]) -> s.ListExpr:
+        return s.ListExpr(tuple(c for c in children if c is not None), span=self._span(meta))
+
+    def start_pattern(self, children: list[Any]) -> Any:
+        return children[0]
+
+    start_derivation = start_pattern
+    start_expr = start_pattern
+
+
+def _parse(text: str, start: str, locate: Locate, what: str, example: str) -> Any:
+    try:
+        tree = _lark().parse(text, start=start)
+    except lark.UnexpectedInput as error:
+        span = locate(error.line if error.line > 0 else 1, error.column if error.column > 0 else 1)
+        expected = sorted(getattr(error, "expected", None) or getattr(error, "allowed", ()) or ())
+        names = [_TOKEN_NAMES.get(e, f"`{e.lower()}`") for e in expected][:6]
+        found = _found(error)
+        message = f"cannot parse {what}: unexpected {found}"
+        if names:
+            message += ", expected " + " or ".join(names)
+        raise ParseError(
+            Diagnostic(span.file, span.line, span.col, "OSS001", message, f"write {example}", text)
+        ) from None
+    result: Any = _Build(locate, text).transform(tree)
+    return result
+
+
+def _found(error: lark.UnexpectedInput) -> str:
+    token = getattr(error, "token", None)
+    if token is not None:
+        return "the end" if token.type == "$END" else f"`{token}`"
+    char = getattr(error, "char", None)
+    return f"`{char}`" if char else "input"
+
+
+def parse_pattern(text: str, locate: Locate) -> s.Pattern:
+    """Parse ``Type(cond, ...)``; raises :class:`ParseError` with a located diagnostic."""
+    result: s.Pattern = _parse(
+        text, "start_pattern", locate, "pattern", "a pattern like Hazard(severity >= 4)"
+    )
+    return result
+
+
+def parse_derivation(text: str, locate: Locate) -> s.Derivation:
+    """Parse ``Type(field: expr, ...) [for x in expr]``."""
+    result: s.Derivation = _parse(
+        text,
+        "start_derivation",
+        locate,
+        "derivation",
+        'a derivation like Obligation(workplace: w.id, module: "OSS-I")',
+    )
+    return result
+
+
+def parse_expr(text: str, locate: Locate) -> s.Expr:
+    """Parse a single expression."""
+    result: s.Expr = _parse(text, "start_expr", locate, "expression", "an expression like h.score")
+    return result

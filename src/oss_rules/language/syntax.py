@@ -1,0 +1,214 @@
+"""The ruleset syntax tree: what a loaded ruleset is, with a source position on every node.
+
+Nodes are frozen attrs classes. Positions (:class:`Span`) do not take part in
+equality, so two rules that say the same thing compare equal wherever they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+
+if TYPE_CHECKING:
+    from ..facts import FactRegistry
+
+__all__ = [
+    "Assignment",
+    "Attribute",
+    "BinOp",
+    "Call",
+    "Compare",
+    "Derivation",
+    "Expr",
+    "Index",
+    "ListExpr",
+    "Literal",
+    "Name",
+    "Neg",
+    "Pattern",
+    "Rule",
+    "Ruleset",
+    "Span",
+]
+
+
+@attrs.frozen
+class Span:
+    """A position in a ruleset file: 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+def _span() -> Span:
+    return attrs.field(eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class Literal:
+    """A constant: string, number, bool or null."""
+
+    value: Any
+    span: Span = _span()
+
+
+@attrs.frozen
+class Name:
+    """A bare name: a field of the pattern's fact, a binding, a param, ``as_of``."""
+
+    id: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Attribute:
+    """``obj.name``: a field of a bound fact."""
+
+    obj: Expr
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Index:
+    """``obj[key]``: a lookup in a mapping param (a catalogue)."""
+
+    obj: Expr
+    key: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Call:
+    """``func(args...)``: one of the built-in functions."""
+
+    func: str
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class BinOp:
+    """Arithmetic: ``+ - * /``."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Neg:
+    """Unary minus."""
+
+    operand: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class ListExpr:
+    """``[a, b, ...]``."""
+
+    items: tuple[Expr, ...]
+    span: Span = _span()
+
+
+Expr: TypeAlias = Literal | Name | Attribute | Index | Call | BinOp | Neg | ListExpr
+
+
+@attrs.frozen
+class Compare:
+    """One condition of a pattern: ``left op right``."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Pattern:
+    """``binding: Type(cond, ...)`` in a rule's ``when``; ``negated`` for ``not:``."""
+
+    fact_type: str
+    conditions: tuple[Compare, ...]
+    binding: str | None = None
+    negated: bool = False
+    text: str = attrs.field(default="", eq=False)
+    span: Span = _span()
+
+
+@attrs.frozen
+class Assignment:
+    """``field: expr`` inside a derivation."""
+
+    field: str
+    value: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Derivation:
+    """``Type(field: expr, ...) [for var in expr]`` in a rule's ``then``."""
+
+    fact_type: str
+    assignments: tuple[Assignment, ...]
+    loop_var: str | None = None
+    loop_over: Expr | None = None
+    text: str = attrs.field(default="", eq=False)
+    span: Span = _span()
+
+
+@attrs.frozen
+class Rule:
+    """A rule: when all positive patterns match and no negated one does, derive facts."""
+
+    id: str
+    title: str
+    cite: tuple[str, ...]
+    when: tuple[Pattern, ...]
+    then: tuple[Derivation, ...]
+    span: Span = _span()
+
+    @property
+    def positives(self) -> tuple[Pattern, ...]:
+        """The patterns that must match."""
+        return tuple(p for p in self.when if not p.negated)
+
+    @property
+    def negatives(self) -> tuple[Pattern, ...]:
+        """The patterns that must not match."""
+        return tuple(p for p in self.when if p.negated)
+
+
+@attrs.frozen
+class Ruleset:
+    """A loaded ruleset: versioned, cited, parametrised rules plus the digest of its files.
+
+    Get one with :func:`oss_rules.load` or :func:`oss_rules.load_default`; evaluate it
+    with :class:`oss_rules.Engine`.
+    """
+
+    id: str
+    version: str
+    title: str
+    sources: Mapping[str, str]
+    params: Mapping[str, Any]
+    rules: tuple[Rule, ...]
+    digest: str
+    path: str = attrs.field(eq=False)
+    registry: FactRegistry = attrs.field(eq=False, repr=False)
+    param_spans: Mapping[str, Span] = attrs.field(eq=False, repr=False, factory=dict)
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with id ``rule_id``; ``KeyError`` if there is none."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
