@@ -1,14 +1,19 @@
 """Compile a checked ruleset into durable-rules definitions, one per stratum.
 
-Conditions become durable's JSON condition language (constants folded, dates as day
-ordinals, ``as_of`` read from an evaluation-context fact). The ``then`` side stays in
-Python: each rule gets a function that builds its derived facts from the matched ones.
+durable matches type tests, comparisons with constants (params folded, dates as day
+ordinals) and equality joins. Other conditions (orderings against another fact or
+``as_of``, arithmetic, membership in another fact's list) are checked in Python once
+durable reports a match; a negated pattern with such a condition is checked in Python
+over the finished lower strata. The ``then`` side is Python: each rule gets a function
+that builds its derived facts from the matched ones.
 
-Two durable behaviours shape the output (see docs/architecture.md):
+Three durable behaviours shape the output (see docs/architecture.md):
 
 * a negation is not re-checked before a queued activation fires, so every rule with a
-  ``not:`` (or that reads ``as_of``) first joins the context fact, which the engine
-  asserts only after all of the stratum's input facts are in;
+  durable ``not`` first joins the context fact, which the engine asserts only after all
+  of the stratum's input facts are in;
+* a non-equality comparison with another fact's field is mis-evaluated (out-of-bounds
+  reads, crashes), so durable never sees one;
 * a fact that no rule accepts is an error, so each definition has a catch-all rule
   that stores every fact and never fires.
 """
@@ -16,14 +21,14 @@ Two durable behaviours shape the output (see docs/architecture.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ._fields import Many
-from .errors import Diagnostic, EvaluationError, FactError, RulesetError
+from .errors import EvaluationError, FactError
 from .facts import FactRegistry, FactType
 from .language import syntax as s
 from .language._evaluate import ExpressionError, compare, evaluate
@@ -58,17 +63,74 @@ def encode(value: Any) -> Any:
 
 
 Derive = Callable[[Mapping[str, Any], dt.date], list[Any]]
+FactsOfType = Callable[[str], Sequence[Any]]
+
+
+@attrs.frozen
+class _Negation:
+    """A negated pattern that durable cannot express; checked in Python over the store."""
+
+    pattern: s.Pattern
+    fact_type: FactType
 
 
 @attrs.frozen
 class CompiledRule:
-    """A rule ready to run: its durable name, the aliases of its premises, its action."""
+    """A rule ready to run: its durable name, the aliases of its premises, its checks, its action.
+
+    ``residuals`` are the conditions of positive patterns left to Python; ``negations``
+    the negated patterns left to Python. Both see the complete lower strata.
+    """
 
     rule: s.Rule
     name: str
+    definition: Mapping[str, Any]
     aliases: tuple[str, ...]
     derive: Derive
     absent: Callable[[Mapping[str, Any], dt.date], tuple[str, ...]]
+    residuals: tuple[tuple[str, FactType, s.Compare], ...] = ()
+    negations: tuple[_Negation, ...] = ()
+    params: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def holds(self, bound: Mapping[str, Any], as_of: dt.date, facts_of: FactsOfType) -> bool:
+        """Whether the Python-side conditions hold for a match durable reported."""
+        if not self.residuals and not self.negations:
+            return True
+        env = {**self.params, "as_of": as_of}
+        try:
+            for alias, fact_type, condition in self.residuals:
+                if not _satisfied(condition, fact_type, bound[alias], env, bound):
+                    return False
+            for negation in self.negations:
+                for candidate in facts_of(negation.fact_type.name):
+                    if all(
+                        _satisfied(c, negation.fact_type, candidate, env, bound)
+                        for c in negation.pattern.conditions
+                    ):
+                        return False
+        except ExpressionError as error:
+            facts = ", ".join(f"{k}={v!r}" for k, v in bound.items())
+            raise EvaluationError(self.rule.id, str(self.rule.span), facts, error) from error
+        return True
+
+
+def _satisfied(
+    condition: s.Compare,
+    fact_type: FactType,
+    fact: Any,
+    env: Mapping[str, Any],
+    bound: Mapping[str, Any],
+) -> bool:
+    # A bare name is the fact's own field unless a binding has that name (as in _check).
+    scope = {**env, **{f.name: getattr(fact, f.name) for f in fact_type.fields}, **bound}
+    left = evaluate(condition.left, scope)
+    right = evaluate(condition.right, scope)
+    try:
+        return compare(condition.op, left, right)
+    except TypeError as error:
+        raise ExpressionError(
+            condition.span, f"cannot compare {left!r} {condition.op} {right!r}"
+        ) from error
 
 
 @attrs.frozen
@@ -81,14 +143,15 @@ class CompiledStratum:
     matches: frozenset[str]
 
 
-class _UnsupportedError(Exception):
-    def __init__(self, expr: s.Expr, message: str) -> None:
-        self.expr = expr
-        super().__init__(message)
-
-
 class _ConditionCompiler:
-    """Turns one pattern's conditions into durable JSON."""
+    """Splits one pattern's conditions into durable JSON and Python residuals.
+
+    durable evaluates type tests, comparisons with constants and equality joins
+    (``field == binding.field``, which it hashes). Everything else is a residual:
+    durable 2.0.28 mis-evaluates other comparisons that reference another fact
+    (it reads past the end of its expression array when such a comparison is false,
+    and ignores all but the first of several nested groups), see docs/architecture.md.
+    """
 
     def __init__(
         self, fact_type: FactType, aliases: Mapping[str, FactType], params: Mapping[str, Any]
@@ -96,15 +159,17 @@ class _ConditionCompiler:
         self.fact_type = fact_type
         self.aliases = aliases
         self.params = params
-        self.uses_context = False
 
-    def pattern(self, pattern: s.Pattern) -> dict[str, Any]:
+    def pattern(self, pattern: s.Pattern) -> tuple[dict[str, Any], list[s.Compare]]:
         parts: list[dict[str, Any]] = [{"type": pattern.fact_type}]
+        residuals: list[s.Compare] = []
         for condition in pattern.conditions:
             compiled = self.condition(condition)
-            if compiled is not None:
-                parts.append(compiled)
-        return parts[0] if len(parts) == 1 else {"$and": parts}
+            if compiled is None:
+                residuals.append(condition)
+            else:
+                parts.extend(compiled)
+        return (parts[0] if len(parts) == 1 else {"$and": parts}), residuals
 
     def _own(self, expr: s.Expr) -> str | None:
         if (
@@ -115,7 +180,11 @@ class _ConditionCompiler:
             return expr.id
         return None
 
-    def condition(self, condition: s.Compare) -> dict[str, Any] | None:
+    def _is_constant(self, expr: s.Expr) -> bool:
+        return all(n.id in self.params for n in iter_names(expr))
+
+    def condition(self, condition: s.Compare) -> list[dict[str, Any]] | None:
+        """The durable conditions for ``condition``, or None to leave it to Python."""
         field = self._own(condition.left)
         op, other = condition.op, condition.right
         if field is None:
@@ -126,70 +195,40 @@ class _ConditionCompiler:
         key = durable_key(field)
         info = self.fact_type.field(field)
         assert info is not None
+        if not self._is_constant(other):
+            match other:
+                case s.Attribute(obj=s.Name(id=alias), name=name) if (
+                    op == "==" and alias in self.aliases
+                ):
+                    return [{key: {alias: durable_key(name)}}]
+            return None
+        value = evaluate(other, self.params)
         if op in ("in", "not in"):
-            values = self._constant(other, "the right side of `in` must be a list of constants")
-            if not isinstance(values, tuple | list):
-                raise _UnsupportedError(other, "the right side of `in` must be a list")
+            if not isinstance(value, tuple | list):
+                return None
             if op == "in":
-                alternatives = [{key: encode(v)} for v in values]
-                return {"$or": alternatives} if alternatives else _NEVER
-            exclusions = [{"$neq": {key: encode(v)}} for v in values]
-            return {"$and": exclusions} if exclusions else None
+                alternatives = [{key: encode(v)} for v in value]
+                return [{"$or": alternatives}] if alternatives else [_NEVER]
+            return [{"$neq": {key: encode(v)}} for v in value]
+        if op == "contains" and isinstance(info.kind, Many):
+            return [{"$iany": {key: {"$i": encode(value)}}}]
         if op in ("contains", "not contains"):
-            if not isinstance(info.kind, Many):
-                raise _UnsupportedError(other, f"`{field}` is not a list")
-            value = self._constant(other, "only a constant can be looked up in a list field")
-            item_op = {"$i": encode(value)} if op == "contains" else {"$neq": {"$i": encode(value)}}
-            return {("$iany" if op == "contains" else "$iall"): {key: item_op}}
-        term = self.term(other)
-        if term is None:
+            return None
+        if value is None:
             if op == "==":
-                return {"$nex": {key: 1}}
+                return [{"$nex": {key: 1}}]
             if op == "!=":
-                return {"$ex": {key: 1}}
-            return _NEVER
+                return [{"$ex": {key: 1}}]
+            return [_NEVER]
         if op == "==":
-            return {key: term}
-        return {_DURABLE_OPS[op]: {key: term}}
-
-    def _constant(self, expr: s.Expr, message: str) -> Any:
-        if not self._is_constant(expr):
-            raise _UnsupportedError(expr, message)
-        return evaluate(expr, self.params)
-
-    def _is_constant(self, expr: s.Expr) -> bool:
-        return all(n.id in self.params for n in iter_names(expr))
-
-    def term(self, expr: s.Expr) -> Any:
-        if self._is_constant(expr):
-            return encode(evaluate(expr, self.params))
-        match expr:
-            case s.Name(id="as_of"):
-                self.uses_context = True
-                return {CONTEXT: "as_of"}
-            case s.Attribute(obj=s.Name(id=alias), name=name) if alias in self.aliases:
-                return {alias: durable_key(name)}
-            case s.BinOp(op=op, left=left, right=right):
-                left_term = self.term(left)
-                if not isinstance(left_term, dict):
-                    raise _UnsupportedError(
-                        expr,
-                        "durable-rules needs a fact field first in arithmetic: write "
-                        "`as_of - 365`, not `365 - as_of`",
-                    )
-                return {_ARITH[op]: {"$l": left_term, "$r": self.term(right)}}
-        raise _UnsupportedError(
-            expr,
-            "a condition can only use constants, params, as_of, earlier bindings' "
-            "fields and + - * / on them",
-        )
+            return [{key: encode(value)}]
+        return [{_DURABLE_OPS[op]: {key: encode(value)}}]
 
 
 def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[CompiledStratum]:
     """Compile every stratum of ``ruleset`` with the given (already merged) params."""
     strata, cycles = stratify(ruleset.rules)
     assert not cycles, "checked at load time"
-    diagnostics: list[Diagnostic] = []
     compiled: list[CompiledStratum] = []
     counter = 0
     for stratum in strata:
@@ -202,58 +241,49 @@ def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[Compi
         for rule in stratum:
             name = f"r{counter}"
             counter += 1
-            try:
-                definition[name], aliases = _rule_definition(rule, ruleset.registry, params)
-            except _UnsupportedError as error:
-                span = error.expr.span
-                diagnostics.append(
-                    Diagnostic(
-                        span.file,
-                        span.line,
-                        span.col,
-                        "OSS060",
-                        str(error),
-                        "derive the value in a lower rule, then compare with it",
-                    )
-                )
-                continue
-            rules[name] = CompiledRule(
-                rule,
-                name,
-                aliases,
-                _deriver(rule, ruleset.registry, params),
-                _absent_describer(rule, params),
-            )
+            rules[name] = _compile_rule(rule, name, ruleset.registry, params)
+            definition[name] = rules[name].definition
             reads |= {p.fact_type for p in rule.when}
             matches |= {p.fact_type for p in rule.positives}
         compiled.append(CompiledStratum(definition, rules, frozenset(reads), frozenset(matches)))
-    if diagnostics:
-        raise RulesetError(diagnostics)
     return compiled
 
 
-def _rule_definition(
-    rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any]
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _compile_rule(
+    rule: s.Rule, name: str, registry: FactRegistry, params: Mapping[str, Any]
+) -> CompiledRule:
     aliases: dict[str, FactType] = {}
     alias_order: list[str] = []
     conditions: list[dict[str, Any]] = []
-    gate = bool(rule.negatives)
+    residuals: list[tuple[str, FactType, s.Compare]] = []
+    negations: list[_Negation] = []
     for i, pattern in enumerate(rule.when):
         fact_type = registry[pattern.fact_type]
-        builder = _ConditionCompiler(fact_type, aliases, params)
-        compiled = builder.pattern(pattern)
-        gate = gate or builder.uses_context
+        compiled, rest = _ConditionCompiler(fact_type, aliases, params).pattern(pattern)
         if pattern.negated:
-            conditions.append({f"n{i}$not": compiled})
+            if rest:
+                negations.append(_Negation(pattern, fact_type))
+            else:
+                conditions.append({f"n{i}$not": compiled})
             continue
         alias = pattern.binding or f"p{i}"
         conditions.append({alias: compiled})
+        residuals.extend((alias, fact_type, c) for c in rest)
         aliases[alias] = fact_type
         alias_order.append(alias)
-    if gate or any(n.id == "as_of" for d in rule.then for n in _derivation_names(d)):
+    if any("$not" in next(iter(c)) for c in conditions):
         conditions.insert(0, {CONTEXT: {"type": CONTEXT}})
-    return {"all": conditions}, tuple(alias_order)
+    return CompiledRule(
+        rule,
+        name,
+        {"all": conditions},
+        tuple(alias_order),
+        _deriver(rule, registry, params),
+        _absent_describer(rule, params),
+        tuple(residuals),
+        tuple(negations),
+        params,
+    )
 
 
 def _derivation_names(derivation: s.Derivation) -> list[s.Name]:

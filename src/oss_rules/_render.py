@@ -24,7 +24,7 @@ def render_result(result: Result, source: str = "") -> str:
         lines.append("")
         lines.append(
             f"Workplace {wid} ({workplace.sector}, {workplace.setting}, "
-            f"{workplace.headcount} workers; declares {', '.join(workplace.declared_modules) or 'no module'})"
+            f"{workplace.headcount} workers; declares {_declared(workplace)})"
         )
         hazards = [h for h in result.given if isinstance(h, Hazard) and h.workplace == wid]
         width = max([len(h.id) for h in hazards] + [6])
@@ -32,27 +32,48 @@ def render_result(result: Result, source: str = "") -> str:
         for h in hazards:
             level = levels.get((wid, h.id), "?")
             lines.append(
-                f"    {h.id:<{width}} {h.category:<12} L{h.likelihood} x S{h.severity} = {h.score:>2}  {level}"
+                f"    {h.id:<{width}} {h.category:<12} "
+                f"L{h.likelihood} x S{h.severity} = {h.score:>2}  {level}"
             )
-        lines += _section("Obligations", (
-            f"    {o.module if i == 0 else '':<8} {reason}"
-            for o in result.obligations if o.workplace == wid
-            for i, reason in enumerate(reasons[o])
-        ))
-        lines += _section("Actions", (
-            f"    {a.hazard:<{width}} {a.code:<20} due {a.due.isoformat()}  {a.control}"
-            for a in result.actions if a.workplace == wid
-        ))
-        lines += _section("Findings", (
-            f"    {f.code:<18} {f.subject:<{width}} {f.message}"
-            for f in result.findings if f.workplace == wid
-        ))
-        lines += _section("Deadlines", (
-            f"    {d.kind:<18} due {d.due.isoformat()}"
-            + ("  OVERDUE" if d.due < result.as_of else "")
-            for d in result.deadlines if d.workplace == wid
-        ))
+        lines += _section(
+            "Obligations",
+            (
+                f"    {o.module if i == 0 else '':<8} {reason}"
+                for o in result.obligations
+                if o.workplace == wid
+                for i, reason in enumerate(reasons[o])
+            ),
+        )
+        lines += _section(
+            "Actions",
+            (
+                f"    {a.hazard:<{width}} {a.code:<20} due {a.due.isoformat()}  {a.control}"
+                for a in result.actions
+                if a.workplace == wid
+            ),
+        )
+        lines += _section(
+            "Findings",
+            (
+                f"    {f.code:<18} {f.subject:<{width}} {f.message}"
+                for f in result.findings
+                if f.workplace == wid
+            ),
+        )
+        lines += _section(
+            "Deadlines",
+            (
+                f"    {d.kind:<18} due {d.due.isoformat()}"
+                + ("  OVERDUE" if d.due < result.as_of else "")
+                for d in result.deadlines
+                if d.workplace == wid
+            ),
+        )
     return "\n".join(lines)
+
+
+def _declared(workplace: Workplace) -> str:
+    return ", ".join(workplace.declared_modules) or "no module"
 
 
 def _section(title: str, rows: Iterable[str]) -> list[str]:

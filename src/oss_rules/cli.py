@@ -55,7 +55,9 @@ def _inventory(path: str, as_of: dt.date | None) -> Inventory:
     except FileNotFoundError:
         raise _UsageError(f"{path}: no such file") from None
     except json.JSONDecodeError as error:
-        raise _UsageError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+        raise _UsageError(
+            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
+        ) from None
     if as_of is not None and isinstance(data, dict):
         data = {**data, "as_of": as_of.isoformat()}
     try:
@@ -73,15 +75,21 @@ def _evaluate(engine: Engine, path: str, as_of: dt.date | None) -> Result:
 
 
 _RULESET = click.option(
-    "--ruleset", "ruleset_path", metavar="PATH",
+    "--ruleset",
+    "ruleset_path",
+    metavar="PATH",
     help="Ruleset directory or file (default: the shipped `oss` ruleset).",
 )
 _AS_OF = click.option(
-    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Evaluate as of this date (YYYY-MM-DD) instead of the file's as_of.",
 )
 _PARAM = click.option(
-    "--param", "params", multiple=True, metavar="NAME=VALUE",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
     help="Override a ruleset param (VALUE is JSON, else a string). Repeatable.",
 )
 
@@ -99,8 +107,11 @@ def main() -> None:
 @_AS_OF
 @_PARAM
 def evaluate_command(
-    files: tuple[str, ...], as_json: bool, ruleset_path: str | None,
-    as_of: dt.datetime | None, params: tuple[str, ...],
+    files: tuple[str, ...],
+    as_json: bool,
+    ruleset_path: str | None,
+    as_of: dt.datetime | None,
+    params: tuple[str, ...],
 ) -> None:
     """Evaluate each input FILE ({"as_of": ..., "facts": [...]}) and print the result."""
     engine = _engine(ruleset_path, params)
@@ -108,8 +119,9 @@ def evaluate_command(
     results = [(path, _evaluate(engine, path, day)) for path in files]
     if as_json:
         data: Any = [r.to_data() for _, r in results]
-        text = json.dumps(data[0] if len(data) == 1 else data, indent=2, sort_keys=True,
-                          ensure_ascii=False)
+        text = json.dumps(
+            data[0] if len(data) == 1 else data, indent=2, sort_keys=True, ensure_ascii=False
+        )
         click.echo(text)
         return
     click.echo("\n\n".join(render_result(r, path) for path, r in results))
@@ -118,16 +130,22 @@ def evaluate_command(
 @main.command("explain")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
-    "--conclusion", required=True, metavar="PATTERN",
-    help='Which conclusions to explain, e.g. \'Obligation(module == "OSS-II")\'.',
+    "--conclusion",
+    required=True,
+    metavar="PATTERN",
+    help="Which conclusions to explain, e.g. 'Obligation(module == \"OSS-II\")'.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the proof trees as JSON.")
 @_RULESET
 @_AS_OF
 @_PARAM
 def explain_command(
-    file: str, conclusion: str, as_json: bool, ruleset_path: str | None,
-    as_of: dt.datetime | None, params: tuple[str, ...],
+    file: str,
+    conclusion: str,
+    as_json: bool,
+    ruleset_path: str | None,
+    as_of: dt.datetime | None,
+    params: tuple[str, ...],
 ) -> None:
     """Print why each conclusion matching PATTERN holds: rules, citations, facts."""
     engine = _engine(ruleset_path, params)
@@ -136,13 +154,22 @@ def explain_command(
     matches = [f for f in result.conclusions if _matches(pattern, f)]
     if not matches:
         same_type = [f for f in result.conclusions if type(f).__name__ == pattern.fact_type]
-        hint = (f"; {pattern.fact_type} conclusions are: " + "; ".join(map(repr, same_type[:10]))
-                if same_type else f"; there is no {pattern.fact_type} conclusion")
+        hint = (
+            f"; {pattern.fact_type} conclusions are: " + "; ".join(map(repr, same_type[:10]))
+            if same_type
+            else f"; there is no {pattern.fact_type} conclusion"
+        )
         raise _UsageError(f"no conclusion matches {conclusion}{hint}")
     proofs = [result.explain(f) for f in matches]
     if as_json:
-        click.echo(json.dumps([_proof_data(p, result) for p in proofs], indent=2, sort_keys=True,
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [_proof_data(p, result) for p in proofs],
+                indent=2,
+                sort_keys=True,
+                ensure_ascii=False,
+            )
+        )
         return
     click.echo("\n\n".join(p.render() for p in proofs))
 

@@ -163,6 +163,9 @@ class _Run:
         self.as_of = as_of
         self.facts: list[Any] = list(given)
         self.index: dict[Any, int] = {f: i for i, f in enumerate(given)}
+        self.by_type: dict[str, list[Any]] = {}
+        for fact in given:
+            self.by_type.setdefault(type(fact).__name__, []).append(fact)
         self.trace: list[Inference] = []
         self.seen: set[tuple[int, str, tuple[int, ...]]] = set()
         self.sid = ""
@@ -186,6 +189,8 @@ class _Run:
             compiled = stratum.rules[rule_name]
             ids = tuple(int(frame[alias]["id"]) for alias in compiled.aliases)
             bound = {alias: self.facts[i] for alias, i in zip(compiled.aliases, ids, strict=True)}
+            if not compiled.holds(bound, self.as_of, self.of_type):
+                return []
             absent = compiled.absent(bound, self.as_of) if compiled.rule.negatives else ()
             new_messages = []
             for fact in compiled.derive(bound, self.as_of):
@@ -217,4 +222,9 @@ class _Run:
         index = len(self.facts)
         self.facts.append(fact)
         self.index[fact] = index
+        self.by_type.setdefault(type(fact).__name__, []).append(fact)
         return index
+
+    def of_type(self, name: str) -> list[Any]:
+        """Every fact of type ``name`` known so far (complete for lower strata)."""
+        return self.by_type.get(name, [])

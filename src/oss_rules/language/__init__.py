@@ -41,7 +41,7 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     if out.diagnostics:
         raise RulesetError(out.diagnostics)
     params: dict[str, Any] = dict(raw.params)
-    return Ruleset(
+    ruleset = Ruleset(
         id=raw.id,
         version=raw.version,
         title=raw.title,
@@ -53,6 +53,13 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
         registry=registry,
         param_spans=dict(raw.param_spans),
     )
+    # Compiling is cheap and finds conditions durable-rules cannot express; doing it
+    # here makes those load errors too. The import is late because the compiler
+    # builds on this package.
+    from .._compile import compile_ruleset
+
+    compile_ruleset(ruleset, ruleset.params)
+    return ruleset
 
 
 def shipped_rulesets() -> Path:

@@ -1,0 +1,222 @@
+"""Benchmark: the oss_rules Engine against the plain-Python reference, in the same run.
+
+    python bench/bench_engine.py            # full run (N = 10, 100, 1000 hazards)
+    python bench/bench_engine.py --quick    # a few seconds, for a smoke test
+    python bench/bench_engine.py --json     # machine-readable output on stdout
+
+For each N one workplace holds N hazards drawn with a fixed seed (every category, every
+level, due dates in the past and the future). A second, hazard-free workplace is added so
+that the rules one workplace cannot fire together (unneeded-module, never-assessed) fire
+too; the script checks that every rule of the ruleset fired and that the engine and the
+reference derive the same facts before it times anything.
+
+The engine is built once; each sample times a loop of evaluations, engine and reference
+samples alternate, and the median sample is reported. Read the ratio, not the absolute
+numbers: see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import oss_rules
+from oss_rules import Engine, Hazard, Workplace
+from oss_rules.facts import CATEGORIES, LEVELS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the reference sits beside us
+import reference
+
+SEED = 20260630
+AS_OF = dt.date(2026, 6, 30)
+SIZES = (10, 100, 1000)
+
+
+def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
+    """One workplace with ``n`` hazards (pseudo-random, fixed seed) and a hazard-free one.
+
+    The main workplace is a field site assessed over a year ago that declares only OSS-I,
+    so OSS-II/III are missing and the assessment is stale. Categories cycle through all
+    ten and levels through low/medium/high (coprime cycles, so 30 hazards cover every
+    pair); likelihood and severity are drawn at random within the level's band of
+    ``params``. About a third of hazards have no identification date, the rest were
+    identified 0-200 days before as_of (some actions overdue, some not). The second
+    workplace is an office never assessed that declares OSS-II, which nothing requires.
+    """
+    rng = random.Random(seed)
+    pairs = [(lik, sev) for lik in range(1, 6) for sev in range(1, 6)]
+    bands = {
+        level: [p for p in pairs if reference.level_of(p[0] * p[1], params) == level]
+        for level in LEVELS
+    }
+    facts: list[Any] = [
+        Workplace(
+            id="site",
+            sector="construction",
+            setting="field",
+            headcount=250,
+            declared_modules=("OSS-I",),
+            last_assessment=AS_OF - dt.timedelta(days=400),
+        ),
+        Workplace(
+            id="office",
+            sector="retail",
+            setting="office",
+            headcount=12,
+            declared_modules=("OSS-I", "OSS-II"),
+        ),
+    ]
+    for i in range(n):
+        identified = None
+        if rng.random() < 2 / 3:
+            identified = AS_OF - dt.timedelta(days=rng.randint(0, 200))
+        likelihood, severity = rng.choice(bands[LEVELS[i % len(LEVELS)]])
+        facts.append(
+            Hazard(
+                id=f"h{i}",
+                workplace="site",
+                category=CATEGORIES[i % len(CATEGORIES)],
+                likelihood=likelihood,
+                severity=severity,
+                identified_on=identified,
+            )
+        )
+    return facts
+
+
+def check(engine: Engine, facts: list[Any]) -> int:
+    """Fail unless every rule fired and engine and reference agree; return #conclusions."""
+    result = engine.evaluate(facts, as_of=AS_OF)
+    fired = {inference.rule for inference in result.trace}
+    silent = [rule.id for rule in engine.ruleset.rules if rule.id not in fired]
+    if silent:
+        raise SystemExit(f"inventory of {len(facts)} facts does not fire rules {silent}")
+    expected = reference.conclusions(facts, AS_OF, engine.params)
+    if set(result.conclusions) != expected:
+        raise SystemExit("engine and reference disagree on the benchmark inventory")
+    return len(expected)
+
+
+def calibrate(run: Callable[[], object], target: float) -> int:
+    """Loops per sample so that one sample takes at least ``target`` seconds."""
+    loops = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(loops):
+            run()
+        if time.perf_counter() - start >= target:
+            return loops
+        loops *= 2
+
+
+def sample(run: Callable[[], object], loops: int) -> float:
+    """Seconds per call, averaged over ``loops`` calls."""
+    gc.collect()
+    start = time.perf_counter()
+    for _ in range(loops):
+        run()
+    return (time.perf_counter() - start) / loops
+
+
+def measure(engine: Engine, n: int, samples: int, target: float) -> dict[str, Any]:
+    """Median seconds per evaluation of engine and reference on the inventory of size n."""
+    params = engine.params
+    facts = inventory(n, params)
+    conclusions = check(engine, facts)
+
+    def run_engine() -> object:
+        return engine.evaluate(facts, as_of=AS_OF)
+
+    def run_reference() -> object:
+        return reference.conclusions(facts, AS_OF, params)
+
+    runs = {"engine": run_engine, "reference": run_reference}
+    loops = {name: calibrate(run, target) for name, run in runs.items()}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(samples):  # alternate, so drift hits both alike
+        for name, run in runs.items():
+            times[name].append(sample(run, loops[name]))
+    row: dict[str, Any] = {"hazards": n, "facts": len(facts), "conclusions": conclusions}
+    for name in runs:
+        seconds = statistics.median(times[name])
+        row[name] = {
+            "seconds_per_evaluation": seconds,
+            "evaluations_per_s": 1 / seconds,
+            "hazards_per_s": n / seconds,
+            "loops_per_sample": loops[name],
+            "samples": samples,
+        }
+    row["ratio"] = (
+        row["engine"]["seconds_per_evaluation"] / row["reference"]["seconds_per_evaluation"]
+    )
+    return row
+
+
+def table(report: dict[str, Any]) -> str:
+    """The report as a fixed-width text table."""
+    build = report["build"]
+    lines = [
+        f"oss_rules {report['oss_rules']} on Python {report['python']} ({report['machine']})",
+        f"ruleset {report['ruleset']}: load {build['load_ms']:.1f} ms, "
+        f"engine build (compile) {build['compile_ms']:.1f} ms",
+        f"samples per cell: {report['samples']} (median), mode: {report['mode']}",
+        "",
+        f"{'N':>5}  {'concl.':>6}  {'engine eval/s':>13}  {'engine haz/s':>12}  "
+        f"{'ref eval/s':>11}  {'ref haz/s':>11}  {'ratio ref/engine':>16}",
+    ]
+    for row in report["rows"]:
+        e, r = row["engine"], row["reference"]
+        lines.append(
+            f"{row['hazards']:>5}  {row['conclusions']:>6}  {e['evaluations_per_s']:>13,.1f}  "
+            f"{e['hazards_per_s']:>12,.0f}  {r['evaluations_per_s']:>11,.1f}  "
+            f"{r['hazards_per_s']:>11,.0f}  {row['ratio']:>15.1f}x"
+        )
+    lines.append("")
+    lines.append("ratio = reference speed / engine speed (how many times faster plain Python is)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few, short samples (seconds)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    samples, target = (3, 0.02) if args.quick else (7, 0.25)
+
+    start = time.perf_counter()
+    ruleset = oss_rules.load_default()
+    loaded = time.perf_counter()
+    engine = Engine(ruleset)
+    built = time.perf_counter()
+
+    report: dict[str, Any] = {
+        "oss_rules": getattr(oss_rules, "__version__", "dev"),
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}",
+        "ruleset": f"{ruleset.id} {ruleset.version} ({ruleset.digest.split(':')[-1][:12]})",
+        "mode": "quick" if args.quick else "full",
+        "samples": samples,
+        "seed": SEED,
+        "as_of": AS_OF.isoformat(),
+        "build": {
+            "load_ms": (loaded - start) * 1000,
+            "compile_ms": (built - loaded) * 1000,
+        },
+        "rows": [measure(engine, n, samples, target) for n in SIZES],
+    }
+    print(json.dumps(report, indent=2) if args.json else table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,189 @@
+"""The default `oss` ruleset behaves exactly as issue 3 specifies, rule by rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import AS_OF, hazard, workplace
+
+from oss_rules import Action, Classification, Deadline, Engine, Finding, Obligation
+
+
+def modules(result, wid: str = "w1") -> set[str]:
+    return {o.module for o in result.obligations if o.workplace == wid}
+
+
+def findings(result) -> set[tuple[str, str]]:
+    return {(f.code, f.subject) for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("likelihood", "severity", "level"),
+    [
+        (1, 1, "low"),
+        (2, 2, "low"),
+        (1, 4, "low"),
+        (1, 5, "medium"),
+        (3, 4, "medium"),
+        (4, 3, "medium"),
+        (3, 5, "high"),
+        (5, 3, "high"),
+        (4, 4, "high"),
+        (5, 5, "high"),
+    ],
+)
+def test_level_follows_the_score_bands(engine: Engine, likelihood: int, severity: int, level: str):
+    """Score 1-4 is low, 5-12 medium, 15-25 high (band edges included)."""
+    h = hazard(likelihood=likelihood, severity=severity)
+    result = engine.evaluate([workplace(), h], as_of=AS_OF)
+    assert result.classifications == (
+        Classification("w1", "h1", "ergonomic", likelihood * severity, level),
+    )
+
+
+def test_every_workplace_needs_oss_i(engine: Engine):
+    """A workplace without hazards is still obliged to run OSS-I and nothing else."""
+    result = engine.evaluate([workplace()], as_of=AS_OF)
+    assert result.obligations == (Obligation("w1", "OSS-I"),)
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize("category", ["machinery", "fall", "electrical", "noise", "vehicle"])
+def test_high_physical_hazard_needs_oss_ii(engine: Engine, category: str):
+    """A high hazard in a physical category requires OSS-II (and OSS-III, being high)."""
+    result = engine.evaluate(
+        [workplace(), hazard(category=category, likelihood=5, severity=4)], as_of=AS_OF
+    )
+    assert modules(result) == {"OSS-I", "OSS-II", "OSS-III"}
+
+
+@pytest.mark.parametrize("category", ["machinery", "fall", "electrical", "noise", "vehicle"])
+def test_medium_physical_hazard_does_not_need_oss_ii(engine: Engine, category: str):
+    """A physical hazard needs OSS-II only when it is high."""
+    result = engine.evaluate(
+        [workplace(), hazard(category=category, likelihood=3, severity=4)], as_of=AS_OF
+    )
+    assert modules(result) == {"OSS-I"}
+
+
+@pytest.mark.parametrize("category", ["ergonomic", "psychosocial", "thermal"])
+def test_high_non_physical_hazard_needs_oss_iii_only(engine: Engine, category: str):
+    """A high ergonomic, psychosocial or thermal hazard requires OSS-III but not OSS-II."""
+    result = engine.evaluate(
+        [workplace(), hazard(category=category, likelihood=5, severity=5)], as_of=AS_OF
+    )
+    assert modules(result) == {"OSS-I", "OSS-III"}
+
+
+@pytest.mark.parametrize("category", ["chemical", "biological"])
+@pytest.mark.parametrize(("likelihood", "expect_oss_ii"), [(1, False), (2, True), (4, True)])
+def test_chemical_biological_from_medium_need_oss_ii(
+    engine: Engine, category: str, likelihood: int, expect_oss_ii: bool
+):
+    """Chemical and biological hazards need OSS-II from medium (score 5) up."""
+    result = engine.evaluate(
+        [workplace(), hazard(category=category, likelihood=likelihood, severity=3)], as_of=AS_OF
+    )
+    assert ("OSS-II" in modules(result)) is expect_oss_ii
+
+
+@pytest.mark.parametrize(
+    ("setting", "expect"), [("field", True), ("plant", True), ("digital", True), ("office", False)]
+)
+def test_oss_iii_by_setting(engine: Engine, setting: str, expect: bool):
+    """Field, plant and digital workplaces need OSS-III; an office without high hazards not."""
+    result = engine.evaluate([workplace(setting=setting)], as_of=AS_OF)
+    assert ("OSS-III" in modules(result)) is expect
+
+
+def test_actions_for_medium_and_high_hazards_only(engine: Engine):
+    """High hazards get actions due 30 days after identification, medium 90, low none."""
+    facts = [
+        workplace(declared_modules=("OSS-I", "OSS-II", "OSS-III")),
+        hazard("hi", category="fall", likelihood=5, severity=5, identified_on=dt.date(2026, 6, 20)),
+        hazard(
+            "med", category="noise", likelihood=2, severity=3, identified_on=dt.date(2026, 6, 1)
+        ),
+        hazard(
+            "low", category="noise", likelihood=1, severity=2, identified_on=dt.date(2026, 6, 1)
+        ),
+    ]
+    result = engine.evaluate(facts, as_of=AS_OF)
+    controls = engine.params["controls"]
+    assert result.actions == (
+        Action("w1", "hi", "fall:high", controls["fall"], dt.date(2026, 7, 20)),
+        Action("w1", "med", "noise:medium", controls["noise"], dt.date(2026, 8, 30)),
+    )
+
+
+def test_action_without_identification_date_counts_from_as_of(engine: Engine):
+    """Without identified_on the due date counts from as_of, so it is never overdue."""
+    result = engine.evaluate(
+        [workplace(), hazard(category="thermal", likelihood=3, severity=3)], as_of=AS_OF
+    )
+    assert [a.due for a in result.actions] == [AS_OF + dt.timedelta(days=90)]
+    assert not any(f.code == "overdue_action" for f in result.findings)
+
+
+@pytest.mark.parametrize(("days_ago", "overdue"), [(30, False), (31, True), (29, False)])
+def test_overdue_action_strictly_after_due_date(engine: Engine, days_ago: int, overdue: bool):
+    """An action due exactly on as_of is not overdue; a day later it is."""
+    identified = AS_OF - dt.timedelta(days=days_ago)
+    facts = [
+        workplace(declared_modules=("OSS-I", "OSS-III")),
+        hazard(category="thermal", likelihood=5, severity=5, identified_on=identified),
+    ]
+    result = engine.evaluate(facts, as_of=AS_OF)
+    assert (("overdue_action", "h1") in findings(result)) is overdue
+
+
+def test_missing_and_unneeded_modules(engine: Engine):
+    """A required but undeclared module is missing; a declared but unrequired one unneeded."""
+    facts = [
+        workplace(setting="field", declared_modules=("OSS-I", "OSS-II")),
+    ]
+    result = engine.evaluate(facts, as_of=AS_OF)
+    assert findings(result) == {("missing_module", "OSS-III"), ("unneeded_module", "OSS-II")}
+
+
+@pytest.mark.parametrize(("age", "stale"), [(365, False), (366, True), (10, False)])
+def test_stale_assessment_after_365_days(engine: Engine, age: int, stale: bool):
+    """An assessment more than 365 days before as_of is stale; exactly 365 is not."""
+    last = AS_OF - dt.timedelta(days=age)
+    result = engine.evaluate([workplace(last_assessment=last)], as_of=AS_OF)
+    assert (("stale_assessment", "risk_assessment") in findings(result)) is stale
+    assert result.deadlines == (Deadline("w1", "reassessment", last + dt.timedelta(days=365)),)
+
+
+def test_never_assessed_is_stale_and_due_now(engine: Engine):
+    """No assessment on record: a stale_assessment finding and a reassessment due as_of."""
+    result = engine.evaluate([workplace(last_assessment=None)], as_of=AS_OF)
+    assert result.findings == (
+        Finding("w1", "stale_assessment", "risk_assessment", "no risk assessment on record"),
+    )
+    assert result.deadlines == (Deadline("w1", "reassessment", AS_OF),)
+
+
+def test_workplaces_are_kept_apart(engine: Engine):
+    """A high hazard in one workplace obliges only that workplace."""
+    facts = [
+        workplace(id="a"),
+        workplace(id="b"),
+        hazard("h1", workplace="a", category="fall", likelihood=5, severity=5),
+    ]
+    result = engine.evaluate(facts, as_of=AS_OF)
+    assert modules(result, "a") == {"OSS-I", "OSS-II", "OSS-III"}
+    assert modules(result, "b") == {"OSS-I"}
+    assert {f.workplace for f in result.findings} == {"a"}
+
+
+def test_param_override_changes_the_result():
+    """Raising high_from to 16 turns a score-15 hazard from high into medium."""
+    import oss_rules
+
+    facts = [workplace(), hazard(category="fall", likelihood=5, severity=3)]
+    default = Engine(oss_rules.load_default()).evaluate(facts, as_of=AS_OF)
+    raised = Engine(oss_rules.load_default(), params={"high_from": 16}).evaluate(facts, as_of=AS_OF)
+    assert default.classifications[0].level == "high"
+    assert raised.classifications[0].level == "medium"
