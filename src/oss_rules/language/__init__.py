@@ -39,7 +39,10 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     if not out.diagnostics:
         check(raw, registry, out)
     if out.diagnostics:
-        raise RulesetError(out.diagnostics)
+        order = {str(f): i for i, f in enumerate(files)}
+        raise RulesetError(
+            sorted(out.diagnostics, key=lambda d: (order.get(d.file, -1), d.line, d.col))
+        )
     params: dict[str, Any] = dict(raw.params)
     ruleset = Ruleset(
         id=raw.id,

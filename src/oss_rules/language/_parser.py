@@ -206,8 +206,14 @@ def _parse(text: str, start: str, locate: Locate, what: str, example: str) -> An
         message = f"cannot parse {what}: unexpected {found}"
         if names:
             message += ", expected " + " or ".join(names)
+        hint = f"write {example}"
+        if text.count("(") != text.count(")"):
+            hint = (
+                "a comma inside a YAML flow list `[...]` splits the item: quote the pattern "
+                "or put each item on its own `- ` line"
+            )
         raise ParseError(
-            Diagnostic(span.file, span.line, span.col, "OSS001", message, f"write {example}", text)
+            Diagnostic(span.file, span.line, span.col, "OSS001", message, hint, text)
         ) from None
     result: Any = _Build(locate, text).transform(tree)
     return result

@@ -1,0 +1,186 @@
+"""Loading rulesets: every mistake is reported with file:line:col, a code and a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_ruleset
+
+import oss_rules
+from oss_rules import RulesetError
+
+HEADER = """\
+ruleset: t
+version: "1"
+sources:
+  src: a source
+params:
+  limit: 3
+  cats: [fall, noise]
+rules:
+"""
+
+
+def diagnostics(tmp_path: Path, rules: str, **files: str) -> list[tuple[int, int, str, str]]:
+    root = write_ruleset(tmp_path / "rs", HEADER + rules, **files)
+    with pytest.raises(RulesetError) as info:
+        oss_rules.load(root)
+    return [(d.line, d.col, d.code, d.message + " | " + d.hint) for d in info.value.diagnostics]
+
+
+def test_valid_ruleset_loads_with_digest(tmp_path: Path):
+    """A correct ruleset loads; its digest changes when a file changes."""
+    rule = """\
+  - id: r
+    cite: src
+    when:
+      - h: Hazard(score >= limit, category in cats)
+    then: ['Obligation(workplace: h.workplace, module: "OSS-II")']
+"""
+    root = write_ruleset(tmp_path / "rs", HEADER + rule)
+    first = oss_rules.load(root)
+    assert first.rule("r").title == "r"
+    assert first.params["cats"] == ["fall", "noise"]
+    (root / "ruleset.yaml").write_text(HEADER.replace("limit: 3", "limit: 4") + rule)
+    assert oss_rules.load(root).digest != first.digest
+
+
+def test_rules_can_live_in_several_files(tmp_path: Path):
+    """Rule files beside ruleset.yaml are part of the ruleset."""
+    extra = """\
+rules:
+  - id: other
+    cite: src
+    when: [w: Workplace()]
+    then: ['Obligation(workplace: w.id, module: "OSS-I")']
+"""
+    root = write_ruleset(tmp_path / "rs", HEADER + "  []\n".replace("  []\n", ""), more=extra)
+    (root / "ruleset.yaml").write_text(HEADER.replace("rules:\n", ""))
+    assert [r.id for r in oss_rules.load(root).rules] == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard(score >< 3)]\n    then: ['X()']\n",
+            (11, 29, "OSS001", "unexpected `<`"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazrd()]\n    then: ['X()']\n",
+            (11, 15, "OSS030", "did you mean `Hazard`"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard(severty > 3)]\n"
+            "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n",
+            (11, 22, "OSS031", "fields: id, workplace"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard(severity > limt)]\n"
+            "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n",
+            (11, 33, "OSS034", "did you mean `limit`"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard()]\n"
+            "    then: ['Obligation(workplace: h.workplce, module: \"OSS-I\")']\n",
+            (12, 35, "OSS035", "did you mean `workplace`"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard()]\n"
+            "    then: ['Obligation(workplace: h.workplace, modul: \"OSS-I\")']\n",
+            (12, 48, "OSS040", "did you mean `module`"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard()]\n"
+            "    then: ['Obligation(workplace: h.workplace)']\n",
+            (12, 13, "OSS042", "misses required field(s) module"),
+        ),
+        (
+            "  - id: r\n    cite: srcc\n    when: [h: Hazard()]\n"
+            "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n",
+            (9, 5, "OSS023", "did you mean `src`"),
+        ),
+        (
+            "  - id: r\n    when: [h: Hazard()]\n"
+            "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n",
+            (9, 5, "OSS022", "cites no source"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    wen: [h: Hazard()]\n"
+            "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n",
+            (11, 5, "OSS012", "did you mean `when`"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard()]\n"
+            "    then: ['Obligation(workplace: h.workplace, module: dayz(3))']\n",
+            (12, 56, "OSS036", "did you mean `days`"),
+        ),
+    ],
+    ids=["syntax", "type", "field", "param", "attribute", "derived-field", "missing-field",
+         "source", "no-cite", "rule-key", "function"],
+)
+def test_mistakes_are_located_and_explained(tmp_path: Path, rules: str, expected: tuple):
+    """Each kind of mistake gives its line, column, code and a helpful message or hint."""
+    line, col, code, text = expected
+    found = diagnostics(tmp_path, rules)
+    matching = [d for d in found if d[2] == code]
+    assert matching, found
+    assert (matching[0][0], matching[0][1]) == (line, col), found
+    assert text in matching[0][3]
+
+
+def test_flow_list_comma_pitfall_gets_a_hint(tmp_path: Path):
+    """A pattern split by a YAML flow list's comma says how to fix it."""
+    rules = "  - id: r\n    cite: src\n    when: [h: Hazard(score > 1, score < 9)]\n    then: ['X()']\n"
+    assert "quote the pattern" in diagnostics(tmp_path, rules)[0][3]
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path):
+    """Two broken rules give two diagnostics, not just the first."""
+    rules = (
+        "  - id: a\n    cite: src\n    when: [h: Hazrd()]\n    then: ['X()']\n"
+        "  - id: a\n    cite: src\n    when: [w: Workplace()]\n"
+        "    then: ['Obligation(workplace: w.id, module: \"OSS-I\")']\n"
+    )
+    codes = [code for _, _, code, _ in diagnostics(tmp_path, rules)]
+    assert codes == ["OSS030", "OSS030", "OSS021"]  # Hazrd, X, then the duplicate id
+
+
+def test_invalid_yaml_is_located(tmp_path: Path):
+    """A YAML syntax error gives its file position."""
+    found = diagnostics(tmp_path, "  - id: [unclosed\n")
+    assert found[0][2] == "OSS003"
+    assert found[0][0] in (9, 10)  # ruamel marks the end of the unclosed flow list
+
+
+def test_unknown_header_key_suggests_the_right_one(tmp_path: Path):
+    """A misspelt top-level key is reported with a suggestion."""
+    root = write_ruleset(tmp_path / "rs", HEADER.replace("params:", "parms:"))
+    with pytest.raises(RulesetError, match="did you mean `params`"):
+        oss_rules.load(root)
+
+
+def test_missing_ruleset_directory_is_a_clear_error(tmp_path: Path):
+    """Loading a path that does not exist raises FileNotFoundError naming it."""
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        oss_rules.load(tmp_path / "nowhere")
+
+
+def test_error_text_renders_file_line_col_code(tmp_path: Path):
+    """The error message reads file:line:col: code: message, then text and hint."""
+    root = write_ruleset(tmp_path / "rs", HEADER + "  - id: r\n    cite: src\n"
+                         "    when: [h: Hazrd()]\n    then: ['X()']\n")
+    with pytest.raises(RulesetError) as info:
+        oss_rules.load(root)
+    text = str(info.value)
+    assert f"{root / 'ruleset.yaml'}:11:15: OSS030: unknown fact type `Hazrd`" in text
+    assert "hint: known types:" in text
+
+
+def test_default_ruleset_cites_a_source_in_every_rule():
+    """Every shipped rule cites at least one declared source."""
+    ruleset = oss_rules.load_default()
+    assert ruleset.rules
+    for rule in ruleset.rules:
+        assert rule.cite and all(c in ruleset.sources for c in rule.cite), rule.id
