@@ -117,8 +117,19 @@ rules:
             (12, 56, "OSS036", "did you mean `days`"),
         ),
     ],
-    ids=["syntax", "type", "field", "param", "attribute", "derived-field", "missing-field",
-         "source", "no-cite", "rule-key", "function"],
+    ids=[
+        "syntax",
+        "type",
+        "field",
+        "param",
+        "attribute",
+        "derived-field",
+        "missing-field",
+        "source",
+        "no-cite",
+        "rule-key",
+        "function",
+    ],
 )
 def test_mistakes_are_located_and_explained(tmp_path: Path, rules: str, expected: tuple):
     """Each kind of mistake gives its line, column, code and a helpful message or hint."""
@@ -132,7 +143,9 @@ def test_mistakes_are_located_and_explained(tmp_path: Path, rules: str, expected
 
 def test_flow_list_comma_pitfall_gets_a_hint(tmp_path: Path):
     """A pattern split by a YAML flow list's comma says how to fix it."""
-    rules = "  - id: r\n    cite: src\n    when: [h: Hazard(score > 1, score < 9)]\n    then: ['X()']\n"
+    rules = (
+        "  - id: r\n    cite: src\n    when: [h: Hazard(score > 1, score < 9)]\n    then: ['X()']\n"
+    )
     assert "quote the pattern" in diagnostics(tmp_path, rules)[0][3]
 
 
@@ -169,8 +182,10 @@ def test_missing_ruleset_directory_is_a_clear_error(tmp_path: Path):
 
 def test_error_text_renders_file_line_col_code(tmp_path: Path):
     """The error message reads file:line:col: code: message, then text and hint."""
-    root = write_ruleset(tmp_path / "rs", HEADER + "  - id: r\n    cite: src\n"
-                         "    when: [h: Hazrd()]\n    then: ['X()']\n")
+    root = write_ruleset(
+        tmp_path / "rs",
+        HEADER + "  - id: r\n    cite: src\n    when: [h: Hazrd()]\n    then: ['X()']\n",
+    )
     with pytest.raises(RulesetError) as info:
         oss_rules.load(root)
     text = str(info.value)

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
+import platform
+import subprocess
 import sys
+import textwrap
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -144,3 +149,51 @@ def test_engine_agrees_with_reference_under_param_overrides(inventory: tuple[lis
     """
     facts, as_of = inventory
     assert_agree(overridden_engine(), facts, as_of)
+
+
+# A fresh interpreter builds an Engine and evaluates, as its FIRST evaluation, a compliant
+# office: the second stratum (missing/unneeded module) then fires no rule. glibc's
+# MALLOC_PERTURB_ fills fresh heap memory with junk, so reading uninitialised memory
+# crashes every time instead of now and then.
+FRESH_ENGINE = textwrap.dedent(
+    """
+    import datetime as dt, importlib.util, sys
+    import oss_rules
+    spec = importlib.util.spec_from_file_location("reference", sys.argv[1])
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    engine = oss_rules.Engine(oss_rules.load_default())
+    office = oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=10,
+                                 declared_modules=("OSS-I",),
+                                 last_assessment=dt.date(2026, 1, 1))
+    as_of = dt.date(2026, 6, 30)
+    got = set(engine.evaluate([office], as_of=as_of).conclusions)
+    assert got == reference.conclusions([office], as_of, engine.params), got
+    print("ok")
+    """
+)
+
+
+@pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
+    reason="MALLOC_PERTURB_ (which makes the crash deterministic) is glibc's",
+)
+def test_fresh_engine_agrees_with_reference_when_a_stratum_fires_nothing():
+    """A fresh engine's first evaluation agrees with the reference, even if a stratum is quiet.
+
+    Regression: durable-rules 2.0.28 frees a session's uninitialised action context on
+    delete_state when no rule fired in it, which crashed the interpreter; the engine now
+    fires a rule in every session. Runs in a subprocess with MALLOC_PERTURB_ so that
+    the old bug would crash deterministically; the session-wide engine above cannot
+    see it, as its first example fires every stratum.
+    """
+    proc = subprocess.run(
+        [sys.executable, "-c", FRESH_ENGINE, str(BENCH / "reference.py")],
+        env={**os.environ, "MALLOC_PERTURB_": "165"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", (
+        f"exit status {proc.returncode}\n{proc.stderr[-2000:]}"
+    )

@@ -15,7 +15,9 @@ Three durable behaviours shape the output (see docs/architecture.md):
 * a non-equality comparison with another fact's field is mis-evaluated (out-of-bounds
   reads, crashes), so durable never sees one;
 * a fact that no rule accepts is an error, so each definition has a catch-all rule
-  that stores every fact and never fires.
+  that stores every fact and never fires;
+* deleting a session in which no rule fired frees uninitialised memory, so each
+  definition has a rule that fires once per session on the context fact.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ from .language.stratify import stratify
 
 CONTEXT = "__ctx"
 """Type and alias of the evaluation-context fact (holds ``as_of``); also the gate."""
+
+SESSION_RULE = "__session"
+"""A rule that fires once per session on the context fact; its action does nothing.
+
+durable 2.0.28 leaves a new session's action context uninitialised and
+``delete_state`` frees it: a session in which no rule ever fired crashes the process
+when deleted. Firing this rule in every session makes deletion safe."""
 
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _DURABLE_OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
@@ -233,7 +242,8 @@ def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[Compi
     counter = 0
     for stratum in strata:
         definition: dict[str, Any] = {
-            "__catch_all": {"all": [{"a": {"$ex": {"type": 1}}}, {"b": _NEVER}]}
+            "__catch_all": {"all": [{"a": {"$ex": {"type": 1}}}, {"b": _NEVER}]},
+            SESSION_RULE: {"all": [{CONTEXT: {"type": CONTEXT}}]},
         }
         rules: dict[str, CompiledRule] = {}
         reads: set[str] = set()

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ._compile import CONTEXT, CompiledStratum, compile_ruleset, durable_key
+from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
 from ._durable import Network
 from .convert import check_inventory
 from .errors import EvaluationError, FactError, OssRulesError, suggest
@@ -99,7 +99,7 @@ class Engine:
         self._networks = [Network(stratum.definition) for stratum in self._strata]
         self._max_facts = max_facts
         self._lock = threading.Lock()
-        self._sessions = itertools.count()
+        self._sessions = itertools.count(1)
         self._info = RulesetInfo(ruleset.id, ruleset.version, ruleset.digest)
         self._rules = {r.id: RuleInfo(r.title, r.cite) for r in ruleset.rules}
 
@@ -186,6 +186,8 @@ class _Run:
 
     def action(self, stratum: CompiledStratum) -> Any:
         def on_action(rule_name: str, frame: Mapping[str, Any]) -> list[dict[str, Any]]:
+            if rule_name == SESSION_RULE:
+                return []
             compiled = stratum.rules[rule_name]
             ids = tuple(int(frame[alias]["id"]) for alias in compiled.aliases)
             bound = {alias: self.facts[i] for alias, i in zip(compiled.aliases, ids, strict=True)}
