@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import platform
 import random
 import statistics
@@ -162,6 +163,40 @@ def measure(engine: Engine, n: int, samples: int, target: float) -> dict[str, An
     return row
 
 
+def _rss_kib() -> int | None:
+    """Resident set size of this process in KiB (Linux), or None elsewhere."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+def memory(engine: Engine, n: int, evaluations: int) -> dict[str, Any]:
+    """RSS after a warm-up tenth of the evaluations and after all of them.
+
+    Flat memory means durable's sessions are deleted and nothing accumulates per call.
+    """
+    facts = inventory(n, engine.params)
+    warm = max(1, evaluations // 10)
+    for _ in range(warm):
+        engine.evaluate(facts, as_of=AS_OF)
+    gc.collect()
+    before = _rss_kib()
+    for _ in range(evaluations - warm):
+        engine.evaluate(facts, as_of=AS_OF)
+    gc.collect()
+    after = _rss_kib()
+    growth = None if before is None or after is None else after - before
+    return {
+        "hazards": n,
+        "evaluations": evaluations,
+        "rss_before_kib": before,
+        "rss_after_kib": after,
+        "growth_kib": growth,
+    }
+
+
 def table(report: dict[str, Any]) -> str:
     """The report as a fixed-width text table."""
     build = report["build"]
@@ -183,6 +218,12 @@ def table(report: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.append("ratio = reference speed / engine speed (how many times faster plain Python is)")
+    mem = report["memory"]
+    lines.append(
+        f"memory: RSS {mem['rss_before_kib']} KiB after {mem['evaluations'] // 10} evaluations "
+        f"of N={mem['hazards']}, {mem['rss_after_kib']} KiB after {mem['evaluations']} "
+        f"(growth {mem['growth_kib']} KiB)"
+    )
     return "\n".join(lines)
 
 
@@ -213,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             "compile_ms": (built - loaded) * 1000,
         },
         "rows": [measure(engine, n, samples, target) for n in SIZES],
+        "memory": memory(engine, 100, 300 if args.quick else 3000),
     }
     print(json.dumps(report, indent=2) if args.json else table(report))
     return 0
