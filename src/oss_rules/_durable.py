@@ -38,44 +38,40 @@ class Network:
         weakref.finalize(self, _engine.delete_ruleset, self.handle)
 
     def run(self, sid: str, batches: Sequence[Sequence[Mapping[str, Any]]], action: Action) -> None:
-        """Assert each batch in order into a fresh session ``sid``, then fire to fixpoint."""
+        """Assert each batch in order into a fresh session ``sid``, then fire to fixpoint.
+
+        The last batch must make a rule fire (the engine's context fact does): durable
+        crashes when it deletes a session in which nothing fired, so a session whose
+        asserts failed before any firing is left in place rather than deleted.
+        """
         handle = self.handle
-        offset: int | None = None
+        offset = 0
+        fired = False
         try:
             for batch in batches:
                 if batch:
-                    offset = self._assert(_engine.assert_facts, json.dumps(batch), batch, offset)
-            if offset is None:
-                return
+                    offset = self._assert(_engine.assert_facts, batch)
             result = _engine.start_action_for_state(handle, offset)
             frames = json.loads(result[1]) if result else None
             while frames:
+                fired = True
                 for rule_name, frame in frames.items():
                     try:
-                        new = action(rule_name, frame)
-                        for message in new:
-                            self._assert(_engine.assert_fact, json.dumps(message), message, offset)
+                        for message in action(rule_name, frame):
+                            self._assert(_engine.assert_fact, message)
                     except BaseException:
                         _engine.abandon_action(handle, offset)
                         raise
                 next_frames = _engine.complete_and_start_action(handle, offset)
                 frames = json.loads(next_frames) if next_frames else None
         finally:
-            if offset is not None:
+            if fired:
                 _engine.delete_state(handle, sid)
 
-    def _assert(
-        self, call: Callable[[int, str], Any], payload: str, original: Any, offset: int | None
-    ) -> int:
-        code, new_offset = call(self.handle, payload)
-        if code in (_NOT_HANDLED, _OBSERVED) and offset is None:
-            # The facts before the rejected one are stored: the session exists, delete it.
-            _engine.delete_state(
-                self.handle,
-                str(original[0]["sid"] if isinstance(original, list) else original["sid"]),
-            )
+    def _assert(self, call: Callable[[int, str], Any], payload: Any) -> int:
+        code, offset = call(self.handle, json.dumps(payload))
         if code == _NOT_HANDLED:
-            raise DurableError(f"durable-rules did not accept {original!r}")
+            raise DurableError(f"durable-rules did not accept {payload!r}")
         if code == _OBSERVED:
-            raise DurableError(f"durable-rules saw {original!r} twice")
-        return int(new_offset)
+            raise DurableError(f"durable-rules saw {payload!r} twice")
+        return int(offset)
