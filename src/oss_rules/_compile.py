@@ -33,7 +33,7 @@ from ._fields import Many
 from .errors import EvaluationError, FactError
 from .facts import FactRegistry, FactType
 from .language import syntax as s
-from .language._evaluate import ExpressionError, compare, evaluate
+from .language._evaluate import ExpressionError, evaluate, holds
 from .language._loader import iter_names
 from .language.stratify import stratify
 
@@ -132,14 +132,7 @@ def _satisfied(
 ) -> bool:
     # A bare name is the fact's own field unless a binding has that name (as in _check).
     scope = {**env, **{f.name: getattr(fact, f.name) for f in fact_type.fields}, **bound}
-    left = evaluate(condition.left, scope)
-    right = evaluate(condition.right, scope)
-    try:
-        return compare(condition.op, left, right)
-    except TypeError as error:
-        raise ExpressionError(
-            condition.span, f"cannot compare {left!r} {condition.op} {right!r}"
-        ) from error
+    return holds(condition, scope)
 
 
 @attrs.frozen
@@ -372,4 +365,4 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-__all__ = ["CompiledRule", "CompiledStratum", "compare", "compile_ruleset", "durable_key"]
+__all__ = ["CompiledRule", "CompiledStratum", "compile_ruleset", "durable_key"]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from ._render import render_result
@@ -17,7 +18,7 @@ from .engine import Engine, ParamError
 from .errors import FactsError, OssRulesError, RulesetError
 from .language import load, load_default
 from .language import syntax as s
-from .language._evaluate import ExpressionError, compare, evaluate
+from .language._evaluate import ExpressionError, holds
 from .language._parser import ParseError, parse_pattern
 from .result import Proof, Result
 
@@ -190,13 +191,11 @@ def _matches(pattern: s.Pattern, fact: Any) -> bool:
                 f"--conclusion: {condition.span}: the left side must be a field of "
                 f"{pattern.fact_type}"
             )
-        try:
-            expected = evaluate(condition.right, {})
-        except ExpressionError as error:
-            raise _UsageError(f"--conclusion: {error}") from None
-        if not compare(condition.op, getattr(fact, condition.left.id), expected):
-            return False
-    return True
+    fields = {name: getattr(fact, name) for name in attrs.fields_dict(type(fact))}
+    try:
+        return all(holds(condition, fields) for condition in pattern.conditions)
+    except ExpressionError as error:
+        raise _UsageError(f"--conclusion: {error}") from None
 
 
 def _proof_data(proof: Proof, result: Result) -> dict[str, Any]:

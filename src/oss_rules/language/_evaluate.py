@@ -137,6 +137,18 @@ def compare(op: str, left: Any, right: Any) -> bool:
     return COMPARISONS[op](left, right)
 
 
+def holds(condition: s.Compare, scope: Mapping[str, Any]) -> bool:
+    """Whether ``condition`` is true with names taken from ``scope``."""
+    left = evaluate(condition.left, scope)
+    right = evaluate(condition.right, scope)
+    try:
+        return compare(condition.op, left, right)
+    except TypeError as error:
+        raise ExpressionError(
+            condition.span, f"cannot compare {left!r} {condition.op} {right!r}"
+        ) from error
+
+
 def _short(value: Any) -> str:
     if isinstance(value, Mapping):
         keys = ", ".join(repr(k) for k in list(value)[:8])
