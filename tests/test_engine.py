@@ -286,6 +286,28 @@ def test_list_field_membership(tmp_path: Path):
     assert engine.evaluate(facts, as_of=AS_OF).derived == (Counter(2),)
 
 
+def test_membership_in_another_facts_list(tmp_path: Path):
+    """`b.field in list_field` joins on list membership (checked in Python, not durable)."""
+    engine = engine_for(
+        tmp_path,
+        """\
+  - id: declared-obligation
+    cite: t
+    when:
+      - o: Obligation()
+      - w: Workplace(id == o.workplace, o.module in declared_modules)
+    then: ["Counter(n: w.headcount)"]
+""",
+    )
+    facts = [
+        workplace(id="a", headcount=1, declared_modules=("OSS-I",)),
+        workplace(id="b", headcount=2, declared_modules=("OSS-II",)),
+        oss_rules.Obligation("a", "OSS-II"),
+        oss_rules.Obligation("b", "OSS-II"),
+    ]
+    assert engine.evaluate(facts, as_of=AS_OF).derived == (Counter(2),)
+
+
 def test_param_override_errors_name_the_param(engine: Engine):
     """Unknown or mistyped param overrides raise ParamError with a hint."""
     with pytest.raises(ParamError, match="did you mean `high_from`"):

@@ -22,6 +22,8 @@ Obligation(workplace='w1', module='OSS-II')
 ...
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .convert import Inventory, fact_from_json, fact_to_json, facts_from_json, read_inventory
 from .engine import Engine, ParamError
 from .errors import (
@@ -45,6 +47,11 @@ from .facts import (
 )
 from .language import Ruleset, load, load_default
 from .result import Inference, Proof, Result, RulesetInfo
+
+try:
+    __version__ = version("oss_rules")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Action",
