@@ -408,3 +408,121 @@ def test_result_carries_ruleset_identity(engine: Engine):
     assert result.ruleset.id == "oss"
     assert result.ruleset.version == engine.ruleset.version
     assert result.ruleset.digest.startswith("sha256:") and len(result.ruleset.digest) == 71
+
+
+def test_rule_of_only_a_python_checked_negation_fires(tmp_path: Path):
+    """A rule whose only pattern is a negation checked in Python still fires once."""
+    engine = engine_for(
+        tmp_path,
+        """\
+  - id: nothing-future
+    cite: t
+    when:
+      - not: Hazard(identified_on > as_of)
+    then: ["Counter(n: 1)"]
+""",
+    )
+    assert engine.evaluate([workplace()], as_of=AS_OF).derived == (Counter(1),)
+    future = hazard(identified_on=AS_OF + dt.timedelta(days=1))
+    assert engine.evaluate([workplace(), future], as_of=AS_OF).derived == ()
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ['reported_by != "worker"', "reported_by != w.sector", 'reported_by not in ["worker"]'],
+)
+def test_null_is_unequal_to_every_value_on_every_path(tmp_path: Path, condition: str):
+    """`!=` and `not in` treat null alike whether durable or Python checks them."""
+    engine = engine_for(
+        tmp_path,
+        f"""\
+  - id: not-worker
+    cite: t
+    when:
+      - w: Workplace()
+      - h: Hazard({condition})
+    then: ["Counter(n: h.score)"]
+""",
+    )
+    facts = [
+        workplace(sector="worker"),
+        hazard("h1", likelihood=2, severity=2),
+        hazard("h2", likelihood=3, severity=3, reported_by="worker"),
+    ]
+    assert engine.evaluate(facts, as_of=AS_OF).derived == (Counter(4),)
+
+
+@pytest.mark.parametrize(
+    ("extra", "of_two"),
+    [("", ()), (", score >= h.score", (Counter(2),))],
+    ids=["durable", "python"],
+)
+def test_negation_never_matches_the_fact_already_bound(tmp_path: Path, extra: str, of_two):
+    """A negated pattern ignores the facts the rule's positive patterns matched, on both paths."""
+    engine = engine_for(
+        tmp_path,
+        f"""\
+  - id: alone
+    cite: t
+    when:
+      - h: Hazard()
+      - not: Hazard(workplace == h.workplace{extra})
+    then: ["Counter(n: h.score)"]
+""",
+    )
+    assert engine.evaluate([workplace(), hazard()], as_of=AS_OF).derived == (Counter(1),)
+    two = [workplace(), hazard("a"), hazard("b", severity=2)]
+    assert engine.evaluate(two, as_of=AS_OF).derived == of_two
+
+
+def test_given_fact_that_is_also_derived_is_a_conclusion(engine: Engine):
+    """A conclusion the input already states is still reported, with its proof."""
+    given = oss_rules.Obligation("w1", "OSS-I")
+    result = engine.evaluate([workplace(), given], as_of=AS_OF)
+    assert result.obligations == (given,)
+    assert result.explain(given).rule == "oss1-every-workplace"
+
+
+def test_app_fact_with_invalid_field_is_rejected_before_evaluation(tmp_path: Path):
+    """An app's unvalidated attrs class is checked field by field at evaluate()."""
+    engine = engine_for(
+        tmp_path,
+        "  []\n".replace("  []\n", "")
+        + """\
+  - id: count
+    cite: t
+    when: [c: Counter()]
+    then: ["Counter(n: c.n)"]
+""",
+    )
+    with pytest.raises(FactsError) as info:
+        engine.evaluate([Counter("seven")], as_of=AS_OF)
+    (error,) = info.value.errors
+    assert (error.fact, error.field, error.value, error.path) == (
+        "Counter",
+        "n",
+        "seven",
+        "$.facts[0].n",
+    )
+
+
+def test_param_overrides_are_recorded_in_the_result(engine: Engine):
+    """A result names the params its engine overrode, so an audit can tell."""
+    overridden = Engine(engine.ruleset, params={"high_from": 16})
+    assert overridden.evaluate([workplace()], as_of=AS_OF).ruleset.overrides == {"high_from": 16}
+    assert engine.evaluate([workplace()], as_of=AS_OF).ruleset.overrides == {}
+
+
+def test_expressions_reach_only_fact_fields(tmp_path: Path):
+    """`x.attr` works on a fact's fields only, never on Python internals."""
+    engine = engine_for(
+        tmp_path,
+        """\
+  - id: sneaky
+    cite: t
+    when: [h: Hazard()]
+    then: ["Counter(n: len(h.id.__class__))"]
+""",
+    )
+    with pytest.raises(EvaluationError, match="`__class__` is not a field"):
+        engine.evaluate([workplace(), hazard()], as_of=AS_OF)

@@ -191,3 +191,17 @@ def test_registry_rejects_unusable_classes():
         reg.register(Reserved)
     with pytest.raises(TypeError, match="cannot hold"):
         reg.register(Weird)
+
+
+def test_too_many_fields_for_durable_is_refused():
+    """A fact type with more fields than durable-rules can match is refused at registration."""
+    big = attrs.make_class("Big", {f"f{i}": attrs.field(type=int) for i in range(252)}, frozen=True)
+    with pytest.raises(ValueError, match="at most 251 fields"):
+        FactRegistry().register(big)
+
+
+def test_invalid_json_text_is_a_located_input_error():
+    """Text that is not JSON raises InputError with line and column, not a raw decode error."""
+    with pytest.raises(oss_rules.InputError) as info:
+        oss_rules.read_inventory('{"as_of": "2026-06-30",\n "facts": [}')
+    assert (info.value.line, info.value.col) == (2, 12)

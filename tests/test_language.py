@@ -199,3 +199,36 @@ def test_default_ruleset_cites_a_source_in_every_rule():
     assert ruleset.rules
     for rule in ruleset.rules:
         assert rule.cite and all(c in ruleset.sources for c in rule.cite), rule.id
+
+
+@pytest.mark.parametrize(
+    ("condition", "code", "text"),
+    [
+        ('severity == "2"', "OSS037", "can never match"),
+        ('level == "hgh"', "OSS037", "did you mean `high`"),
+        ("likelihood == 6", "OSS037", "an int in 1..5"),
+        ("category in [fall]", "OSS034", "unknown name `fall`"),
+        ('"al" in category', "OSS033", "not a list"),
+        ("score == null", "OSS038", "never null"),
+        ('identified_on < "2026-01-01"', "OSS037", "can never match"),
+    ],
+)
+def test_conditions_that_can_never_match_are_load_errors(tmp_path, condition, code, text):
+    """Comparing a field with a constant of the wrong kind or value is caught at load."""
+    pattern = "Classification" if "level" in condition else "Hazard"
+    rules = (
+        f"  - id: r\n    cite: src\n    when:\n      - h: {pattern}({condition})\n"
+        "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n"
+    )
+    found = diagnostics(tmp_path, rules)
+    assert [d[2] for d in found] == [code], found
+    assert text in found[0][3]
+
+
+def test_ordering_against_numbers_of_another_kind_is_fine(tmp_path):
+    """`score < 4.5` and `likelihood < 6` are valid: orderings check the kind, not the range."""
+    rule = (
+        "  - id: r\n    cite: src\n    when:\n      - h: Hazard(score < 4.5, likelihood < 6)\n"
+        "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n"
+    )
+    assert oss_rules.load(write_ruleset(tmp_path / "rs", HEADER + rule)).rules

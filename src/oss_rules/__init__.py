@@ -31,6 +31,7 @@ from .errors import (
     EvaluationError,
     FactError,
     FactsError,
+    InputError,
     OssRulesError,
     RulesetError,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "Finding",
     "Hazard",
     "Inference",
+    "InputError",
     "Inventory",
     "Obligation",
     "OssRulesError",

@@ -7,7 +7,7 @@ durable reports a match; a negated pattern with such a condition is checked in P
 over the finished lower strata. The ``then`` side is Python: each rule gets a function
 that builds its derived facts from the matched ones.
 
-Three durable behaviours shape the output (see docs/architecture.md):
+Four durable behaviours shape the output (see docs/architecture.md):
 
 * a negation is not re-checked before a queued activation fires, so every rule with a
   durable ``not`` first joins the context fact, which the engine asserts only after all
@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from ._fields import Many
+from ._fields import Many, Optional
 from .errors import EvaluationError, FactError
 from .facts import FactRegistry, FactType
 from .language import syntax as s
@@ -110,9 +110,12 @@ class CompiledRule:
             for alias, fact_type, condition in self.residuals:
                 if not _satisfied(condition, fact_type, bound[alias], env, bound):
                     return False
+            # Like durable's own negation, a negated pattern never matches a fact that
+            # the rule's positive patterns already matched.
+            matched = {id(fact) for fact in bound.values()}
             for negation in self.negations:
                 for candidate in facts_of(negation.fact_type.name):
-                    if all(
+                    if id(candidate) not in matched and all(
                         _satisfied(c, negation.fact_type, candidate, env, bound)
                         for c in negation.pattern.conditions
                     ):
@@ -205,6 +208,9 @@ class _ConditionCompiler:
                     return [{key: {alias: durable_key(name)}}]
             return None
         value = evaluate(other, self.params)
+        if op in ("!=", "not in") and value is not None and isinstance(info.kind, Optional):
+            # durable's $neq needs the key, but null is unequal to every value.
+            return None
         if op in ("in", "not in"):
             if not isinstance(value, tuple | list):
                 return None
@@ -274,7 +280,9 @@ def _compile_rule(
         residuals.extend((alias, fact_type, c) for c in rest)
         aliases[alias] = fact_type
         alias_order.append(alias)
-    if any("$not" in next(iter(c)) for c in conditions):
+    # The context fact gates durable negations (see the module docstring) and gives a
+    # rule whose every pattern is checked in Python something to fire on.
+    if not alias_order or any("$not" in next(iter(c)) for c in conditions):
         conditions.insert(0, {CONTEXT: {"type": CONTEXT}})
     return CompiledRule(
         rule,

@@ -35,14 +35,15 @@ def render_result(result: Result, source: str = "") -> str:
                 f"    {h.id:<{width}} {h.category:<12} "
                 f"L{h.likelihood} x S{h.severity} = {h.score:>2}  {level}"
             )
+        obligations = [o for o in result.obligations if o.workplace == wid]
         lines += _section(
             "Obligations",
             (
                 f"    {o.module if i == 0 else '':<8} {reason}"
-                for o in result.obligations
-                if o.workplace == wid
+                for o in obligations
                 for i, reason in enumerate(reasons[o])
             ),
+            count=len(obligations),
         )
         lines += _section(
             "Actions",
@@ -55,7 +56,7 @@ def render_result(result: Result, source: str = "") -> str:
         lines += _section(
             "Findings",
             (
-                f"    {f.code:<18} {f.subject:<{width}} {f.message}"
+                f"    {f.code:<18} {f.subject:<{max(width, 15)}} {f.message}"
                 for f in result.findings
                 if f.workplace == wid
             ),
@@ -76,9 +77,10 @@ def _declared(workplace: Workplace) -> str:
     return ", ".join(workplace.declared_modules) or "no module"
 
 
-def _section(title: str, rows: Iterable[str]) -> list[str]:
+def _section(title: str, rows: Iterable[str], count: int | None = None) -> list[str]:
     body = list(rows)
-    return [f"  {title} ({len(body)})", *body] if body else [f"  {title}: none"]
+    shown = len(body) if count is None else count
+    return [f"  {title} ({shown})", *body] if body else [f"  {title}: none"]
 
 
 def _reasons(result: Result) -> dict[Any, list[str]]:

@@ -15,7 +15,7 @@ import click
 from ._render import render_result
 from .convert import Inventory, fact_to_json, read_inventory
 from .engine import Engine, ParamError
-from .errors import FactsError, OssRulesError, RulesetError
+from .errors import FactsError, InputError, OssRulesError, RulesetError
 from .language import load, load_default
 from .language import syntax as s
 from .language._evaluate import ExpressionError, holds
@@ -52,19 +52,21 @@ def _param(text: str) -> tuple[str, Any]:
 def _inventory(path: str, as_of: dt.date | None) -> Inventory:
     file = Path(path)
     try:
-        data = json.loads(file.read_text("utf-8"))
-    except FileNotFoundError:
-        raise _UsageError(f"{path}: no such file") from None
-    except json.JSONDecodeError as error:
-        raise _UsageError(
-            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
-        ) from None
-    if as_of is not None and isinstance(data, dict):
-        data = {**data, "as_of": as_of.isoformat()}
+        text = file.read_text("utf-8")
+    except OSError as error:
+        raise _UsageError(f"{path}: cannot read: {error.strerror}") from None
     try:
-        return read_inventory(data)
+        inventory = read_inventory(text)
+    except InputError as error:
+        raise _UsageError(
+            f"{path}:{error.line}:{error.col}: invalid JSON: "
+            f"{str(error).split('invalid JSON: ', 1)[1]}"
+        ) from None
     except FactsError as error:
-        raise _UsageError(f"{path}: {error}") from None
+        if as_of is None or any(e.path != "$.as_of" for e in error.errors):
+            raise _UsageError(f"{path}: {error}") from None
+        inventory = read_inventory({**json.loads(text), "as_of": as_of.isoformat()})
+    return attrs.evolve(inventory, as_of=as_of) if as_of else inventory
 
 
 def _evaluate(engine: Engine, path: str, as_of: dt.date | None) -> Result:

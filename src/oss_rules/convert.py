@@ -20,11 +20,12 @@ from typing import Any
 
 import attrs
 
-from .errors import _MISSING, FactError, FactsError, suggest
+from .errors import _MISSING, FactError, FactsError, InputError, suggest
 from .facts import FactRegistry
 
 __all__ = [
     "Inventory",
+    "check_fields",
     "check_inventory",
     "fact_from_json",
     "fact_to_json",
@@ -76,6 +77,37 @@ def facts_from_json(
     if problems:
         raise FactsError(problems)
     return tuple(f for _, f in facts)
+
+
+def check_fields(facts: Sequence[Any], registry: FactRegistry) -> None:
+    """Raise :class:`FactsError` for field values outside their kind.
+
+    Built-in types validate themselves on construction; an app's plain attrs classes
+    do not, so their fields are checked here, before evaluation.
+    """
+    problems = []
+    for i, fact in enumerate(facts):
+        info = registry.type_of(fact)
+        for field in info.fields:
+            if field.validated:
+                continue
+            value = getattr(fact, field.name)
+            if not field.kind.check(value):
+                problems.append(
+                    FactError(
+                        info.name,
+                        field.name,
+                        value,
+                        field.kind.expected,
+                        fact_id=getattr(fact, "id", None)
+                        if isinstance(getattr(fact, "id", None), str)
+                        else None,
+                        path=f"$.facts[{i}].{field.name}",
+                        hint=field.kind.hint(value),
+                    )
+                )
+    if problems:
+        raise FactsError(problems)
 
 
 def check_inventory(facts: Sequence[Any], registry: FactRegistry) -> None:
@@ -227,12 +259,20 @@ def _structure(data: Any, registry: FactRegistry, path: str, problems: list[Fact
 def read_inventory(
     source: str | Path | Mapping[str, Any], registry: FactRegistry | None = None
 ) -> Inventory:
-    """Read ``{"as_of": "YYYY-MM-DD", "facts": [...]}`` from a path, JSON text or a mapping."""
+    """Read ``{"as_of": "YYYY-MM-DD", "facts": [...]}`` from a Path, JSON text or a mapping.
+
+    A ``str`` is JSON text, never a file name: pass a :class:`pathlib.Path` for a file.
+    Raises :class:`InputError` for text that is not JSON and :class:`FactsError` listing
+    every invalid fact.
+    """
     registry = registry if registry is not None else FactRegistry()
-    if isinstance(source, Path):
-        data: Any = json.loads(source.read_text("utf-8"))
-    elif isinstance(source, str):
-        data = json.loads(source)
+    if isinstance(source, Path | str):
+        text = source.read_text("utf-8") if isinstance(source, Path) else source
+        try:
+            data: Any = json.loads(text)
+        except json.JSONDecodeError as error:
+            name = str(source) if isinstance(source, Path) else "<json>"
+            raise InputError(name, error.lineno, error.colno, error.msg) from None
     else:
         data = source
     if not isinstance(data, Mapping):

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
 from ._durable import Network
-from .convert import check_inventory
+from .convert import check_fields, check_inventory
 from .errors import EvaluationError, FactError, OssRulesError, suggest
 from .facts import FactType
 from .language.syntax import Ruleset
@@ -100,7 +101,8 @@ class Engine:
         self._max_facts = max_facts
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
-        self._info = RulesetInfo(ruleset.id, ruleset.version, ruleset.digest)
+        overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
+        self._info = RulesetInfo(ruleset.id, ruleset.version, ruleset.digest, overrides)
         self._rules = {r.id: RuleInfo(r.title, r.cite) for r in ruleset.rules}
 
     @property
@@ -130,6 +132,7 @@ class Engine:
                 raise FactError(
                     "evaluate", "facts", fact, str(error), path=f"$.facts[{i}]"
                 ) from None
+        check_fields(given, self._registry)
         check_inventory(given, self._registry)
         with self._lock:
             run = _Run(self, as_of, given)
@@ -147,7 +150,7 @@ class Engine:
             ruleset=self._info,
             as_of=as_of,
             given=given,
-            derived=run.facts[len(given) :],
+            derived=[run.facts[i] for i in sorted(run.derived)],
             trace=run.trace,
             rules=self._rules,
             sources=self._ruleset.sources,
@@ -168,6 +171,7 @@ class _Run:
             self.by_type.setdefault(type(fact).__name__, []).append(fact)
         self.trace: list[Inference] = []
         self.seen: set[tuple[int, str, tuple[int, ...]]] = set()
+        self.derived: set[int] = set()
         self.sid = ""
         self._types: dict[str, FactType] = {}
 
@@ -201,6 +205,7 @@ class _Run:
                     index = self._add(fact, compiled.rule.id)
                     if type(fact).__name__ in stratum.matches:
                         new_messages.append(self.message(index))
+                self.derived.add(index)
                 key = (index, compiled.rule.id, ids)
                 if key not in self.seen:
                     self.seen.add(key)

@@ -17,6 +17,7 @@ __all__ = [
     "EvaluationError",
     "FactError",
     "FactsError",
+    "InputError",
     "OssRulesError",
     "RulesetError",
     "suggest",
@@ -98,6 +99,20 @@ class FactsError(OssRulesError, ValueError):
         count = len(self.errors)
         head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
         super().__init__("\n".join([head, *(f"  {e}" for e in self.errors)]))
+
+
+class InputError(OssRulesError, ValueError):
+    """An input document is not valid JSON.
+
+    Remedy: fix the document at ``source:line:col``.
+    """
+
+    def __init__(self, source: str, line: int, col: int, message: str) -> None:
+        self.source = source
+        self.line = line
+        self.col = col
+        self.message = message
+        super().__init__(f"{source}:{line}:{col}: invalid JSON: {message}")
 
 
 @attrs.frozen

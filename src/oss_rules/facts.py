@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import attrs
 
 from ._fields import (
+    KIND_KEY,
     REFERENCE_KEY,
     Choice,
     Day,
@@ -175,6 +176,11 @@ BUILTIN_TYPES: tuple[type, ...] = (
     Deadline,
 )
 
+MAX_FIELDS = 251
+"""The most fields a fact type may have: durable-rules silently matches nothing on a
+fact of more (measured: 251 works, 252 does not; it stores at most 255 properties,
+and sid, id and type are among them)."""
+
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]$|^[a-z]$")
 _RESERVED = frozenset({"type", "sid", "as_of"})
 
@@ -187,6 +193,8 @@ class FieldInfo:
     kind: Kind
     init: bool
     references: str | None
+    validated: bool = False
+    """Whether the class validates this field itself (fields made with oss_rules helpers)."""
 
 
 @attrs.frozen
@@ -256,7 +264,13 @@ class FactRegistry:
                     kind_of(attribute),
                     attribute.init,
                     attribute.metadata.get(REFERENCE_KEY),
+                    validated=KIND_KEY in attribute.metadata,
                 )
+            )
+        if len(infos) > MAX_FIELDS:
+            raise ValueError(
+                f"{name} has {len(infos)} fields; durable-rules matches facts of at most "
+                f"{MAX_FIELDS} fields; split the type"
             )
         self._types[name] = FactType(name, cls, tuple(infos))
         return cls  # type: ignore[return-value]

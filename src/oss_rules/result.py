@@ -31,11 +31,13 @@ GROUPS: Mapping[str, str] = {
 
 @attrs.frozen
 class RulesetInfo:
-    """Which rules decided: id, version and the sha256 of the ruleset's files."""
+    """Which rules decided: id, version, the sha256 of the ruleset's files, and the
+    params the engine overrode (name to value, as JSON), so an audit sees both."""
 
     id: str
     version: str
     digest: str
+    overrides: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -76,11 +78,15 @@ class Proof:
 
 def _show(fact: Any) -> str:
     fields = ", ".join(
-        f"{a.name}={getattr(fact, a.name)!r}"
+        f"{a.name}={_value(getattr(fact, a.name))}"
         for a in attrs.fields(type(fact))
         if getattr(fact, a.name) not in (None, "", ())
     )
     return f"{type(fact).__name__}({fields})"
+
+
+def _value(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else repr(value)
 
 
 @attrs.frozen
@@ -132,13 +138,19 @@ class Result:
         if conclusion not in by_fact and conclusion not in set(self.given):
             raise KeyError(f"{_show(conclusion)} is not a fact of this result")
         depth = _depths(self.given, self.trace)
-        return self._proof(conclusion, by_fact, depth)
+        return self._proof(conclusion, by_fact, depth, root=True)
 
     def _proof(
-        self, fact: Any, by_fact: Mapping[Any, list[Inference]], depth: Mapping[Any, int]
+        self,
+        fact: Any,
+        by_fact: Mapping[Any, list[Inference]],
+        depth: Mapping[Any, int],
+        root: bool = False,
     ) -> Proof:
         options = by_fact.get(fact)
-        if not options or depth.get(fact) == 0:
+        # A given fact is a leaf, except at the root: a conclusion that was also given
+        # is explained by the rule that derived it.
+        if not options or (depth.get(fact) == 0 and not root):
             return Proof(fact, None, "given", (), (), ())
         best = min(options, key=lambda i: max((depth[p] for p in i.premises), default=0))
         info = self.rules.get(best.rule, RuleInfo(best.rule, ()))
@@ -150,7 +162,7 @@ class Result:
         """The result as JSON-ready data (see :meth:`to_json`)."""
         reg = self.registry
         data: dict[str, Any] = {
-            "ruleset": attrs.asdict(self.ruleset),
+            "ruleset": {**attrs.asdict(self.ruleset), "overrides": dict(self.ruleset.overrides)},
             "as_of": self.as_of.isoformat(),
         }
         for type_name, key in GROUPS.items():

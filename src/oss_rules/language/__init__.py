@@ -56,12 +56,6 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
         registry=registry,
         param_spans=dict(raw.param_spans),
     )
-    # Compiling is cheap and finds conditions durable-rules cannot express; doing it
-    # here makes those load errors too. The import is late because the compiler
-    # builds on this package.
-    from .._compile import compile_ruleset
-
-    compile_ruleset(ruleset, ruleset.params)
     return ruleset
 
 

@@ -106,7 +106,12 @@ def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
                 raise ExpressionError(expr.span, f"unknown name {name!r}")
             return env[name]
         case s.Attribute(obj=obj, name=name):
-            return getattr(_eval(obj, env), name)
+            value = _eval(obj, env)
+            # Only a fact's fields are reachable: no methods, no Python internals.
+            fields = getattr(type(value), "__attrs_attrs__", None)
+            if fields is None or name.startswith("_") or not hasattr(fields, name):
+                raise ExpressionError(expr.span, f"`{name}` is not a field of {_short(value)}")
+            return getattr(value, name)
         case s.Index(obj=obj, key=key):
             mapping = _eval(obj, env)
             index = _eval(key, env)
