@@ -12,7 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import RulesetError
+import attrs
+
+from ..errors import Diagnostic, RulesetError
 from ..facts import FactRegistry
 from . import syntax
 from ._check import check
@@ -40,9 +42,8 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
         check(raw, registry, out)
     if out.diagnostics:
         order = {str(f): i for i, f in enumerate(files)}
-        raise RulesetError(
-            sorted(out.diagnostics, key=lambda d: (order.get(d.file, -1), d.line, d.col))
-        )
+        located = sorted(out.diagnostics, key=lambda d: (order.get(d.file, -1), d.line, d.col))
+        raise RulesetError([_with_source_line(d) for d in located])
     params: dict[str, Any] = dict(raw.params)
     ruleset = Ruleset(
         id=raw.id,
@@ -57,6 +58,19 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
         param_spans=dict(raw.param_spans),
     )
     return ruleset
+
+
+def _with_source_line(diagnostic: Diagnostic) -> Diagnostic:
+    """Show the offending line of the file when the diagnostic has no text of its own."""
+    if diagnostic.text:
+        return diagnostic
+    try:
+        lines = Path(diagnostic.file).read_text("utf-8").splitlines()
+    except OSError:
+        return diagnostic
+    if not 0 < diagnostic.line <= len(lines):
+        return diagnostic
+    return attrs.evolve(diagnostic, text=lines[diagnostic.line - 1].strip())
 
 
 def shipped_rulesets() -> Path:
