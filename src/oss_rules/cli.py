@@ -14,6 +14,7 @@ import attrs
 import click
 
 from ._cli_common import AS_OF, PARAM, RULESET, UsageError, build_engine, evaluate_file
+from ._cli_testing import FORMAT, WHY_NOT, explain_why_not, test_command
 from ._render import render_result
 from .convert import fact_to_json
 from .language import syntax as s
@@ -59,25 +60,38 @@ def evaluate_command(
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--conclusion",
-    required=True,
     metavar="PATTERN",
     help="Which conclusions to explain, e.g. 'Obligation(module == \"OSS-II\")'.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the proof trees as JSON.")
+@WHY_NOT
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
+@FORMAT
 @RULESET
 @AS_OF
 @PARAM
 def explain_command(
     file: str,
-    conclusion: str,
+    conclusion: str | None,
+    why_not: str | None,
     as_json: bool,
+    output_format: str,
     ruleset_path: str | None,
     as_of: dt.datetime | None,
     params: tuple[str, ...],
 ) -> None:
-    """Print why each conclusion matching PATTERN holds: rules, citations, facts."""
+    """Print why each conclusion matching PATTERN holds: rules, citations, facts.
+
+    With --why-not PATTERN instead: which rules could derive it, and what failed.
+    """
+    as_json = as_json or output_format == "json"
+    if (conclusion is None) == (why_not is None):
+        raise UsageError("give either --conclusion PATTERN or --why-not PATTERN")
     engine = build_engine(ruleset_path, params)
     result = evaluate_file(engine, file, as_of.date() if as_of else None)
+    if why_not is not None:
+        click.echo(explain_why_not(engine, result, why_not, as_json))
+        return
+    assert conclusion is not None
     pattern = _conclusion_pattern(conclusion)
     matches = [f for f in result.conclusions if _matches(pattern, f)]
     if not matches:
@@ -135,6 +149,8 @@ def _proof_data(proof: Proof, result: Result) -> dict[str, Any]:
         "premises": [_proof_data(p, result) for p in proof.premises],
     }
 
+
+main.add_command(test_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
