@@ -232,3 +232,13 @@ def test_ordering_against_numbers_of_another_kind_is_fine(tmp_path):
         "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n"
     )
     assert oss_rules.load(write_ruleset(tmp_path / "rs", HEADER + rule)).rules
+
+
+def test_impossible_date_in_a_ruleset_is_located(tmp_path: Path):
+    """A YAML date that does not exist (2026-13-01) is a located OSS003, not a crash."""
+    root = write_ruleset(tmp_path / "rs", HEADER.replace("limit: 3", "limit: 2026-13-01"))
+    with pytest.raises(RulesetError) as info:
+        oss_rules.load(root)
+    (diagnostic,) = info.value.diagnostics
+    assert (diagnostic.line, diagnostic.code) == (6, "OSS003")
+    assert "'2026-13-01' is not a real date" in diagnostic.message

@@ -86,7 +86,11 @@ def _show(fact: Any) -> str:
 
 
 def _value(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return repr(value)
 
 
 @attrs.frozen

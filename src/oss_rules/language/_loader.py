@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
@@ -58,8 +59,24 @@ def digest(files: list[Path], root: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, but an impossible date is a located YAML error."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            raise ConstructorError(
+                None, None, f"{node.value!r} is not a real date", node.start_mark
+            ) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     return yaml
 
