@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test lint typecheck rulesets bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,14 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/oss-rules evaluate examples/construction.json examples/office.json examples/plant.json
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck rulesets
 	$(BIN)/pytest -q
+
+# The shipped rulesets: no check error, formatted, every rule and table row tested.
+rulesets: $(STAMP)
+	$(BIN)/oss-rules check rulesets/
+	$(BIN)/oss-rules fmt --check rulesets/
+	$(BIN)/oss-rules test --coverage --fail-under 100 rulesets/
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -176,9 +176,7 @@ def test_broken_ruleset_is_a_clear_error(tmp_path: Path):
     copy = tmp_path / "oss"
     shutil.copytree(ROOT / "rulesets" / "oss", copy)
     header = copy / "ruleset.yaml"
-    header.write_text(
-        header.read_text().replace("Hazard(score < medium_from)", "Hazard(scor < medium_from)")
-    )
+    header.write_text(header.read_text().replace("Workplace(setting in", "Workplace(settin in"))
     code, output = run("evaluate", "--ruleset", str(copy), str(ROOT / "examples" / "office.json"))
     assert code == 2
     assert "OSS031" in output and "ruleset.yaml:" in output

@@ -53,7 +53,8 @@ def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
         "  concluded, not expected (match: exact):",
         "    + Classification(workplace='w1', hazard='h1', category='ergonomic', score=15, "
         "level='medium')",
-        "        by rule level-medium: A score in the medium band is medium risk",
+        "        by rule risk-level#2: The 5x5 matrix gives each hazard a risk level from its "
+        "score",
     ]
     assert "\n".join(expected) in output
     assert "  Hazard(id='h1', workplace='w1', category='ergonomic', likelihood=3, severity=5, " in (

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from ._fields import Many, Optional
+from ._fields import Kind, Many, Number, Optional
 from .errors import EvaluationError, FactError
 from .facts import FactRegistry, FactType
 from .language import syntax as s
@@ -168,13 +168,28 @@ class _ConditionCompiler:
     def pattern(self, pattern: s.Pattern) -> tuple[dict[str, Any], list[s.Compare]]:
         parts: list[dict[str, Any]] = [{"type": pattern.fact_type}]
         residuals: list[s.Compare] = []
+        groups: list[tuple[s.Compare, list[dict[str, Any]]]] = []
         for condition in pattern.conditions:
             compiled = self.condition(condition)
             if compiled is None:
                 residuals.append(condition)
+            elif any("$or" in part for part in compiled):
+                groups.append((condition, compiled))
+            else:
+                parts.extend(compiled)
+        # durable 2.0.28 ignores the joins that follow an `$or` group (`field in [...]`)
+        # in a pattern, so such a list goes to Python when the pattern joins.
+        joins = any(self._is_join(part) for part in parts)
+        for condition, compiled in groups:
+            if joins:
+                residuals.append(condition)
             else:
                 parts.extend(compiled)
         return (parts[0] if len(parts) == 1 else {"$and": parts}), residuals
+
+    def _is_join(self, part: Mapping[str, Any]) -> bool:
+        """Whether ``part`` is an equality join ``{field: {alias: field}}``."""
+        return any(isinstance(v, dict) and set(v) <= set(self.aliases) for v in part.values())
 
     def _own(self, expr: s.Expr) -> str | None:
         if (
@@ -205,6 +220,11 @@ class _ConditionCompiler:
                 case s.Attribute(obj=s.Name(id=alias), name=name) if (
                     op == "==" and alias in self.aliases
                 ):
+                    # durable hashes join values, so 1 never joins 1.0: a float field
+                    # (which may hold an int) is joined in Python.
+                    joined = self.aliases[alias].field(name)
+                    if _is_number(info.kind) or (joined is not None and _is_number(joined.kind)):
+                        return None
                     return [{key: {alias: durable_key(name)}}]
             return None
         value = evaluate(other, self.params)
@@ -230,7 +250,16 @@ class _ConditionCompiler:
             return [_NEVER]
         if op == "==":
             return [{key: encode(value)}]
+        if op != "!=" and isinstance(value, str):
+            # durable orders the JSON text it receives, where non-ASCII characters are
+            # escaped (\u00e4 < b); Python orders strings by code point.
+            return None
         return [{_DURABLE_OPS[op]: {key: encode(value)}}]
+
+
+def _is_number(kind: Kind) -> bool:
+    """Whether a field of ``kind`` holds real numbers (ints and floats alike)."""
+    return isinstance(kind.inner if isinstance(kind, Optional) else kind, Number)
 
 
 def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[CompiledStratum]:
@@ -266,6 +295,9 @@ def _compile_rule(
     conditions: list[dict[str, Any]] = []
     residuals: list[tuple[str, FactType, s.Compare]] = []
     negations: list[_Negation] = []
+    # durable's `not` skips only the facts bound before it; the language says a negated
+    # pattern skips every fact the positive patterns matched, so negations go last.
+    durable_negations: list[dict[str, Any]] = []
     for i, pattern in enumerate(rule.when):
         fact_type = registry[pattern.fact_type]
         compiled, rest = _ConditionCompiler(fact_type, aliases, params).pattern(pattern)
@@ -273,13 +305,16 @@ def _compile_rule(
             if rest:
                 negations.append(_Negation(pattern, fact_type))
             else:
-                conditions.append({f"n{i}$not": compiled})
+                durable_negations.append({f"n{i}$not": compiled})
             continue
-        alias = pattern.binding or f"p{i}"
+        # An unnamed pattern's alias starts with `_`, which no param or binding can:
+        # `p1` would shadow a param of that name in conditions and derivations.
+        alias = pattern.binding or f"_p{i}"
         conditions.append({alias: compiled})
         residuals.extend((alias, fact_type, c) for c in rest)
         aliases[alias] = fact_type
         alias_order.append(alias)
+    conditions.extend(durable_negations)
     # The context fact gates durable negations (see the module docstring) and gives a
     # rule whose every pattern is checked in Python something to fire on.
     if not alias_order or any("$not" in next(iter(c)) for c in conditions):

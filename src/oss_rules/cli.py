@@ -15,6 +15,8 @@ import click
 
 from ._cli_common import AS_OF, PARAM, RULESET, UsageError, build_engine, evaluate_file
 from ._cli_testing import FORMAT, WHY_NOT, explain_why_not, test_command
+from ._cli_tooling import check_command, fmt_command, schema_command
+from ._cli_verify import verify_command
 from ._render import render_result
 from .convert import fact_to_json
 from .language import syntax as s
@@ -151,6 +153,10 @@ def _proof_data(proof: Proof, result: Result) -> dict[str, Any]:
 
 
 main.add_command(test_command)
+main.add_command(check_command)
+main.add_command(schema_command)
+main.add_command(fmt_command)
+main.add_command(verify_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -19,6 +19,7 @@ from ..facts import FactRegistry
 from . import syntax
 from ._check import check
 from ._loader import _Collector, digest, read
+from ._table_reader import read_tables
 from .syntax import Ruleset
 
 __all__ = ["Ruleset", "load", "load_default", "syntax"]
@@ -38,12 +39,15 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     registry = registry if registry is not None else FactRegistry()
     out = _Collector()
     raw, files = read(root, out)
+    read_tables(raw, registry, out)
     if not out.diagnostics:
         check(raw, registry, out)
+    order = {str(f): i for i, f in enumerate(files)}
     if out.diagnostics:
-        order = {str(f): i for i, f in enumerate(files)}
         located = sorted(out.diagnostics, key=lambda d: (order.get(d.file, -1), d.line, d.col))
         raise RulesetError([_with_source_line(d) for d in located])
+    # Rules in the order they are written, the rows of a table where the table stands.
+    rules = sorted(raw.rules, key=lambda r: (order.get(r.span.file, -1), r.span.line))
     params: dict[str, Any] = dict(raw.params)
     ruleset = Ruleset(
         id=raw.id,
@@ -51,11 +55,14 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
         title=raw.title,
         sources=dict(raw.sources),
         params=params,
-        rules=tuple(raw.rules),
+        rules=tuple(rules),
         digest=digest(files, root if root.is_dir() else root.parent),
         path=str(root),
         registry=registry,
         param_spans=dict(raw.param_spans),
+        source_spans=dict(raw.source_spans),
+        tables=tuple(raw.tables),
+        properties=raw.properties,
     )
     return ruleset
 

@@ -20,6 +20,7 @@ from . import syntax as s
 from ._evaluate import FUNCTIONS, ExpressionError, evaluate
 from ._loader import RawRuleset, _Collector, iter_names
 from .stratify import stratify
+from .tables import MAX_PARTS, expand
 
 MAX_PATTERNS = 15
 """durable-rules joins at most 16 facts per rule; one slot goes to the evaluation context."""
@@ -39,7 +40,9 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
                 "use lower_snake_case and avoid reserved words (as_of, in, not, ...)",
             )
     seen: dict[str, s.Rule] = {}
-    for rule in raw.rules:
+    # A table is checked once, as a template rule, so that a mistake in its `when`,
+    # `then` or `cite` is reported once rather than once per row.
+    for rule in [*raw.rules, *(table.template() for table in raw.tables)]:
         if rule.id in seen:
             out.add(
                 rule.span,
@@ -49,6 +52,7 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
             )
         seen.setdefault(rule.id, rule)
         _check_rule(rule, raw, registry, out)
+    raw.rules.extend(_table_rules(raw, registry, seen, out))
     _, cycles = stratify([r for r in raw.rules if all(p.fact_type in registry for p in r.when)])
     for cycle in cycles:
         names = ", ".join(r.id for r in cycle.rules)
@@ -61,6 +65,30 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
                 "a rule cannot depend on the absence of facts that it (indirectly) derives; "
                 "split the derived type or remove the `not:`",
             )
+
+
+def _table_rules(
+    raw: RawRuleset, registry: FactRegistry, seen: dict[str, s.Rule], out: _Collector
+) -> list[s.Rule]:
+    """The rules that the tables' rows compile to; their ids must be free too."""
+    rules = []
+    for table in raw.tables:
+        for row, compiled in expand(table, registry):
+            if len(compiled) > MAX_PARTS:
+                out.add(
+                    row.span,
+                    "OSS065",
+                    f"row {row.number} of `first` table `{table.id}` needs more than "
+                    f"{MAX_PARTS} rules to exclude the rows above it",
+                    "use `hit: unique` with rows that do not overlap, or fewer input columns",
+                )
+                continue
+            for rule in compiled:
+                if rule.id in seen:
+                    out.add(rule.span, "OSS021", f"duplicate rule id `{rule.id}`", "rename one")
+                seen.setdefault(rule.id, rule)
+                rules.append(rule)
+    return rules
 
 
 def _check_rule(rule: s.Rule, raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import io
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from ruamel.yaml import YAML
@@ -24,9 +24,22 @@ from ..errors import Diagnostic, suggest
 from . import syntax as s
 from ._parser import Locate, ParseError, parse_derivation, parse_pattern
 
+if TYPE_CHECKING:
+    from .tables import Table
+
 HEADER_FILE = "ruleset.yaml"
-HEADER_KEYS = ("ruleset", "version", "title", "description", "sources", "params", "rules")
-RULE_FILE_KEYS = ("description", "rules")
+HEADER_KEYS = (
+    "ruleset",
+    "version",
+    "title",
+    "description",
+    "sources",
+    "params",
+    "rules",
+    "tables",
+    "properties",
+)
+RULE_FILE_KEYS = ("description", "rules", "tables")
 RULE_KEYS = ("id", "title", "description", "cite", "when", "then")
 
 
@@ -133,7 +146,12 @@ class RawRuleset:
         self.param_spans: dict[str, s.Span] = {}
         self.source_spans: dict[str, s.Span] = {}
         self.rules: list[s.Rule] = []
+        # Decision tables: the files' `tables:` nodes, read by _table_reader once every
+        # param is known, then the Table nodes.
+        self.table_nodes: list[tuple[str, CommentedMap]] = []
+        self.tables: list[Table] = []
         self.header_span = s.Span("?", 1, 1)
+        self.properties: s.Properties | None = None
 
 
 def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:
@@ -219,6 +237,12 @@ def _read_file(
         raw.title = str(doc.get("title", raw.id))
         _read_mapping(doc, "sources", file, out, raw.sources, raw.source_spans, text_only=True)
         _read_mapping(doc, "params", file, out, raw.params, raw.param_spans, text_only=False)
+        if "properties" in doc:
+            raw.properties = s.Properties(
+                doc["properties"], span=_value_span(doc, "properties", file)
+            )
+    if "tables" in doc:
+        raw.table_nodes.append((file, doc))
     rules = doc.get("rules")
     if rules is None:
         return
@@ -294,8 +318,7 @@ def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
     if not isinstance(rule_id, str) or not rule_id.strip():
         out.add(span, "OSS013", "rule has no `id`", "add `id: a-unique-name`")
         return None
-    cite_node = item.get("cite", ())
-    cite = (cite_node,) if isinstance(cite_node, str) else tuple(str(c) for c in cite_node or ())
+    cite = read_cite(item.get("cite"))
     when: list[s.Pattern] = []
     then: list[s.Derivation] = []
     for key, target in (("when", when), ("then", then)):
@@ -325,6 +348,13 @@ def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
         return None
     title = str(item.get("title", rule_id))
     return s.Rule(str(rule_id), title, cite, tuple(when), tuple(then), span=span)
+
+
+def read_cite(node: Any) -> tuple[str, ...]:
+    """The source ids of a `cite:` value; a number or mapping is a (wrong) id, not a crash."""
+    if node is None:
+        return ()
+    return tuple(str(c) for c in node) if isinstance(node, list) else (str(node),)
 
 
 def _read_pattern(seq: CommentedSeq, i: int, file: str, out: _Collector) -> s.Pattern | None:

@@ -13,6 +13,7 @@ import attrs
 
 if TYPE_CHECKING:
     from ..facts import FactRegistry
+    from .tables import Table
 
 __all__ = [
     "Assignment",
@@ -28,6 +29,7 @@ __all__ = [
     "Name",
     "Neg",
     "Pattern",
+    "Properties",
     "Rule",
     "Ruleset",
     "Span",
@@ -188,6 +190,18 @@ class Rule:
 
 
 @attrs.frozen
+class Properties:
+    """The header's ``properties:`` section, kept as written for ``oss-rules verify``.
+
+    ``data`` is the YAML node: ruamel keeps the line and column of each key and item,
+    so problems in the section are reported at their place (see ``oss_rules._declared``).
+    """
+
+    data: Any = attrs.field(eq=False)
+    span: Span = _span()
+
+
+@attrs.frozen
 class Ruleset:
     """A loaded ruleset: versioned, cited, parametrised rules plus the digest of its files.
 
@@ -205,6 +219,11 @@ class Ruleset:
     path: str = attrs.field(eq=False)
     registry: FactRegistry = attrs.field(eq=False, repr=False)
     param_spans: Mapping[str, Span] = attrs.field(eq=False, repr=False, factory=dict)
+    source_spans: Mapping[str, Span] = attrs.field(eq=False, repr=False, factory=dict)
+    tables: tuple[Table, ...] = attrs.field(eq=False, repr=False, default=())
+    """The decision tables as written; their rows are already among ``rules``."""
+    properties: Properties | None = attrs.field(eq=False, repr=False, default=None)
+    """The ``properties:`` section as written, read by ``oss-rules verify``."""
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``; ``KeyError`` if there is none."""

@@ -1,0 +1,313 @@
+"""Static analysis of a loaded ruleset: what loads, but cannot be what the author meant.
+
+The loader rejects what cannot run (OSS0xx). These checks (OSS1xx) find what runs but
+is wrong or useless: comparisons that can never hold because their sides have
+different types, values a field can never store, params and sources nobody uses, rules
+that can never fire, and decision tables with overlapping rows, gaps or dead rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .._unparse import unparse
+from ..errors import Diagnostic
+from ..facts import FactRegistry, FactType
+from . import syntax as s
+from ._domain import UNKNOWN, constant_value, satisfiable
+from ._loader import iter_names
+from ._table_analysis import analyse_table
+from ._types import DATE, Type, comparable, infer, of_kind, of_value, storable
+from .stratify import derived_types
+from .tables import Table
+
+__all__ = ["ERROR", "WARNING", "Problem", "analyse"]
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@attrs.frozen
+class Problem(Diagnostic):
+    """A :class:`~oss_rules.errors.Diagnostic` of ``oss-rules check``, with a severity.
+
+    ``severity`` is ``"error"`` (the ruleset is wrong; ``check`` exits 1) or
+    ``"warning"`` (probably a mistake, such as a param that no rule uses).
+    """
+
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        head = f"{self.file}:{self.line}:{self.col}: {self.code}: "
+        out = head + ("warning: " if self.severity == WARNING else "") + self.message
+        if self.text:
+            out += f"\n    {self.text}"
+        if self.hint:
+            out += f"\n    hint: {self.hint}"
+        return out
+
+
+Add = Callable[[s.Span, str, str, str, str], None]
+"""Report a problem: place, code, severity, message, hint."""
+
+
+def analyse(ruleset: s.Ruleset) -> list[Problem]:
+    """Every OSS1xx problem of ``ruleset``, in file order, each reported once."""
+    found: dict[tuple[Any, ...], Problem] = {}
+
+    def add(span: s.Span, code: str, severity: str, message: str, hint: str) -> None:
+        problem = Problem(span.file, span.line, span.col, code, message, hint, severity=severity)
+        found.setdefault((span.file, span.line, span.col, code, message), problem)
+
+    registry, params = ruleset.registry, ruleset.params
+    for rule in ruleset.rules:
+        _rule_types(rule, registry, params, add)
+    for table in ruleset.tables:
+        analyse_table(table, registry, params, add)
+    _unused(ruleset, add)
+    _dead_rules(ruleset, add)
+    order = {f: i for i, f in enumerate(dict.fromkeys(r.span.file for r in ruleset.rules))}
+    return sorted(found.values(), key=lambda p: (order.get(p.file, -1), p.line, p.col, p.code))
+
+
+def _own(expr: s.Expr, fact_type: FactType, bound: Mapping[str, FactType]) -> str | None:
+    """The field of the pattern's own fact that ``expr`` names, as the loader resolves it."""
+    if isinstance(expr, s.Name) and expr.id not in bound and fact_type.field(expr.id):
+        return expr.id
+    return None
+
+
+def _rule_types(rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any], add: Add) -> None:
+    names: dict[str, Type | None] = {p: of_value(v) for p, v in params.items()}
+    names["as_of"] = DATE
+    bound: dict[str, FactType] = {}
+
+    def report(span: s.Span, message: str) -> None:
+        add(span, "OSS102", ERROR, message, "each operator needs values of fitting types")
+
+    for pattern in rule.when:
+        fact_type = registry[pattern.fact_type]
+        for condition in pattern.conditions:
+            _condition_types(condition, fact_type, bound, names, params, report, add)
+        if pattern.binding and not pattern.negated:
+            bound[pattern.binding] = fact_type
+            for info in fact_type.fields:
+                names[f"{pattern.binding}.{info.name}"] = of_kind(info.kind)
+    for derivation in rule.then:
+        scope = dict(names)
+        if derivation.loop_var and derivation.loop_over is not None:
+            over = infer(derivation.loop_over, names, report)
+            scope[derivation.loop_var] = over.item if over and over.name == "list" else None
+        fact_type = registry[derivation.fact_type]
+        for assignment in derivation.assignments:
+            target = fact_type.field(assignment.field)
+            if target is not None:
+                _assignment_types(assignment, fact_type, target.kind, scope, params, report, add)
+
+
+def _condition_types(
+    condition: s.Compare,
+    fact_type: FactType,
+    bound: Mapping[str, FactType],
+    names: Mapping[str, Type | None],
+    params: Mapping[str, Any],
+    report: Callable[[s.Span, str], None],
+    add: Add,
+) -> None:
+    field = _own(condition.left, fact_type, bound)
+    other, member = condition.right, False
+    if field is None:
+        field, other = _own(condition.right, fact_type, bound), condition.left
+        member = condition.op in ("in", "not in")
+    info = fact_type.field(field) if field else None
+    if info is None or all(n.id in params for n in iter_names(other)):
+        return  # the loader checked comparisons with constants exactly
+    field_type, other_type = of_kind(info.kind), infer(other, names, report)
+    if field_type is None or other_type is None:
+        return
+    if member:
+        ok = field_type.item is None or comparable("==", field_type.item, other_type)
+    else:
+        ok = comparable(condition.op, field_type, other_type)
+    if not ok:
+        add(
+            condition.span,
+            "OSS101",
+            ERROR,
+            f"`{unparse(condition)}` compares {field} ({field_type}) with {other_type}, "
+            "so it never holds",
+            "compare values of the same type: numbers, text or dates",
+        )
+
+
+def _assignment_types(
+    assignment: s.Assignment,
+    fact_type: FactType,
+    kind: Any,
+    names: Mapping[str, Type | None],
+    params: Mapping[str, Any],
+    report: Callable[[s.Span, str], None],
+    add: Add,
+) -> None:
+    where = f"{fact_type.name}.{assignment.field}"
+    value = constant_value(assignment.value, params)
+    if value is not UNKNOWN:
+        if isinstance(value, list):
+            value = tuple(value)
+        if not kind.check(value):
+            add(
+                assignment.value.span,
+                "OSS103",
+                ERROR,
+                f"{where} holds {kind.expected}; {value!r} can never be stored{kind.hint(value)}",
+                "give a value the field can hold",
+            )
+        return
+    field_type = of_kind(kind)
+    value_type = infer(assignment.value, names, report)
+    if field_type is not None and value_type is not None and not storable(field_type, value_type):
+        add(
+            assignment.value.span,
+            "OSS103",
+            ERROR,
+            f"{where} holds {kind.expected}; `{unparse(assignment.value)}` is {value_type}",
+            "give a value the field can hold",
+        )
+
+
+def _names(rules: Iterable[s.Rule]) -> set[str]:
+    """Every bare name the rules use, outside own fields and loop names."""
+    used: set[str] = set()
+    for rule in rules:
+        for pattern in rule.when:
+            for condition in pattern.conditions:
+                used |= {
+                    n.id for side in (condition.left, condition.right) for n in iter_names(side)
+                }
+        for derivation in rule.then:
+            exprs = [a.value for a in derivation.assignments]
+            if derivation.loop_over is not None:
+                exprs.append(derivation.loop_over)
+            used |= {n.id for e in exprs for n in iter_names(e) if n.id != derivation.loop_var}
+    return used
+
+
+def _unused(ruleset: s.Ruleset, add: Add) -> None:
+    rules = [*ruleset.rules, *(t.template() for t in ruleset.tables if t.rows)]
+    used = _names(rules)
+    for name, span in ruleset.param_spans.items():
+        if name not in used:
+            add(
+                span,
+                "OSS110",
+                WARNING,
+                f"param `{name}` is never used",
+                "use it in a rule or remove it; an override of it would change nothing",
+            )
+    cited = {c for r in rules for c in r.cite}
+    for name, span in ruleset.source_spans.items():
+        if name not in cited:
+            add(
+                span,
+                "OSS111",
+                WARNING,
+                f"source `{name}` is never cited",
+                "cite it from the rules it justifies, or remove it",
+            )
+
+
+def _dead_rules(ruleset: s.Ruleset, add: Add) -> None:
+    """Rules that can never fire: a pattern no value meets, or a type nothing provides.
+
+    The input types are the registered types that no rule derives. A derived type is
+    available once a rule that derives it can fire.
+    """
+    registry, params = ruleset.registry, ruleset.params
+    tables = {t.id: t for t in ruleset.tables}
+    derived = {t for r in ruleset.rules for t in derived_types(r)}
+    available = {name for name in registry.names() if name not in derived}
+    # A table's `when` is reported once; its rows' cells by the table analysis (OSS132).
+    for pattern in (p for t in ruleset.tables for p in t.when if not p.negated):
+        condition = _never_matches(pattern, registry[pattern.fact_type], params)
+        if condition is not None:
+            _report_impossible(pattern, condition, registry, add)
+    impossible = set()
+    for rule in ruleset.rules:
+        for pattern in rule.positives:
+            condition = _never_matches(pattern, registry[pattern.fact_type], params)
+            if condition is not None:
+                impossible.add(rule.id)
+                if _table_of(rule, tables) is None:
+                    _report_impossible(pattern, condition, registry, add)
+    firing: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rule in ruleset.rules:
+            if rule.id in firing or rule.id in impossible:
+                continue
+            if all(p.fact_type in available for p in rule.positives):
+                firing.add(rule.id)
+                available |= derived_types(rule)
+                changed = True
+    for rule in ruleset.rules:
+        if rule.id in firing or rule.id in impossible:
+            continue
+        missing = next(p.fact_type for p in rule.positives if p.fact_type not in available)
+        table = _table_of(rule, tables)
+        what, span = (
+            (f"table `{table.id}`", table.span) if table else (f"rule `{rule.id}`", rule.span)
+        )
+        add(
+            span,
+            "OSS120",
+            WARNING,
+            f"{what} can never fire: it needs a {missing}, which is no input type and "
+            "which no rule that can fire derives",
+            f"input types are the fact types no rule derives; add a rule that derives "
+            f"{missing}, or remove this one",
+        )
+
+
+def _table_of(rule: s.Rule, tables: Mapping[str, Table]) -> Table | None:
+    name, sep, _ = rule.id.rpartition("#")
+    return tables.get(name) if sep else None
+
+
+def _never_matches(
+    pattern: s.Pattern, fact_type: FactType, params: Mapping[str, Any]
+) -> s.Compare | None:
+    """The condition from which on no value of its field meets the pattern's constant tests."""
+    tests: dict[str, list[tuple[str, Any]]] = {}
+    for condition in pattern.conditions:
+        field = _own(condition.left, fact_type, {})
+        info = fact_type.field(field) if field else None
+        value = constant_value(condition.right, params)
+        if info is None or value is UNKNOWN or condition.op not in _ORDERED_OR_EQUAL:
+            continue
+        tests.setdefault(info.name, []).append((condition.op, value))
+        if not satisfiable(info.kind, tests[info.name]):
+            return condition
+    return None
+
+
+_ORDERED_OR_EQUAL = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "not in"})
+
+
+def _report_impossible(
+    pattern: s.Pattern, condition: s.Compare, registry: FactRegistry, add: Add
+) -> None:
+    assert isinstance(condition.left, s.Name)
+    info = registry[pattern.fact_type].field(condition.left.id)
+    assert info is not None
+    add(
+        condition.span,
+        "OSS121",
+        WARNING,
+        f"{pattern.fact_type}(...) never matches: no {info.name} ({info.kind.expected}) "
+        f"meets `{unparse(condition)}` and the conditions before it",
+        "the rule can never fire; fix the bound or remove the rule",
+    )

@@ -1,0 +1,350 @@
+"""Random rulesets within the rule language, and random facts for them, for differential tests.
+
+Five test fact types share one shape, so that any field can be compared with the
+same-named field of any other type. ``P`` and ``Q`` are input types (level 0); ``R``,
+``S`` and ``T`` are derived (levels 1-3). A rule that derives a type of level ``L``
+matches types of level ``<= L`` and negates types of level ``< L``, so every generated
+ruleset stratifies; a rule that matches its own level (recursion) only copies values,
+so every fixpoint is finite.
+
+The generated conditions are well-typed (a field is compared with values of its own
+kind) and cannot fail, so the order in which the engine and the oracle check them does
+not matter; derivations may fail (a missing key in ``tab2``), which both must report.
+
+Everything is rendered as YAML text and loaded with :func:`oss_rules.load`, so the
+parser, the loader and the checker take part too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import attrs
+from hypothesis import strategies as st
+
+from oss_rules import FactRegistry
+
+K = Literal["a", "b", "c"]
+AS_OF = dt.date(2026, 6, 30)
+
+
+@attrs.frozen
+class P:
+    """An input fact type; every test type has these fields."""
+
+    id: str
+    k: K
+    n: int
+    s: str
+    o: int | None = None
+    x: float = 0.0
+    d: dt.date | None = None
+    tags: tuple[K, ...] = ()
+    f: bool = False
+
+
+@attrs.frozen
+class Q(P):
+    """A second input type."""
+
+
+@attrs.frozen
+class R(P):
+    """Derived, level 1."""
+
+
+@attrs.frozen
+class S(P):
+    """Derived, level 2."""
+
+
+@attrs.frozen
+class T(P):
+    """Derived, level 3."""
+
+
+CLASSES = {cls.__name__: cls for cls in (P, Q, R, S, T)}
+LEVEL = {"P": 0, "Q": 0, "R": 1, "S": 2, "T": 3}
+KIND = {
+    "id": "str",
+    "k": "choice",
+    "s": "str",
+    "n": "int",
+    "o": "optint",
+    "x": "float",
+    "d": "optdate",
+    "tags": "list",
+    "f": "bool",
+}
+REQUIRED = ("id", "k", "n", "s")
+OPTIONAL = ("o", "x", "d", "tags", "f")
+IDS = ("p1", "p2", "a", "b")
+
+
+def registry() -> FactRegistry:
+    """A registry with the built-in types and the five test types."""
+    reg = FactRegistry()
+    for cls in CLASSES.values():
+        reg.register(cls)
+    return reg
+
+
+Bindings = tuple[str, ...]
+_INDEX = [st.integers(0, n - 1) if n else st.nothing() for n in range(40)]
+
+
+def _pick(draw: st.DrawFn, options: Sequence[Any]) -> Any:
+    """One of ``options``, shrinking towards the first.
+
+    The helpers below are plain functions that draw through this one cached strategy:
+    a composite strategy per condition made generation the slowest part of the test.
+    """
+    return options[draw(_INDEX[len(options)])]
+
+
+def _some(draw: st.DrawFn, options: Sequence[Any], most: int) -> list[Any]:
+    """Up to ``most`` distinct items of ``options``, in their order."""
+    return [o for o in options[:most] if draw(_INDEX[2])] if options else []
+
+
+def _bound(draw: st.DrawFn, bindings: Bindings, *fields: str) -> str | None:
+    """``b.field`` for a random earlier binding and one of ``fields``, if any binding."""
+    if not bindings:
+        return None
+    return f"{_pick(draw, bindings)}.{_pick(draw, fields)}"
+
+
+_CONSTANTS = {
+    "choice": ['"a"', '"b"', '"c"', "word"],
+    "str": ['"a"', '"b"', '"c"', '"p1"', "word", '"é"'],
+    "int": ["0", "1", "2", "3", "-1", "lim", "p1", 'tab["a"]', "2 * lim - 1"],
+    "optint": ["0", "1", "2", "3", "-1", "lim", "p1", 'tab["a"]', "2 * lim - 1"],
+    "float": ["0.5", "1", "2.0", "lim"],
+    "optdate": ["as_of", "as_of - days(1)", "as_of + days(lim)", 'date("2026-06-29")'],
+    "bool": ["true", "false"],
+}
+_SAME_KIND = {
+    "choice": ("k",),
+    "str": ("id", "k", "s"),
+    "int": ("n", "o"),
+    "optint": ("n", "o"),
+    "float": ("x", "n"),
+    "optdate": ("d",),
+    "bool": ("f",),
+}
+_COLLECTIONS = {
+    "choice": ['["a", "b"]', "words", "[]"],
+    "str": ['["a", "b"]', "words", "[]", '["p1"]'],
+    "int": ["[0, 2]", "nums", "[lim, 3]"],
+    "optint": ["[0, 2]", "nums", "[lim, 3]"],
+    "float": ["[0.5, 1]"],
+    "optdate": ["[as_of]", "[as_of, as_of - days(1)]"],
+}
+
+
+def _operand(draw: st.DrawFn, kind: str, bindings: Bindings, op: str) -> str:
+    """A well-typed value to compare with a field of ``kind`` (never an error)."""
+    options = list(_CONSTANTS[kind])
+    if kind in ("optint", "optdate") and op in ("==", "!="):
+        options.append("null")
+    fields = _SAME_KIND[kind]
+    if kind in ("optint", "optdate") and op == "==":
+        # Two nulls are equal in Python but not in a durable join: a known engine bug,
+        # pinned by test_null_join_is_consistent in test_oracle.py, so left out here.
+        fields = tuple(f for f in fields if f not in ("o", "d"))
+    ref = _bound(draw, bindings, *fields) if fields else None
+    if ref is not None:
+        options += [ref, ref]
+        if kind == "int" and not ref.endswith(".o"):
+            # `p1` is also the alias an engine once gave an unnamed second pattern.
+            options += [f"{ref} + 1", f"{ref} - p1"]
+        if kind in ("str", "choice"):
+            options.append(f'{_bound(draw, bindings, "k")} + "1"')
+        if kind in ("int", "optint"):
+            options.append(f"len({_bound(draw, bindings, 'tags')})")
+    return str(_pick(draw, options))
+
+
+def _collection(draw: st.DrawFn, kind: str, bindings: Bindings) -> str:
+    """A list to test a field of ``kind`` against with ``in`` / ``not in``."""
+    options = list(_COLLECTIONS[kind])
+    ref = _bound(draw, bindings, "tags")
+    if ref is not None and kind in ("str", "choice"):
+        options.append(ref)
+    return str(_pick(draw, options))
+
+
+ORDERED = ("==", "!=", "<", "<=", ">", ">=")
+FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _condition(draw: st.DrawFn, bindings: Bindings) -> str:
+    """One well-typed condition on a pattern's own fact."""
+    field = _pick(draw, list(KIND))
+    kind = KIND[field]
+    if kind == "list":
+        item = _pick(draw, ['"a"', "word", _bound(draw, bindings, "k") or '"b"'])
+        return f"{item} {_pick(draw, ['in', 'not in'])} {field}"
+    ops: Sequence[str] = [*ORDERED, "in", "not in"]
+    if kind == "bool":
+        ops = ["==", "!="]
+    elif kind == "optdate":
+        ops = [*ORDERED, "in"]
+    op = _pick(draw, ops)
+    if op in ("in", "not in"):
+        return f"{field} {op} {_collection(draw, kind, bindings)}"
+    value = _operand(draw, kind, bindings, op)
+    if draw(_INDEX[2]):
+        return f"{value} {FLIP[op]} {field}"
+    return f"{field} {op} {value}"
+
+
+def _pattern(draw: st.DrawFn, fact_type: str, bindings: Bindings) -> str:
+    conditions = [_condition(draw, bindings) for _ in range(_pick(draw, (0, 1, 0, 1, 2, 3)))]
+    return f"{fact_type}({', '.join(conditions)})"
+
+
+def _value(draw: st.DrawFn, field: str, bindings: Bindings, finite: bool, loop: bool) -> str:
+    """The value a derivation gives ``field``; only copies when ``finite`` (recursion)."""
+    b = _pick(draw, bindings)
+    grows: list[str] = []
+    if field == "id":
+        options = [f"{b}.id", f"{b}.k", f"{b}.s", '"r"']
+        grows = [f'{b}.id + "x"']
+    elif field == "k":
+        options = ['"a"', '"b"', f"{b}.k", "word"]
+    elif field == "s":
+        options = [f"{b}.s", '"x"', f"str({b}.n)", f"{b}.k"]
+        grows = [f"{b}.s + {b}.k"]
+    elif field == "n":
+        options = [f"{b}.n", "0", "lim", "p1", f"len({b}.tags)", f"coalesce({b}.o, 0)"]
+        options += [f"max({b}.n, lim)", f"tab2[{b}.k]"]
+        grows = [f"{b}.n + 1", f"{b}.n * 2"]
+    elif field == "o":
+        options = ["null", f"{b}.o", f"{b}.n"]
+    elif field == "x":
+        options = [f"{b}.x", "0.5", f"{b}.n"]
+        grows = [f"{b}.x / 2", f"{b}.x + {b}.n"]
+    elif field == "d":
+        options = ["null", "as_of", f"{b}.d", f"coalesce({b}.d, as_of)"]
+        grows = [f"coalesce({b}.d, as_of) + days(1)"]
+    elif field == "tags":
+        options = [f"{b}.tags", "[]", '["a", "b"]', "words"]
+    else:
+        options = ["true", "false", f"{b}.f"]
+    if loop and field in ("id", "k", "s"):
+        options += ["t", "t"]
+    return str(_pick(draw, options if finite else options + grows))
+
+
+def _derivation(draw: st.DrawFn, head: str, bindings: Bindings, finite: bool) -> str:
+    loop = _pick(draw, [None, None, "words", *(f"{b}.tags" for b in bindings)])
+    fields = [*REQUIRED, *_some(draw, OPTIONAL, len(OPTIONAL))]
+    parts = [f"{f}: {_value(draw, f, bindings, finite, loop is not None)}" for f in fields]
+    text = f"{head}({', '.join(parts)})"
+    return f"{text} for t in {loop}" if loop else text
+
+
+def _rule(draw: st.DrawFn, index: int) -> str:
+    """One rule as a YAML list item."""
+    head = _pick(draw, ["R", "S", "T"])
+    level = LEVEL[head]
+    below_or_same = [t for t in CLASSES if LEVEL[t] <= level]
+    below = [t for t in CLASSES if LEVEL[t] < level]
+    bindings: list[str] = []
+    when: list[str] = []
+    finite = False
+    for i in range(1 + _pick(draw, range(3))):
+        fact_type = _pick(draw, ["P", "Q", *below_or_same])
+        finite = finite or LEVEL[fact_type] == level
+        pattern = _pattern(draw, fact_type, tuple(bindings))
+        if i == 0 or draw(_INDEX[2]):
+            when.append(f"      - x{i}: '{pattern}'")
+            bindings.append(f"x{i}")
+        else:
+            when.append(f"      - '{pattern}'")
+    if _pick(draw, (False, False, True)):
+        # A negation may stand anywhere after the first pattern and use the bindings
+        # before it.
+        at = 1 + _pick(draw, range(len(when)))
+        before = tuple(b for b in bindings if int(b[1:]) < at)
+        negated = _pattern(draw, _pick(draw, below), before)
+        when.insert(at, f"      - not: '{negated}'")
+    then = [_derivation(draw, head, tuple(bindings), finite) for _ in range(1 + draw(_INDEX[2]))]
+    lines = [f"  - id: r{index}", "    cite: s", "    when:", *when, "    then:"]
+    lines += [f"      - '{d}'" for d in then]
+    return "\n".join(lines)
+
+
+_LETTERS = ("a", "b", "c")
+
+
+def _params(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        "lim": _pick(draw, range(4)),
+        "p1": _pick(draw, range(4)),
+        "word": _pick(draw, _LETTERS),
+        "words": _some(draw, _LETTERS, 3),
+        "nums": _some(draw, range(4), 3),
+        "tab": {key: _pick(draw, range(4)) for key in _LETTERS},
+        "tab2": {key: _pick(draw, range(4)) for key in _some(draw, _LETTERS, 3)},
+    }
+
+
+_DAYS = [None, *(AS_OF + dt.timedelta(days=n) for n in (0, -1, 1, -2, 2))]
+
+
+def _facts_of(draw: st.DrawFn, cls: type, most: int) -> list[Any]:
+    """Up to ``most`` facts of ``cls`` with distinct ids."""
+    return [
+        cls(
+            id=fact_id,
+            k=_pick(draw, _LETTERS),
+            n=_pick(draw, range(4)),
+            s=_pick(draw, ["a", "b", "x", "p1", "ä", "B"]),
+            o=_pick(draw, [None, 0, 1, 2, 3]),
+            x=_pick(draw, [0.0, 0.5, 1.0, 2.0, 1]),
+            d=_pick(draw, _DAYS),
+            tags=tuple(_some(draw, _LETTERS, 3)),
+            f=bool(draw(_INDEX[2])),
+        )
+        for fact_id in _some(draw, IDS, most)
+    ]
+
+
+@attrs.frozen
+class RandomCase:
+    """A generated ruleset (YAML text), its facts, and the param overrides of the engine."""
+
+    text: str
+    facts: tuple[Any, ...]
+    overrides: dict[str, Any] = attrs.field(factory=dict)
+
+    def describe(self) -> str:
+        """The case as text to paste into a regression test."""
+        facts = "\n".join(f"    {f!r}," for f in self.facts)
+        return f"{self.text}\nfacts = [\n{facts}\n]\noverrides = {self.overrides!r}"
+
+
+@st.composite
+def random_cases(draw: st.DrawFn, max_rules: int = 4) -> RandomCase:
+    """A random ruleset over the test types, with random input facts and overrides."""
+    count = 1 + _pick(draw, range(max_rules))
+    params = _params(draw)
+    header = [
+        "ruleset: random",
+        'version: "1"',
+        "sources:",
+        "  s: generated",
+        "params:",
+        *(f"  {name}: {json.dumps(value)}" for name, value in params.items()),
+        "rules:",
+    ]
+    rules = [_rule(draw, i) for i in range(count)]
+    facts = _facts_of(draw, P, 4) + _facts_of(draw, Q, 3) + _facts_of(draw, R, 1)
+    overrides = _pick(draw, [{}, {}, {"lim": 1}, {"words": ["c"]}, {"tab2": {"a": 3}}])
+    text = "\n".join(header + rules) + "\n"
+    return RandomCase(text, tuple(draw(st.permutations(facts))), dict(overrides))
