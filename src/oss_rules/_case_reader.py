@@ -26,6 +26,7 @@ from .convert import facts_from_json
 from .engine import Engine, ParamError
 from .errors import Diagnostic, FactError, FactsError, RulesetError, suggest
 from .facts import FactRegistry
+from .language._loader import _plain
 from .language.syntax import Ruleset, Span
 
 FILE_KEYS = ("description", "cases")
@@ -73,17 +74,6 @@ def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     return yaml
-
-
-def _plain(value: Any) -> Any:
-    """ruamel values as plain JSON-like values (the input-file form)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 class _Reader:

@@ -20,27 +20,10 @@ from .language import syntax as s
 from .language._evaluate import ExpressionError, evaluate
 from .oracle import matches, meets
 from .result import Result
+from .result import show_fact as show
 
 Case = dict[str, Any]
 Partial = dict[str, Any]
-
-
-def show(fact: Any) -> str:
-    """``Type(field=value, ...)`` without the fields that are unknown or empty."""
-    fields = ", ".join(
-        f"{a.name}={_value(getattr(fact, a.name))}"
-        for a in attrs.fields(type(fact))
-        if getattr(fact, a.name) not in (None, "", ())
-    )
-    return f"{type(fact).__name__}({fields})"
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return repr(value)
 
 
 def _by_type(facts: Iterable[Any]) -> dict[str, list[Any]]:

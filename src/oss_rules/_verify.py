@@ -58,11 +58,19 @@ class Report:
     outcomes: tuple[Outcome, ...]
     max_examples: int
     seed: int
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    """The param overrides the properties were checked with."""
 
     @property
     def passed(self) -> bool:
         """Whether every property held."""
         return all(o.passed for o in self.outcomes)
+
+    def _params(self) -> str:
+        return "".join(
+            f" --param {name}={json.dumps(value, separators=(',', ':'))}"
+            for name, value in self.params.items()
+        )
 
     def render(self, *, command: str = "oss-rules verify") -> str:
         """The report as text: one line per property, then each counterexample."""
@@ -85,7 +93,7 @@ class Report:
                 lines.append(f"  minimal counterexample, as a test case for {where}:")
                 lines += ["    " + line for line in render_case(outcome.case).splitlines()]
             lines.append(
-                f"  reproduce: {command} {self.ruleset.path} --seed {self.seed} "
+                f"  reproduce: {command} {self.ruleset.path}{self._params()} --seed {self.seed} "
                 f"--max-examples {self.max_examples} --property {outcome.id}"
             )
         failed = sum(not o.passed for o in self.outcomes)
@@ -181,7 +189,11 @@ def verify(
         for prop_id, kind, title, values, body in checks
         if not only or prop_id in only
     ]
-    return Report(ruleset, tuple(outcomes), max_examples, seed)
+    overrides = dict(params or {})
+    for outcome in outcomes:
+        if outcome.case is not None and overrides:
+            outcome.case["params"] = overrides
+    return Report(ruleset, tuple(outcomes), max_examples, seed, overrides)
 
 
 _TITLES = {
@@ -364,6 +376,8 @@ def render_case(found: Case) -> str:
             text = str(found[key])
             value = text if _BLOCK.match(text) and ": " not in text else _scalar(text)
             lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
+    if "params" in found:
+        lines.append(f"    params: {_scalar(found['params'])}")
     for key in ("given", "expect", "absent"):
         if key in found:
             lines.append(f"    {key}:")

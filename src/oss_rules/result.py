@@ -66,7 +66,7 @@ class Proof:
 
     def render(self, indent: str = "") -> str:
         """The proof as an indented text tree."""
-        head = _show(self.fact)
+        head = show_fact(self.fact)
         if self.rule is None:
             return f"{indent}{head}  [given]"
         lines = [f"{indent}{head}", f"{indent}  by rule {self.rule}: {self.title}"]
@@ -76,7 +76,8 @@ class Proof:
         return "\n".join(lines)
 
 
-def _show(fact: Any) -> str:
+def show_fact(fact: Any) -> str:
+    """``Type(field=value, ...)`` without the fields that are unknown or empty."""
     fields = ", ".join(
         f"{a.name}={_value(getattr(fact, a.name))}"
         for a in attrs.fields(type(fact))
@@ -140,7 +141,7 @@ class Result:
         for inference in self.trace:
             by_fact[inference.fact].append(inference)
         if conclusion not in by_fact and conclusion not in set(self.given):
-            raise KeyError(f"{_show(conclusion)} is not a fact of this result")
+            raise KeyError(f"{show_fact(conclusion)} is not a fact of this result")
         depth = _depths(self.given, self.trace)
         return self._proof(conclusion, by_fact, depth, root=True)
 
