@@ -9,8 +9,10 @@ describes itself in error messages.
 from __future__ import annotations
 
 import abc
+import math
 import datetime as dt
 import re
+from decimal import Decimal
 import types
 import typing
 from collections.abc import Callable
@@ -99,12 +101,40 @@ class Integer(Kind):
 
 @attrs.frozen
 class Number(Kind):
-    """A real number (int or float, not bool)."""
+    """A finite real number: an int or an exact :class:`~decimal.Decimal` (a finite float
+    is accepted from Python code). JSON numbers are read as ``Decimal``, never as floats,
+    so money and rates stay exact; the JSON form is the shortest exact decimal text."""
 
-    expected = "a number"
+    expected = "a finite number"
 
     def check(self, value: Any) -> bool:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return True
+        if isinstance(value, Decimal):
+            return value.is_finite()
+        # NaN and infinities break set semantics (NaN != NaN) and have no JSON form.
+        return isinstance(value, float) and math.isfinite(value)
+
+    def from_json(self, value: Any) -> Any:
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        return value
+
+    def to_json(self, value: Any) -> Any:
+        return canonical_number(value)
+
+
+def canonical_number(value: Any) -> Any:
+    """An int stays an int; a Decimal or float becomes an int when whole, else the Decimal
+    without trailing zeros, so that equal numbers have one JSON text."""
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    if number == number.to_integral_value():
+        return int(number)
+    return number.normalize()
 
 
 @attrs.frozen
@@ -139,6 +169,77 @@ class Day(Kind):
 
     def to_durable(self, value: Any) -> Any:
         return value.toordinal()
+
+
+@attrs.frozen
+class Moment(Kind):
+    """A local date and time at the workplace, to the second; ISO ``YYYY-MM-DDTHH:MM[:SS]``
+    in JSON, without a UTC offset. ``as_of`` is a local date, so a time with an offset
+    could not be placed on it; an app converts to the workplace's local time first."""
+
+    expected = "a local date-time (YYYY-MM-DDTHH:MM[:SS], no offset)"
+
+    def check(self, value: Any) -> bool:
+        return (
+            isinstance(value, dt.datetime) and value.tzinfo is None and value.microsecond == 0
+        )
+
+    def from_json(self, value: Any) -> Any:
+        if isinstance(value, str) and "T" in value:
+            try:
+                return dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+
+    def to_json(self, value: Any) -> Any:
+        return value.isoformat()
+
+    def to_durable(self, value: Any) -> Any:
+        return moment_seconds(value)
+
+    def hint(self, value: Any) -> str:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return "; drop the offset and give the workplace's local time"
+        if isinstance(value, str) and re.search(r"(Z|[+-]\d\d:?\d\d)$", value):
+            return "; drop the offset and give the workplace's local time"
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return "; add a time of day, e.g. T08:00"
+        return ""
+
+
+def moment_seconds(value: dt.datetime) -> int:
+    """Seconds since 0001-01-01T00:00, the order durable compares moments in."""
+    return (value.toordinal() * 86400) + value.hour * 3600 + value.minute * 60 + value.second
+
+
+@attrs.frozen
+class Month(Kind):
+    """A calendar month, held as the date of its first day; ``YYYY-MM`` in JSON."""
+
+    expected = "a month (YYYY-MM)"
+
+    def check(self, value: Any) -> bool:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value.day == 1
+
+    def from_json(self, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+            try:
+                return dt.date.fromisoformat(value + "-01")
+            except ValueError:
+                return value
+        return value
+
+    def to_json(self, value: Any) -> Any:
+        return value.isoformat()[:7]
+
+    def to_durable(self, value: Any) -> Any:
+        return value.toordinal()
+
+    def hint(self, value: Any) -> str:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return f"; write the month only: {value[:7]!r}"
+        return ""
 
 
 @attrs.frozen
@@ -272,8 +373,10 @@ _SIMPLE: dict[Any, Kind] = {
     str: Text(),
     int: Integer(),
     float: Number(),
+    Decimal: Number(),
     bool: Boolean(),
     dt.date: Day(),
+    dt.datetime: Moment(),
 }
 
 
@@ -299,5 +402,5 @@ def _kind_from_type(tp: Any, name: str) -> Kind:
         return Choice(tuple(args))
     raise TypeError(
         f"field {name!r} has type {tp!r}, which facts cannot hold; use str, int, float, "
-        "bool, datetime.date, Literal[...] of strings, tuple[X, ...] or X | None"
+        "bool, Decimal, datetime.date, datetime.datetime, Literal[...] of strings, tuple[X, ...] or X | None"
     )

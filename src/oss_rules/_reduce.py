@@ -2,7 +2,7 @@
 
 hypothesis shrinks values well but deletes list items only when they are short, so a
 failing inventory may keep a few facts that play no part. This pass deletes one fact at
-a time (with the facts that refer to it) while the property still fails, then renames
+a time (with the facts that must refer to it; an optional reference is cleared) while the property still fails, then renames
 the ids ``w1``, ``w2``, ... in order, so that the test case shows only what matters.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ._fields import Optional
 from .convert import Inventory
 from .facts import FactRegistry
 from .strategies import Raise
@@ -39,9 +40,13 @@ def _facts(example: Example) -> tuple[Any, ...]:
     return example.facts if isinstance(example, Inventory) else example.before.facts
 
 
-def _dependents(facts: tuple[Any, ...], gone: set[int], registry: FactRegistry) -> set[int]:
-    """``gone`` and every fact that refers, directly or not, to a fact in it."""
+def _dependents(
+    facts: tuple[Any, ...], gone: set[int], registry: FactRegistry
+) -> tuple[set[int], dict[int, Any]]:
+    """``gone`` with every fact that must refer to a fact in it, and the facts whose
+    optional reference to a gone fact is cleared instead (index -> fact without it)."""
     gone = set(gone)
+    cleared: dict[int, Any] = {}
     growing = True
     while growing:
         growing = False
@@ -49,25 +54,35 @@ def _dependents(facts: tuple[Any, ...], gone: set[int], registry: FactRegistry) 
         for j, fact in enumerate(facts):
             if j in gone:
                 continue
+            current = cleared.get(j, fact)
             for field in registry.type_of(fact).fields:
-                if field.references and (field.references, getattr(fact, field.name)) in ids:
-                    gone.add(j)
-                    growing = True
-                    break
-    return gone
+                if (
+                    not field.references
+                    or (field.references, getattr(current, field.name)) not in ids
+                ):
+                    continue
+                if isinstance(field.kind, Optional):
+                    current = cleared[j] = attrs.evolve(current, **{field.name: None})
+                    continue
+                gone.add(j)
+                cleared.pop(j, None)
+                growing = True
+                break
+    return gone, cleared
 
 
 def _without(example: Example, i: int, registry: FactRegistry) -> Example | None:
     facts = _facts(example)
-    gone = _dependents(facts, {i}, registry)
+    gone, cleared = _dependents(facts, {i}, registry)
     keep = [j for j in range(len(facts)) if j not in gone]
     if isinstance(example, Inventory):
-        return Inventory(example.as_of, tuple(facts[j] for j in keep))
+        return Inventory(example.as_of, tuple(cleared.get(j, facts[j]) for j in keep))
     raised = facts.index(example.fact)
-    if raised in gone:
+    if raised in gone or raised in cleared:
         return None
-    before = Inventory(example.before.as_of, tuple(facts[j] for j in keep))
-    return attrs.evolve(example, before=before, after=tuple(example.after[j] for j in keep))
+    before = Inventory(example.before.as_of, tuple(cleared.get(j, facts[j]) for j in keep))
+    after = tuple(cleared.get(j, example.after[j]) for j in keep)
+    return attrs.evolve(example, before=before, after=after)
 
 
 _GENERATED = re.compile(r"^([a-z])(\d+)$")

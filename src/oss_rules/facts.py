@@ -32,6 +32,8 @@ from ._fields import (
     field,
     kind_of,
 )
+from ._employer_facts import Employer
+from ._lifecycle_facts import Benefit, Incident, Registration
 from .errors import suggest
 
 __all__ = [
@@ -41,15 +43,19 @@ __all__ = [
     "REPORTERS",
     "SETTINGS",
     "Action",
+    "Benefit",
     "Classification",
     "Deadline",
     "DeclaredModule",
+    "Employer",
     "FactRegistry",
     "FactType",
     "FieldInfo",
     "Finding",
     "Hazard",
+    "Incident",
     "Obligation",
+    "Registration",
     "Workplace",
 ]
 
@@ -92,6 +98,7 @@ class Workplace:
     headcount: int = field(Integer(0))
     declared_modules: tuple[str, ...] = field(Many(Choice(MODULES)), default=())
     last_assessment: dt.date | None = field(Optional(Day()), default=None)
+    employer: str | None = field(Optional(_ID), default=None, references="Employer")
 
 
 @attrs.frozen
@@ -166,6 +173,7 @@ class Deadline:
 
 
 BUILTIN_TYPES: tuple[type, ...] = (
+    Employer,
     Workplace,
     Hazard,
     Classification,
@@ -174,6 +182,9 @@ BUILTIN_TYPES: tuple[type, ...] = (
     Action,
     Finding,
     Deadline,
+    Incident,
+    Registration,
+    Benefit,
 )
 
 MAX_FIELDS = 251
