@@ -113,7 +113,7 @@ rules:
         ),
         (
             "  - id: r\n    cite: src\n    when: [h: Hazard()]\n"
-            "    then: ['Obligation(workplace: h.workplace, module: dayz(3))']\n",
+            "    then: ['Obligation(workplace: h.workplace, module: dais(3))']\n",
             (12, 56, "OSS036", "did you mean `days`"),
         ),
     ],

@@ -29,12 +29,13 @@ from typing import Any
 
 import attrs
 
-from ._fields import Kind, Many, Number, Optional
+from ._fields import Kind, Many, Number, Optional, moment_seconds
 from .errors import EvaluationError, FactError
 from .facts import FactRegistry, FactType
 from .language import syntax as s
 from .language._evaluate import ExpressionError, evaluate, holds
 from .language._loader import iter_names
+from .language._versions import Versioned, environment
 from .language.stratify import stratify
 
 CONTEXT = "__ctx"
@@ -60,6 +61,8 @@ def durable_key(field: str) -> str:
 
 def encode(value: Any) -> Any:
     """A Python value as durable compares it: dates as ordinals, durations as days."""
+    if isinstance(value, dt.datetime):
+        return moment_seconds(value)
     if isinstance(value, dt.date):
         return value.toordinal()
     if isinstance(value, dt.timedelta):
@@ -103,10 +106,13 @@ class CompiledRule:
 
     def holds(self, bound: Mapping[str, Any], as_of: dt.date, facts_of: FactsOfType) -> bool:
         """Whether the Python-side conditions hold for a match durable reported."""
-        if not self.residuals and not self.negations:
+        window = self.rule.effective
+        if not self.residuals and not self.negations and window is None:
             return True
-        env = {**self.params, "as_of": as_of}
+        env = environment(self.params, as_of)
         try:
+            if window is not None and not window.covers(evaluate(window.on, {**env, **bound})):
+                return False
             for alias, fact_type, condition in self.residuals:
                 if not _satisfied(condition, fact_type, bound[alias], env, bound):
                     return False
@@ -201,7 +207,11 @@ class _ConditionCompiler:
         return None
 
     def _is_constant(self, expr: s.Expr) -> bool:
-        return all(n.id in self.params for n in iter_names(expr))
+        # A versioned param's value depends on as_of, so it is checked in Python.
+        return all(
+            n.id in self.params and not isinstance(self.params[n.id], Versioned)
+            for n in iter_names(expr)
+        )
 
     def condition(self, condition: s.Compare) -> list[dict[str, Any]] | None:
         """The durable conditions for ``condition``, or None to leave it to Python."""
@@ -343,7 +353,7 @@ def _deriver(rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any]) ->
     targets = [(d, registry[d.fact_type].cls) for d in rule.then]
 
     def derive(bound: Mapping[str, Any], as_of: dt.date) -> list[Any]:
-        env = {**params, **bound, "as_of": as_of}
+        env = {**environment(params, as_of), **bound}
         out: list[Any] = []
         try:
             for derivation, cls in targets:
@@ -373,7 +383,7 @@ def _absent_describer(
     negatives = rule.negatives
 
     def describe(bound: Mapping[str, Any], as_of: dt.date) -> tuple[str, ...]:
-        env = {**params, **bound, "as_of": as_of}
+        env = {**environment(params, as_of), **bound}
         rendered = []
         for pattern in negatives:
             parts = []

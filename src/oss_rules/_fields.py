@@ -9,13 +9,13 @@ describes itself in error messages.
 from __future__ import annotations
 
 import abc
-import math
 import datetime as dt
+import math
 import re
-from decimal import Decimal
 import types
 import typing
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, Union
 
 import attrs
@@ -25,6 +25,7 @@ from .errors import FactError, suggest
 KIND_KEY = "oss_rules.kind"
 REFERENCE_KEY = "oss_rules.references"
 _IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$")
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 
 
 class Kind(abc.ABC):
@@ -120,16 +121,31 @@ class Number(Kind):
     def from_json(self, value: Any) -> Any:
         if isinstance(value, float):
             return Decimal(repr(value))
+        if isinstance(value, str) and _DECIMAL.fullmatch(value):
+            return Decimal(value)
         return value
 
     def to_json(self, value: Any) -> Any:
-        return canonical_number(value)
+        # A fraction is written as a string ("0.24"): a JSON number would be read back
+        # as a binary float by most consumers, and money must stay exact.
+        number = canonical_number(value)
+        return number if isinstance(number, int) else format(number, "f")
+
+    def to_durable(self, value: Any) -> Any:
+        # durable compares numbers as doubles; equal values map to equal doubles, and
+        # joins on numbers are done in Python (see _compile), so nothing is lost.
+        return value if isinstance(value, int) else float(value)
+
+    def hint(self, value: Any) -> str:
+        if isinstance(value, str):
+            return '; write digits with an optional decimal point, e.g. 1250000 or "0.24"'
+        return ""
 
 
 def canonical_number(value: Any) -> Any:
     """An int stays an int; a Decimal or float becomes an int when whole, else the Decimal
-    without trailing zeros, so that equal numbers have one JSON text."""
-    if isinstance(value, bool) or isinstance(value, int):
+    without trailing zeros, so that equal numbers have one text."""
+    if isinstance(value, int):
         return value
     number = value if isinstance(value, Decimal) else Decimal(repr(value))
     if number == number.to_integral_value():
@@ -180,9 +196,7 @@ class Moment(Kind):
     expected = "a local date-time (YYYY-MM-DDTHH:MM[:SS], no offset)"
 
     def check(self, value: Any) -> bool:
-        return (
-            isinstance(value, dt.datetime) and value.tzinfo is None and value.microsecond == 0
-        )
+        return isinstance(value, dt.datetime) and value.tzinfo is None and value.microsecond == 0
 
     def from_json(self, value: Any) -> Any:
         if isinstance(value, str) and "T" in value:
@@ -402,5 +416,6 @@ def _kind_from_type(tp: Any, name: str) -> Kind:
         return Choice(tuple(args))
     raise TypeError(
         f"field {name!r} has type {tp!r}, which facts cannot hold; use str, int, float, "
-        "bool, Decimal, datetime.date, datetime.datetime, Literal[...] of strings, tuple[X, ...] or X | None"
+        "bool, Decimal, datetime.date, datetime.datetime, Literal[...] of strings, "
+        "tuple[X, ...] or X | None"
     )

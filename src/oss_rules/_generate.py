@@ -10,11 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 
-from ._fields import Boolean, Choice, Day, Integer, Kind, Many, Number, Optional, Text
+from ._fields import (
+    Boolean,
+    Choice,
+    Day,
+    Integer,
+    Kind,
+    Many,
+    Moment,
+    Month,
+    Number,
+    Optional,
+    Text,
+)
 from .facts import FactType
 
 _WORDS = ("retail", "construction", "software")
@@ -47,9 +60,17 @@ def raw_values(kind: Kind, boundaries: tuple[int, ...]) -> st.SearchStrategy[Any
             numbers = st.integers(low, high)
             return numbers | st.sampled_from(edges) if edges else numbers
         case Number():
-            return st.integers(-1000, 1000) | st.floats(-1e6, 1e6, allow_nan=False)
+            # Exact decimals with at most two places, as money and rates are written.
+            cents = st.integers(-100_000_000, 100_000_000).map(lambda n: Decimal(n).scaleb(-2))
+            return st.integers(-1000, 1000) | cents
         case Boolean():
             return st.booleans()
+        case Moment():
+            # A day offset (as for dates) and a second of that day, often a whole hour.
+            seconds = st.sampled_from((0, 8 * 3600, 86399)) | st.integers(0, 86399)
+            return st.tuples(raw_values(Day(), boundaries), seconds)
+        case Month():
+            return st.integers(-24, 4)
         case Day():
             # On as_of, on either side of as_of - n for each boundary n, or anywhere
             # from about two years before to four months after.
@@ -70,6 +91,13 @@ def dated(kind: Kind, value: Any, as_of: dt.date) -> Any:
     match kind:
         case Day():
             return as_of + dt.timedelta(days=value)
+        case Moment():
+            day, seconds = value
+            start = as_of + dt.timedelta(days=day)
+            return dt.datetime(start.year, start.month, start.day) + dt.timedelta(seconds=seconds)
+        case Month():
+            index = as_of.year * 12 + as_of.month - 1 + value
+            return dt.date(index // 12, index % 12 + 1, 1)
         case Optional(inner=inner):
             return dated(inner, value, as_of)
         case Many(inner=inner):

@@ -18,6 +18,7 @@ from .convert import fact_to_json
 from .facts import FactRegistry
 from .language import syntax as s
 from .language._evaluate import ExpressionError, evaluate
+from .language._versions import environment
 from .oracle import matches, meets
 from .result import Result
 from .result import show_fact as show
@@ -51,7 +52,7 @@ def partial(
     """The conclusion ``pattern`` asks for, as a test-case entry: its ``==`` conditions."""
     info = registry[pattern.fact_type]
     out: Partial = {"type": pattern.fact_type}
-    scope = {**params, "as_of": as_of, **named}
+    scope = {**environment(params, as_of), **named}
     for condition in pattern.conditions:
         if condition.op != "==":
             continue
@@ -83,7 +84,7 @@ def always_failures(
     """Each match of ``when`` with no (or, with ``exactly_one``, several) ``then``."""
     everything = _by_type((*result.given, *result.conclusions))
     candidates = [c for c in result.conclusions if type(c).__name__ == then.fact_type]
-    base = {**params, "as_of": result.as_of}
+    base = environment(params, result.as_of)
     for bound in matches(when, everything, params, result.as_of):
         named = _named(when, bound)
         hits = [c for c in candidates if meets(then, c, base, named)]
@@ -107,7 +108,7 @@ def never_failures(
     """Each conclusion that matches ``then`` for a match of ``when``."""
     everything = _by_type((*result.given, *result.conclusions))
     candidates = [c for c in result.conclusions if type(c).__name__ == then.fact_type]
-    base = {**params, "as_of": result.as_of}
+    base = environment(params, result.as_of)
     for bound in matches(when, everything, params, result.as_of):
         named = _named(when, bound)
         for hit in candidates:

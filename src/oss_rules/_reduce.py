@@ -2,7 +2,8 @@
 
 hypothesis shrinks values well but deletes list items only when they are short, so a
 failing inventory may keep a few facts that play no part. This pass deletes one fact at
-a time (with the facts that must refer to it; an optional reference is cleared) while the property still fails, then renames
+a time (with the facts that must refer to it; an optional reference to it is cleared)
+while the property still fails, then renames
 the ids ``w1``, ``w2``, ... in order, so that the test case shows only what matters.
 """
 

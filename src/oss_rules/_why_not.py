@@ -27,6 +27,7 @@ from .errors import OssRulesError, suggest
 from .facts import FactRegistry
 from .language import syntax as s
 from .language._evaluate import ExpressionError, evaluate
+from .language._versions import environment
 from .result import Result
 
 
@@ -165,7 +166,7 @@ def why_not(
     by_type: dict[str, list[Any]] = {}
     for fact in facts:
         by_type.setdefault(type(fact).__name__, []).append(fact)
-    env = {**params, "as_of": result.as_of}
+    env = environment(params, result.as_of)
     verdicts = [
         Match(rule, derivation, env, by_type, result.registry).verdict(goals)
         for rule in rules

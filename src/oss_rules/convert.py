@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +270,8 @@ def read_inventory(
     if isinstance(source, Path | str):
         text = source.read_text("utf-8") if isinstance(source, Path) else source
         try:
-            data: Any = json.loads(text)
+            # Decimals, not floats: a wage or a rate read from JSON stays exact.
+            data: Any = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as error:
             name = str(source) if isinstance(source, Path) else "<json>"
             raise InputError(name, error.lineno, error.colno, error.msg) from None

@@ -37,6 +37,7 @@ from .facts import FactRegistry
 from .language import syntax as s
 from .language._evaluate import ExpressionError, holds
 from .language._evaluate import evaluate as evaluate_expr
+from .language._versions import environment
 from .language.stratify import stratify
 
 __all__ = ["Application", "Model", "evaluate", "matches", "meets"]
@@ -126,7 +127,7 @@ def matches(
     """
     positives = [(i, p) for i, p in enumerate(patterns) if not p.negated]
     negatives = [p for p in patterns if p.negated]
-    base = {**params, "as_of": as_of}
+    base = environment(params, as_of)
 
     def extend(k: int, bound: dict[str, Any], named: dict[str, Any]) -> Iterator[dict[str, Any]]:
         if k == len(positives):
@@ -182,7 +183,7 @@ def _derive(
     registry: FactRegistry,
 ) -> list[Any]:
     named = {p.binding: bound[p.binding] for p in rule.positives if p.binding}
-    env = {**params, **named, "as_of": as_of}
+    env = {**environment(params, as_of), **named}
     out = []
     try:
         for derivation in rule.then:

@@ -18,7 +18,21 @@ from typing import Any
 
 import attrs
 
-from ._fields import _IDENT, Boolean, Choice, Day, Integer, Kind, Many, Number, Optional, Text
+from ._fields import (
+    _DECIMAL,
+    _IDENT,
+    Boolean,
+    Choice,
+    Day,
+    Integer,
+    Kind,
+    Many,
+    Moment,
+    Month,
+    Number,
+    Optional,
+    Text,
+)
 from .facts import FactRegistry, FactType
 from .result import GROUPS
 
@@ -51,7 +65,17 @@ def kind_schema(kind: Kind) -> dict[str, Any]:
             return {"type": "string", "pattern": _IDENT.pattern}
         return {"type": "string"} if kind.empty else {"type": "string", "pattern": r"\S"}
     simple: dict[type, dict[str, Any]] = {
-        Number: {"type": "number"},
+        Number: {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": f"^{_DECIMAL.pattern}$"},
+            ]
+        },
+        Moment: {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
+        },
+        Month: {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
         Boolean: {"type": "boolean"},
         Day: dict(_DATE),
     }

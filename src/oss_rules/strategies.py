@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from ._fields import Day, Integer, Kind, Number
+from ._fields import Day, Integer, Kind, Moment, Number
 from ._generate import dated, draw_facts, draw_fields, raw_values
 from ._invalid import corrupted
 from .convert import Inventory
@@ -214,7 +215,9 @@ def _higher(kind: Kind, value: Any) -> st.SearchStrategy[Any] | None:
             top = high if high is not None else value + 10
             return st.integers(value + 1, top) if value < top else None
         case Number():
-            return st.floats(0.5, 100, allow_nan=False).map(lambda d: value + d)
+            return st.integers(1, 10_000).map(lambda n: value + Decimal(n).scaleb(-2))
+        case Moment():
+            return st.integers(1, 400 * 24).map(lambda n: value + dt.timedelta(hours=n))
         case Day():
             return st.integers(1, 400).map(lambda n: value + dt.timedelta(days=n))
     return None

@@ -8,6 +8,7 @@ that can never fire, and decision tables with overlapping rows, gaps or dead row
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -18,9 +19,11 @@ from ..errors import Diagnostic
 from ..facts import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
+from ._effective import gaps
 from ._loader import iter_names
 from ._table_analysis import analyse_table
 from ._types import DATE, Type, comparable, infer, of_kind, of_value, storable
+from ._versions import Versioned
 from .stratify import derived_types
 from .tables import Table
 
@@ -69,6 +72,7 @@ def analyse(ruleset: s.Ruleset) -> list[Problem]:
         analyse_table(table, registry, params, add)
     _unused(ruleset, add)
     _dead_rules(ruleset, add)
+    _version_gaps(ruleset, add)
     order = {f: i for i, f in enumerate(dict.fromkeys(r.span.file for r in ruleset.rules))}
     return sorted(found.values(), key=lambda p: (order.get(p.file, -1), p.line, p.col, p.code))
 
@@ -187,6 +191,8 @@ def _names(rules: Iterable[s.Rule]) -> set[str]:
                 used |= {
                     n.id for side in (condition.left, condition.right) for n in iter_names(side)
                 }
+        if rule.effective is not None:
+            used |= {n.id for n in iter_names(rule.effective.on)}
         for derivation in rule.then:
             exprs = [a.value for a in derivation.assignments]
             if derivation.loop_over is not None:
@@ -216,6 +222,24 @@ def _unused(ruleset: s.Ruleset, add: Add) -> None:
                 WARNING,
                 f"source `{name}` is never cited",
                 "cite it from the rules it justifies, or remove it",
+            )
+
+
+def _version_gaps(ruleset: s.Ruleset, add: Add) -> None:
+    """Days between two versions of an effective-dated param that no version covers."""
+    for name, value in ruleset.params.items():
+        if not isinstance(value, Versioned):
+            continue
+        for earlier, later in gaps(value):
+            add(
+                ruleset.param_spans.get(name, s.Span(ruleset.path, 1, 1)),
+                "OSS140",
+                WARNING,
+                f"param `{name}` has no version in force from "
+                f"{earlier.until + dt.timedelta(days=1) if earlier.until else '?'} to "
+                f"{later.start - dt.timedelta(days=1)}",
+                f"end version {earlier} the day before {later.start}, or add a version "
+                "for the gap; evaluating in the gap is an error",
             )
 
 

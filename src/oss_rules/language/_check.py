@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from .._fields import Boolean, Day, Integer, Kind, Many, Number, Optional
+from .._fields import Boolean, Day, Integer, Kind, Many, Moment, Month, Number, Optional
 from ..errors import suggest
 from ..facts import FactRegistry, FactType
 from . import syntax as s
 from ._evaluate import FUNCTIONS, ExpressionError, evaluate
 from ._loader import RawRuleset, _Collector, iter_names
+from ._versions import Versioned
 from .stratify import stratify
 from .tables import MAX_PARTS, expand
 
@@ -185,14 +187,9 @@ def _check_condition(
     field_name = left if left is not None else right
     assert field_name is not None
     for name in iter_names(other):
-        if _own_field(name, fact_type, bindings):
-            out.add(
-                name.span,
-                "OSS032",
-                f"`{name.id}` compares two fields of the same {fact_type.name}",
-                "compare a field with a constant, a param, as_of or an earlier binding",
-            )
-        else:
+        # Another field of the same fact (`medical_care_at > occurred_at + hours(24)`)
+        # is checked in Python after durable matched the fact.
+        if not _own_field(name, fact_type, bindings):
             _check_name(name, bindings, params, out, own=fact_type)
     _check_expr_parts(other, bindings, out)
     info = fact_type.field(field_name)
@@ -218,7 +215,7 @@ def _check_condition(
             f"`{field_name}` is not a list, so nothing can be `in` it",
             f"to test `{field_name}` against a list, write `{field_name} in [...]`",
         )
-    elif all(n.id in params for n in iter_names(other)):
+    elif all(n.id in params and not isinstance(params[n.id], Versioned) for n in iter_names(other)):
         _check_constant(condition, field_name, info.kind, other, left is not None, params, out)
 
 
@@ -291,11 +288,20 @@ def _as_field_value(value: Any, kind: Kind) -> Any:
 def _category(value: Any) -> str:
     """What can be ordered against what: numbers, strings, dates, bools."""
     if isinstance(value, Kind):
-        value = {Integer: 0, Number: 0.0, Day: dt.date.min, Boolean: False}.get(type(value), "")
+        value = {
+            Integer: 0,
+            Number: 0.0,
+            Day: dt.date.min,
+            Month: dt.date.min,
+            Moment: dt.datetime.min,
+            Boolean: False,
+        }.get(type(value), "")
     if isinstance(value, bool):
         return "bool"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return "number"
+    if isinstance(value, dt.datetime):
+        return "moment"
     if isinstance(value, dt.date):
         return "date"
     return type(value).__name__

@@ -13,9 +13,10 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from .._fields import Boolean, Choice, Day, Integer, Kind, Number, Optional, Text
+from .._fields import Boolean, Choice, Day, Integer, Kind, Moment, Month, Number, Optional, Text
 from . import syntax as s
 from ._evaluate import ExpressionError, compare, evaluate
 from ._loader import iter_names
@@ -70,11 +71,13 @@ def sample(kind: Kind, constants: Iterable[Any]) -> list[Any] | None:
         return list(kind.values)
     if isinstance(kind, Boolean):
         return [False, True]
-    numbers = [c for c in flat if isinstance(c, int | float) and not isinstance(c, bool)]
+    numbers = [c for c in flat if isinstance(c, int | float | Decimal) and not isinstance(c, bool)]
     if isinstance(kind, Integer):
         return _integers(kind.minimum, kind.maximum, numbers)
     if isinstance(kind, Number):
         return _reals(numbers)
+    if isinstance(kind, Moment | Month):
+        return None  # not sampled: gap and overlap analysis treats such columns as unknown
     if isinstance(kind, Day):
         days = [c.toordinal() for c in flat if isinstance(c, dt.date)]
         ordinals = _integers(1, dt.date.max.toordinal(), days, enumerate_small=False)
@@ -94,7 +97,7 @@ def _flatten(values: Iterable[Any]) -> Iterable[Any]:
 
 
 def _integers(
-    low: int | None, high: int | None, numbers: Sequence[float], *, enumerate_small: bool = True
+    low: int | None, high: int | None, numbers: Sequence[float | Decimal], *, enumerate_small: bool = True
 ) -> list[int]:
     if enumerate_small and low is not None and high is not None and high - low <= ENUMERATE_UP_TO:
         return list(range(low, high + 1))
@@ -108,10 +111,11 @@ def _integers(
     return sorted(p for p in points if (low is None or p >= low) and (high is None or p <= high))
 
 
-def _reals(numbers: Sequence[float]) -> list[float]:
-    ordered = sorted(set(numbers))
+def _reals(numbers: Sequence[float | Decimal]) -> list[Decimal]:
+    # Exact midpoints: a float midpoint of two decimals could fall on either side.
+    ordered = sorted({n if isinstance(n, Decimal) else Decimal(repr(n)) for n in numbers})
     if not ordered:
-        return [0.0]
+        return [Decimal(0)]
     between = [(a + b) / 2 for a, b in itertools.pairwise(ordered)]
     return sorted({ordered[0] - 1, *ordered, *between, ordered[-1] + 1})
 

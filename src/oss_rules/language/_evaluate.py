@@ -1,17 +1,24 @@
 """Evaluate expressions in Python: the `then` side of rules, constant folding, explanations.
 
-Dates add and subtract whole days through ``days(n)``; everything else is plain
-Python arithmetic on the values the facts hold. A failure raises
+Dates add and subtract whole days through ``days(n)`` and calendar months through
+``add_months``; moments (local date-times) add ``hours(n)``. Numbers are ints or exact
+Decimals: a literal with a decimal point is a Decimal and ``/`` divides exactly (to 28
+significant digits), so money never passes through a float; ``round`` is the one rounding
+rule (half away from zero, to a whole number). A failure raises
 :class:`ExpressionError`, which the engine reports with the rule and its facts.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .._fields import canonical_number
 from . import syntax as s
+from ._versions import VERSIONS, NotInForce, Versioned
 
 
 class ExpressionError(Exception):
@@ -24,8 +31,90 @@ class ExpressionError(Exception):
 
 def _days(n: Any) -> dt.timedelta:
     if not isinstance(n, int) or isinstance(n, bool):
-        raise TypeError(f"days() takes a whole number of days, got {n!r}")
+        raise TypeError(f"days() takes a whole number of days, got {_shown(n)}")
     return dt.timedelta(days=n)
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message shows it: 1.5 rather than Decimal('1.5')."""
+    return str(value) if isinstance(value, Decimal) else repr(value)
+
+
+def _whole(name: str, n: Any, what: str) -> int:
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"{name}() takes {what}, got {_shown(n)}")
+    return n
+
+
+def _day_of(name: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise TypeError(f"{name}() takes a date, got {value!r}")
+    return value
+
+
+def _add_months(day: Any, n: Any) -> dt.date:
+    """``day`` moved by ``n`` calendar months; a day the month lacks clamps to its last
+    day (2025-08-31 + 6 months = 2026-02-28)."""
+    start = _day_of("add_months", day)
+    count = _whole("add_months", n, "a whole number of months")
+    index = start.year * 12 + (start.month - 1) + count
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, last))
+
+
+def _months_between(start: Any, end: Any) -> int:
+    """Whole calendar months from ``start`` to ``end``, counted like an age (floor);
+    negative when ``end`` is earlier."""
+    a, b = _day_of("months_between", start), _day_of("months_between", end)
+    if b < a:
+        return -_months_between(b, a)
+    months = (b.year - a.year) * 12 + (b.month - a.month)
+    return months if _add_months(a, months) <= b else months - 1
+
+
+def _hours(n: Any) -> dt.timedelta:
+    return dt.timedelta(hours=_whole("hours", n, "a whole number of hours"))
+
+
+def _start_of_day(day: Any) -> dt.datetime:
+    start = _day_of("start_of_day", day)
+    return dt.datetime(start.year, start.month, start.day)
+
+
+def _day(moment: Any) -> dt.date:
+    if not isinstance(moment, dt.datetime):
+        raise TypeError(f"day() takes a moment (date and time), got {moment!r}")
+    return moment.date()
+
+
+def _month(day: Any) -> dt.date:
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return _day_of("month", day).replace(day=1)
+
+
+def _number(name: str, x: Any) -> Decimal:
+    if isinstance(x, bool) or not isinstance(x, int | Decimal | float):
+        raise TypeError(f"{name}() takes a number, got {_shown(x)}")
+    return x if isinstance(x, Decimal) else Decimal(x) if isinstance(x, int) else Decimal(repr(x))
+
+
+def _round(x: Any) -> int:
+    """Half away from zero to a whole number: 0.5 -> 1, 2.5 -> 3, -0.5 -> -1."""
+    return int(_number("round", x).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _ceil(x: Any) -> int:
+    return int(_number("ceil", x).to_integral_value(rounding=ROUND_CEILING))
+
+
+def _floor(x: Any) -> int:
+    return int(_number("floor", x).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _in_force(*_: Any) -> Any:
+    raise TypeError("in_force() takes the name of an effective-dated param and a date")
 
 
 def _date(text: Any) -> dt.date:
@@ -44,6 +133,8 @@ def _coalesce(*values: Any) -> Any:
 def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return str(canonical_number(value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -64,6 +155,16 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "max": max,
     "len": len,
     "join": _join,
+    "add_months": _add_months,
+    "months_between": _months_between,
+    "hours": _hours,
+    "start_of_day": _start_of_day,
+    "day": _day,
+    "month": _month,
+    "round": _round,
+    "ceil": _ceil,
+    "floor": _floor,
+    "in_force": _in_force,
 }
 """The built-in functions expressions may call."""
 
@@ -71,8 +172,20 @@ _ARITHMETIC: Mapping[str, Callable[[Any, Any], Any]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
+    "/": lambda a, b: _divide(a, b),
 }
+
+
+def _divide(a: Any, b: Any) -> Any:
+    if isinstance(a, float) or isinstance(b, float) or not isinstance(a, int | Decimal):
+        return a / b
+    if not isinstance(b, int | Decimal):
+        return a / b
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+    # Exact decimal division: 1 / 3 is Decimal('0.3333333333333333333333333333'), never a float.
+    return Decimal(a) / Decimal(b)
+
 
 COMPARISONS: Mapping[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: bool(a == b),
@@ -104,7 +217,10 @@ def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
         case s.Name(id=name):
             if name not in env:
                 raise ExpressionError(expr.span, f"unknown name {name!r}")
-            return env[name]
+            value = env[name]
+            if isinstance(value, NotInForce):
+                raise ExpressionError(expr.span, _not_in_force(value.param, value.day))
+            return value
         case s.Attribute(obj=obj, name=name):
             value = _eval(obj, env)
             # Only a fact's fields are reachable: no methods, no Python internals.
@@ -121,6 +237,8 @@ def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
                 raise ExpressionError(
                     expr.span, f"{index!r} is not a key of {_short(mapping)}"
                 ) from None
+        case s.Call(func="in_force", args=args):
+            return _eval_in_force(expr, args, env)
         case s.Call(func=func, args=args):
             return FUNCTIONS[func](*(_eval(a, env) for a in args))
         case s.BinOp(op=op, left=left, right=right):
@@ -133,6 +251,29 @@ def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
         case s.ListExpr(items=items):
             return tuple(_eval(i, env) for i in items)
     raise ExpressionError(expr.span, f"cannot evaluate {expr!r}")
+
+
+def _eval_in_force(expr: s.Expr, args: tuple[s.Expr, ...], env: Mapping[str, Any]) -> Any:
+    versioned: Mapping[str, Versioned] = env.get(VERSIONS, {})
+    if len(args) != 2 or not isinstance(args[0], s.Name) or args[0].id not in versioned:
+        raise ExpressionError(
+            expr.span, "in_force() takes the name of an effective-dated param and a date"
+        )
+    day = _eval(args[1], env)
+    if not isinstance(day, dt.date):
+        raise ExpressionError(expr.span, f"in_force() takes a date, got {day!r}")
+    try:
+        return versioned[args[0].id].at(day)
+    except LookupError as error:
+        raise ExpressionError(expr.span, str(error)) from None
+
+
+def _not_in_force(param: Versioned, day: dt.date) -> str:
+    periods = ", ".join(str(v) for v in param.versions)
+    return (
+        f"param `{param.name}` has no version in force on as_of {day.isoformat()} "
+        f"(versions: {periods}); add a version that covers it"
+    )
 
 
 def compare(op: str, left: Any, right: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from ruamel.yaml.scalarstring import (
 
 from ..errors import Diagnostic, suggest
 from . import syntax as s
+from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._parser import Locate, ParseError, parse_derivation, parse_pattern
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ HEADER_KEYS = (
     "properties",
 )
 RULE_FILE_KEYS = ("description", "rules", "tables")
-RULE_KEYS = ("id", "title", "description", "cite", "when", "then")
+RULE_KEYS = ("id", "title", "description", "cite", "when", "then", *WINDOW_KEYS)
 
 
 class _Collector:
@@ -131,6 +133,10 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, str):
         return str(value)
+    if isinstance(value, float):
+        # YAML reads 0.24 as a float; the shortest repr is the text written in the file,
+        # so the Decimal is exact (the money path never holds a float).
+        return Decimal(repr(float(value)))
     return value
 
 
@@ -299,6 +305,12 @@ def _read_mapping(
                 'e.g. seed-step2: "Classify risks: ..."',
             )
             continue
+        if not text_only and is_versioned(value):
+            versioned = read_versions(str(name), value, file, out, _plain)
+            if versioned is not None:
+                into[str(name)] = versioned
+            spans[str(name)] = span
+            continue
         into[str(name)] = _plain(value)
         spans[str(name)] = span
 
@@ -344,10 +356,19 @@ def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
                 ok = False
             else:
                 target.append(parsed)  # type: ignore[arg-type]
-    if not ok:
+    window = read_window(item, str(rule_id), file, out)
+    if not ok or window is MALFORMED:
         return None
     title = str(item.get("title", rule_id))
-    return s.Rule(str(rule_id), title, cite, tuple(when), tuple(then), span=span)
+    return s.Rule(
+        str(rule_id),
+        title,
+        cite,
+        tuple(when),
+        tuple(then),
+        span=span,
+        effective=window if isinstance(window, s.Window) else None,
+    )
 
 
 def read_cite(node: Any) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast as _pyast
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -156,7 +157,8 @@ class _Build(lark.Transformer[Any, Any]):
     @lark.v_args(meta=True)
     def number(self, meta: Any, children: list[Any]) -> s.Literal:
         text = str(children[0])
-        value: int | float = float(text) if "." in text else int(text)
+        # A decimal point makes an exact Decimal: 0.24 is 0.24, not 0.2399999999999999911.
+        value: int | Decimal = Decimal(text) if "." in text else int(text)
         return s.Literal(value, span=self._span(meta))
 
     @lark.v_args(meta=True)

@@ -10,20 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from .._fields import Boolean, Choice, Day, Integer, Kind, Many, Number, Optional, Text
+from .._fields import (
+    Boolean,
+    Choice,
+    Day,
+    Integer,
+    Kind,
+    Many,
+    Moment,
+    Month,
+    Number,
+    Optional,
+    Text,
+)
 from . import syntax as s
+from ._versions import Versioned
 
-NUMBERS = frozenset({"int", "float", "number"})
+NUMBERS = frozenset({"int", "float", "decimal", "number"})
 
 
 @attrs.frozen
 class Type:
-    """What an expression holds: ``int``, ``float``, ``number`` (either), ``string``,
-    ``bool``, ``date``, ``duration``, ``null``, ``list`` or ``mapping`` (of ``item``)."""
+    """What an expression holds: ``int``, ``decimal``, ``float``, ``number`` (any of them),
+    ``string``, ``bool``, ``date``, ``moment`` (date and time), ``duration``, ``null``,
+    ``list`` or ``mapping`` (of ``item``)."""
 
     name: str
     item: Type | None = None
@@ -35,15 +50,21 @@ class Type:
         return "number" if self.name in NUMBERS else self.name
 
     def __str__(self) -> str:
-        text = {"int": "an int", "float": "a float", "number": "a number", "string": "text"}.get(
-            self.name, f"a {self.name}"
-        )
+        text = {
+            "int": "an int",
+            "float": "a float",
+            "decimal": "a decimal",
+            "number": "a number",
+            "string": "text",
+        }.get(self.name, f"a {self.name}")
         if self.name in ("list", "mapping") and self.item is not None:
             text += f" of {self.item.family}s"
         return text
 
 
 DATE = Type("date")
+MOMENT = Type("moment")
+DECIMAL = Type("decimal")
 DURATION = Type("duration")
 STRING = Type("string")
 INT = Type("int")
@@ -64,6 +85,8 @@ def of_kind(kind: Kind) -> Type | None:
         Number: Type("number"),
         Boolean: Type("bool"),
         Day: DATE,
+        Month: DATE,
+        Moment: MOMENT,
     }
     return simple.get(type(kind))
 
@@ -78,10 +101,16 @@ def of_value(value: Any) -> Type | None:
         return INT
     if isinstance(value, float):
         return FLOAT
+    if isinstance(value, Decimal):
+        return DECIMAL
     if isinstance(value, str):
         return STRING
+    if isinstance(value, dt.datetime):
+        return MOMENT
     if isinstance(value, dt.date):
         return DATE
+    if isinstance(value, Versioned):
+        return _common([of_value(v.value) for v in value.versions])
     if isinstance(value, list | tuple):
         return Type("list", _common([of_value(v) for v in value]))
     if isinstance(value, Mapping):
@@ -155,6 +184,31 @@ def _call(func: str, args: list[Type | None], span: s.Span, report: Report) -> T
     if func == "date":
         expect(0, "string", 'a "YYYY-MM-DD" string')
         return DATE
+    if func == "add_months":
+        expect(0, "date", "a date")
+        expect(1, "number", "a whole number of months")
+        return DATE
+    if func == "months_between":
+        expect(0, "date", "two dates")
+        expect(1, "date", "two dates")
+        return INT
+    if func == "hours":
+        expect(0, "number", "a whole number of hours")
+        return DURATION
+    if func == "start_of_day":
+        expect(0, "date", "a date")
+        return MOMENT
+    if func == "day":
+        expect(0, "moment", "a moment (date and time)")
+        return DATE
+    if func == "month":
+        return DATE
+    if func in ("round", "ceil", "floor"):
+        expect(0, "number", "a number")
+        return INT
+    if func == "in_force":
+        expect(1, "date", "an effective-dated param and a date")
+        return args[0] if args else None
     if func in ("str", "join"):
         return STRING
     if func == "len":
@@ -171,8 +225,10 @@ def _call(func: str, args: list[Type | None], span: s.Span, report: Report) -> T
 def _arithmetic(op: str, a: Type, b: Type) -> Type | None:
     families = (a.family, b.family)
     if families == ("number", "number"):
-        if op == "/" or "float" in (a.name, b.name):
+        if "float" in (a.name, b.name):
             return FLOAT
+        if op == "/" or "decimal" in (a.name, b.name):
+            return DECIMAL
         return INT if (a.name, b.name) == ("int", "int") else Type("number")
     table = {
         ("+", "string", "string"): STRING,
@@ -181,6 +237,10 @@ def _arithmetic(op: str, a: Type, b: Type) -> Type | None:
         ("+", "duration", "duration"): DURATION,
         ("-", "date", "duration"): DATE,
         ("-", "date", "date"): DURATION,
+        ("+", "moment", "duration"): MOMENT,
+        ("+", "duration", "moment"): MOMENT,
+        ("-", "moment", "duration"): MOMENT,
+        ("-", "moment", "moment"): DURATION,
         ("-", "duration", "duration"): DURATION,
         ("*", "duration", "number"): DURATION,
         ("*", "number", "duration"): DURATION,
@@ -197,7 +257,12 @@ def comparable(op: str, field: Type, other: Type) -> bool:
             return False
         return other.item is None or other.item.family == field.family
     if op in ("<", "<=", ">", ">="):
-        return field.family == other.family and field.family in ("number", "string", "date")
+        return field.family == other.family and field.family in (
+            "number",
+            "string",
+            "date",
+            "moment",
+        )
     return field.family == other.family
 
 
@@ -205,7 +270,7 @@ def storable(field: Type, value: Type) -> bool:
     """Whether a field of type ``field`` can hold a value of type ``value``."""
     if value.name == "null":
         return field.nullable
-    if field.name == "int" and value.name == "float":
+    if field.name == "int" and value.name in ("float", "decimal"):
         return False
     if field.name == "list" and value.name == "list":
         return field.item is None or value.item is None or field.item.family == value.item.family

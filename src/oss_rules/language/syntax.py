@@ -6,6 +6,7 @@ equality, so two rules that say the same thing compare equal wherever they are.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -168,6 +169,26 @@ class Derivation:
 
 
 @attrs.frozen
+class Window:
+    """A rule fires only while ``on`` (``as_of`` unless given) lies in ``start..until``
+    (inclusive; an open end when None)."""
+
+    start: datetime.date | None
+    until: datetime.date | None
+    on: Expr
+
+    def covers(self, day: object) -> bool:
+        """Whether ``day`` (a date, or a moment's date) lies within the window."""
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        if not isinstance(day, datetime.date):
+            return False
+        return (self.start is None or self.start <= day) and (
+            self.until is None or day <= self.until
+        )
+
+
+@attrs.frozen
 class Rule:
     """A rule: when all positive patterns match and no negated one does, derive facts."""
 
@@ -177,6 +198,8 @@ class Rule:
     when: tuple[Pattern, ...]
     then: tuple[Derivation, ...]
     span: Span = _span()
+    effective: Window | None = attrs.field(default=None, kw_only=True)
+    """The rule's effective window (``effective_from``/``effective_until``/``effective_on``)."""
 
     @property
     def positives(self) -> tuple[Pattern, ...]:
