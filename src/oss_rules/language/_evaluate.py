@@ -135,6 +135,11 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal | float):
         return str(canonical_number(value))
+    if isinstance(value, dt.timedelta):
+        # Hours, minutes, seconds: "48:00:00" reads better than "2 days, 0:00:00".
+        seconds = int(value.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
