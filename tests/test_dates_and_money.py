@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import workplace, write_ruleset
 
 import oss_rules
 from oss_rules import Engine, FactsError
@@ -16,8 +17,6 @@ from oss_rules.facts import FactRegistry, Incident
 from oss_rules.language import syntax as s
 from oss_rules.language._evaluate import FUNCTIONS, ExpressionError, evaluate
 from oss_rules.language._parser import parse_expr
-
-from conftest import workplace, write_ruleset
 
 
 def value_of(text: str, **names: object) -> object:

@@ -6,12 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import workplace, write_ruleset
 
 import oss_rules
 from oss_rules import Engine, EvaluationError, RulesetError
 from oss_rules.check import check
-
-from conftest import workplace, write_ruleset
 
 HEADER = """\
 ruleset: dated
