@@ -116,9 +116,7 @@ def shipped() -> oss_rules.Ruleset:
 
 
 REGRESSION_CASES = testing.collect([REGRESSIONS])
-KNOWN_BUGS = {
-    "null-join": "a durable join says null != null, a Python check says null == null",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _marks(suite: testing.Suite) -> list[Any]:

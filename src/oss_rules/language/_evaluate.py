@@ -292,12 +292,36 @@ def holds(condition: s.Compare, scope: Mapping[str, Any]) -> bool:
     """Whether ``condition`` is true with names taken from ``scope``."""
     left = evaluate(condition.left, scope)
     right = evaluate(condition.right, scope)
+    if left is None and right is None and condition.op in ("==", "!=") and _joins(condition):
+        # A join never matches on null: two undated hazards were not found on the same
+        # day. durable-rules, which evaluates equality joins, behaves the same way.
+        return condition.op == "!="
     try:
         return compare(condition.op, left, right)
     except TypeError as error:
         raise ExpressionError(
             condition.span, f"cannot compare {left!r} {condition.op} {right!r}"
         ) from error
+
+
+def _joins(condition: s.Compare) -> bool:
+    """Whether ``condition`` compares with another fact's field (``h.identified_on``)."""
+    return any(_has_attribute(side) for side in (condition.left, condition.right))
+
+
+def _has_attribute(expr: s.Expr) -> bool:
+    match expr:
+        case s.Attribute():
+            return True
+        case s.Index(obj=obj, key=key):
+            return _has_attribute(obj) or _has_attribute(key)
+        case s.Call(args=args) | s.ListExpr(items=args):
+            return any(_has_attribute(a) for a in args)
+        case s.BinOp(left=left, right=right):
+            return _has_attribute(left) or _has_attribute(right)
+        case s.Neg(operand=operand):
+            return _has_attribute(operand)
+    return False
 
 
 def _short(value: Any) -> str:
