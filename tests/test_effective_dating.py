@@ -155,3 +155,12 @@ def test_a_condition_on_a_versioned_param_uses_the_as_of_version(tmp_path: Path)
     for as_of, fires in (("2025-02-28", True), ("2025-03-01", False)):
         result = engine.evaluate([big], as_of=dt.date.fromisoformat(as_of))
         assert ("cap" in {f.code for f in result.findings}) is fires, as_of
+
+
+def test_an_override_replaces_every_version(tmp_path: Path) -> None:
+    ruleset = oss_rules.load(write_ruleset(tmp_path / "rs", HEADER))
+    engine = Engine(ruleset, params={"cap": 12_000_000})
+    result = engine.evaluate([workplace()], as_of=dt.date(2020, 1, 1))
+    assert {f.code: f.subject for f in result.findings}["cap"] == "12000000"
+    with pytest.raises(oss_rules.ParamError, match="must be a number"):
+        Engine(ruleset, params={"cap": "twelve"})

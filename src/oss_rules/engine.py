@@ -18,6 +18,7 @@ import itertools
 import json
 import threading
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
@@ -25,6 +26,7 @@ from ._durable import Network
 from .convert import check_fields, check_inventory
 from .errors import EvaluationError, FactError, OssRulesError, suggest
 from .facts import FactType
+from .language._versions import Versioned
 from .language.syntax import Ruleset
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
@@ -49,7 +51,7 @@ class ParamError(OssRulesError, ValueError):
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "a bool"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return "a number"
     if isinstance(value, str):
         return "a string"
@@ -72,10 +74,24 @@ def _merge_params(ruleset: Ruleset, overrides: Mapping[str, Any]) -> dict[str, A
                 "a param of ruleset " + ruleset.id,
                 suggest(name, merged) or f" (params: {', '.join(merged)})",
             )
-        if _json_type(value) != _json_type(merged[name]):
-            raise ParamError(name, value, _json_type(merged[name]))
-        merged[name] = value
+        current = merged[name]
+        # An override replaces every version of an effective-dated param with one value.
+        shape = current.versions[-1].value if isinstance(current, Versioned) else current
+        if _json_type(value) != _json_type(shape):
+            raise ParamError(name, value, _json_type(shape))
+        merged[name] = _exact(value)
     return {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+def _exact(value: Any) -> Any:
+    """A float from JSON or Python as the Decimal it was written as (``0.24``)."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, list | tuple):
+        return type(value)(_exact(v) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _exact(v) for k, v in value.items()}
+    return value
 
 
 class Engine:
