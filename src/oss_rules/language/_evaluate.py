@@ -260,13 +260,16 @@ def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
 
 def _eval_in_force(expr: s.Expr, args: tuple[s.Expr, ...], env: Mapping[str, Any]) -> Any:
     versioned: Mapping[str, Versioned] = env.get(VERSIONS, {})
-    if len(args) != 2 or not isinstance(args[0], s.Name) or args[0].id not in versioned:
+    if len(args) != 2 or not isinstance(args[0], s.Name) or args[0].id not in env:
         raise ExpressionError(
             expr.span, "in_force() takes the name of an effective-dated param and a date"
         )
     day = _eval(args[1], env)
     if not isinstance(day, dt.date):
         raise ExpressionError(expr.span, f"in_force() takes a date, got {day!r}")
+    if args[0].id not in versioned:
+        # A param without versions (or overridden by one value) is in force on every date.
+        return env[args[0].id]
     try:
         return versioned[args[0].id].at(day)
     except LookupError as error:
