@@ -164,3 +164,10 @@ def test_an_override_replaces_every_version(tmp_path: Path) -> None:
     assert {f.code: f.subject for f in result.findings}["cap"] == "12000000"
     with pytest.raises(oss_rules.ParamError, match="must be a number"):
         Engine(ruleset, params={"cap": "twelve"})
+
+
+def test_in_force_needs_a_param_name(tmp_path: Path) -> None:
+    broken = HEADER.replace("in_force(cap, w.last_assessment)", "in_force(w.id)")
+    with pytest.raises(RulesetError) as error:
+        oss_rules.load(write_ruleset(tmp_path / "rs", broken))
+    assert [d.code for d in error.value.diagnostics] == ["OSS036"]

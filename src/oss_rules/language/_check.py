@@ -354,6 +354,13 @@ def _check_expr_parts(expr: s.Expr, bindings: Mapping[str, FactType], out: _Coll
                     f"unknown function `{func}`{suggest(func, FUNCTIONS)}",
                     "functions: " + ", ".join(FUNCTIONS),
                 )
+            elif func == "in_force" and (len(args) != 2 or not isinstance(args[0], s.Name)):
+                out.add(
+                    expr.span,
+                    "OSS036",
+                    "in_force() takes the name of an effective-dated param and a date",
+                    "e.g. in_force(jp_wage_cap, p.month)",
+                )
             for arg in args:
                 _check_expr_parts(arg, bindings, out)
         case s.Attribute(obj=obj):
