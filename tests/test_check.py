@@ -98,10 +98,14 @@ def test_strict_fails_on_warnings():
 def test_shipped_rulesets_have_no_errors():
     """The shipped rulesets load and pass every analysis without an error."""
     report = check_paths()
-    assert report.rulesets == (str(oss_rules.language.shipped_rulesets() / "oss"),)
+    shipped = oss_rules.language.shipped_rulesets()
+    expected = sorted(str(p.parent) for p in shipped.glob("*/ruleset.yaml"))
+    assert list(report.rulesets) == expected
+    assert str(shipped / "oss") in report.rulesets
     assert report.errors == 0, report.render()
     code, output = run("check")
-    assert code == 0 and output.splitlines()[-1].startswith("checked 1 ruleset")
+    assert code == 0
+    assert output.splitlines()[-1].startswith(f"checked {len(expected)} rulesets")
 
 
 def test_a_directory_of_rulesets_is_checked_ruleset_by_ruleset(tmp_path: Path):

@@ -34,9 +34,9 @@ from .errors import EvaluationError, FactError
 from .facts import FactRegistry, FactType
 from .language import syntax as s
 from .language._evaluate import ExpressionError, evaluate, holds
-from .language._loader import iter_names
 from .language._versions import Versioned, environment
 from .language.stratify import stratify
+from .language.syntax import iter_names
 
 CONTEXT = "__ctx"
 """Type and alias of the evaluation-context fact (holds ``as_of``); also the gate."""

@@ -29,14 +29,9 @@ from .errors import RulesetError, suggest
 from .facts import FactType
 from .language import _with_source_line
 from .language import syntax as s
-from .language._loader import (
-    _Collector,
-    _key_span,
-    _locator,
-    _read_pattern,
-    _value_span,
-)
+from .language._loader import _read_pattern
 from .language._parser import ParseError, parse_pattern
+from .language._positions import _Collector, _key_span, _locator, _value_span
 
 __all__ = ["Always", "Monotone", "Never", "Property", "read"]
 

@@ -19,8 +19,9 @@ from .errors import RulesetError
 from .facts import FactRegistry
 from .language import syntax as s
 from .language._check import _check_rule
-from .language._loader import RawRuleset, _Collector
+from .language._loader import RawRuleset
 from .language._parser import ParseError, parse_pattern
+from .language._positions import _Collector
 
 __all__ = ["check", "default_order", "parse_then", "parse_when"]
 

@@ -18,7 +18,7 @@ from .errors import OssRulesError
 from .facts import FactRegistry
 from .language import syntax as s
 from .language._evaluate import ExpressionError, compare, evaluate, holds
-from .language._loader import iter_names
+from .language.syntax import iter_names
 
 MAX_ATTEMPTS = 3
 """Partial matches kept per rule."""

@@ -18,7 +18,8 @@ from ..errors import Diagnostic, RulesetError
 from ..facts import FactRegistry
 from . import syntax
 from ._check import check
-from ._loader import _Collector, digest, read
+from ._loader import digest, read
+from ._positions import _Collector
 from ._table_reader import read_tables
 from .syntax import Ruleset
 

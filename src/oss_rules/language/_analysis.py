@@ -20,11 +20,11 @@ from ..facts import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
 from ._effective import gaps
-from ._loader import iter_names
 from ._table_analysis import analyse_table
 from ._types import DATE, Type, comparable, infer, of_kind, of_value, storable
 from ._versions import Versioned
 from .stratify import derived_types
+from .syntax import iter_names
 from .tables import Table
 
 __all__ = ["ERROR", "WARNING", "Problem", "analyse"]

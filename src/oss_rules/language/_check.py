@@ -19,9 +19,11 @@ from ..errors import suggest
 from ..facts import FactRegistry, FactType
 from . import syntax as s
 from ._evaluate import FUNCTIONS, ExpressionError, evaluate
-from ._loader import RawRuleset, _Collector, iter_names
+from ._loader import RawRuleset
+from ._positions import _Collector
 from ._versions import Versioned
 from .stratify import stratify
+from .syntax import iter_names
 from .tables import MAX_PARTS, expand
 
 MAX_PATTERNS = 15

@@ -19,7 +19,7 @@ from typing import Any
 from .._fields import Boolean, Choice, Day, Integer, Kind, Moment, Month, Number, Optional, Text
 from . import syntax as s
 from ._evaluate import ExpressionError, compare, evaluate
-from ._loader import iter_names
+from .syntax import iter_names
 
 ENUMERATE_UP_TO = 64
 """An int field whose whole range is at most this wide is sampled value by value."""
@@ -97,7 +97,11 @@ def _flatten(values: Iterable[Any]) -> Iterable[Any]:
 
 
 def _integers(
-    low: int | None, high: int | None, numbers: Sequence[float | Decimal], *, enumerate_small: bool = True
+    low: int | None,
+    high: int | None,
+    numbers: Sequence[float | Decimal],
+    *,
+    enumerate_small: bool = True,
 ) -> list[int]:
     if enumerate_small and low is not None and high is not None and high - low <= ENUMERATE_UP_TO:
         return list(range(low, high + 1))

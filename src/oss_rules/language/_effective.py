@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import suggest
 from . import syntax as s
 from ._parser import ParseError, parse_expr
+from ._positions import _key_span, _node_span, _value_span
 from ._versions import VERSION_KEYS, Version, Versioned
 
 WINDOW_KEYS = ("effective_from", "effective_until", "effective_on")
@@ -170,17 +171,3 @@ def _date(node: CommentedMap, key: str, owner: str, file: str, out: Any) -> dt.d
         f"write {key}: 2026-03-01",
     )
     return None
-
-
-def _key_span(node: CommentedMap, key: Any, file: str) -> s.Span:
-    line, col = node.lc.key(key)
-    return s.Span(file, line + 1, col + 1)
-
-
-def _value_span(node: CommentedMap | CommentedSeq, key: Any, file: str) -> s.Span:
-    line, col = node.lc.value(key) if isinstance(node, CommentedMap) else node.lc.item(key)
-    return s.Span(file, line + 1, col + 1)
-
-
-def _node_span(node: Any, file: str) -> s.Span:
-    return s.Span(file, node.lc.line + 1, node.lc.col + 1)

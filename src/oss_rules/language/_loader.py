@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,17 +14,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.scalarstring import (
-    DoubleQuotedScalarString,
-    FoldedScalarString,
-    LiteralScalarString,
-    SingleQuotedScalarString,
-)
 
-from ..errors import Diagnostic, suggest
+from ..errors import suggest
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
-from ._parser import Locate, ParseError, parse_derivation, parse_pattern
+from ._parser import ParseError, parse_derivation, parse_pattern
+from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
 
 if TYPE_CHECKING:
     from .tables import Table
@@ -43,18 +38,6 @@ HEADER_KEYS = (
 )
 RULE_FILE_KEYS = ("description", "rules", "tables")
 RULE_KEYS = ("id", "title", "description", "cite", "when", "then", *WINDOW_KEYS)
-
-
-class _Collector:
-    """Gathers diagnostics so one load reports every problem at once."""
-
-    def __init__(self) -> None:
-        self.diagnostics: list[Diagnostic] = []
-
-    def add(self, span: s.Span, code: str, message: str, hint: str = "", text: str = "") -> None:
-        self.diagnostics.append(
-            Diagnostic(span.file, span.line, span.col, code, message, hint, text)
-        )
 
 
 def ruleset_files(path: Path) -> list[Path]:
@@ -94,35 +77,6 @@ def _yaml() -> YAML:
     yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     return yaml
-
-
-def _key_span(node: CommentedMap, key: str, file: str) -> s.Span:
-    line, col = node.lc.key(key)
-    return s.Span(file, line + 1, col + 1)
-
-
-def _value_span(node: CommentedMap | CommentedSeq, key: Any, file: str) -> s.Span:
-    line, col = node.lc.value(key) if isinstance(node, CommentedMap) else node.lc.item(key)
-    return s.Span(file, line + 1, col + 1)
-
-
-def _node_span(node: Any, file: str) -> s.Span:
-    return s.Span(file, node.lc.line + 1, node.lc.col + 1)
-
-
-def _locator(value: Any, span: s.Span) -> Locate:
-    """Map positions inside a YAML string scalar back to the file."""
-    shift = 1 if isinstance(value, DoubleQuotedScalarString | SingleQuotedScalarString) else 0
-    block = isinstance(value, LiteralScalarString | FoldedScalarString)
-
-    def locate(line: int, col: int) -> s.Span:
-        if block:
-            return s.Span(span.file, span.line + line, col)
-        if line == 1:
-            return s.Span(span.file, span.line, span.col + shift + col - 1)
-        return s.Span(span.file, span.line + line - 1, col)
-
-    return locate
 
 
 def _plain(value: Any) -> Any:
@@ -420,26 +374,3 @@ def _read_derivation(seq: CommentedSeq, i: int, file: str, out: _Collector) -> s
         )
         return None
     return parse_derivation(str(node), _locator(node, _value_span(seq, i, file)))
-
-
-def iter_names(expr: s.Expr) -> Iterator[s.Name]:
-    """Every bare name in ``expr`` (not attribute names)."""
-    match expr:
-        case s.Name():
-            yield expr
-        case s.Attribute(obj=obj):
-            yield from iter_names(obj)
-        case s.Index(obj=obj, key=key):
-            yield from iter_names(obj)
-            yield from iter_names(key)
-        case s.Call(args=args):
-            for a in args:
-                yield from iter_names(a)
-        case s.BinOp(left=left, right=right):
-            yield from iter_names(left)
-            yield from iter_names(right)
-        case s.Neg(operand=operand):
-            yield from iter_names(operand)
-        case s.ListExpr(items=items):
-            for item in items:
-                yield from iter_names(item)

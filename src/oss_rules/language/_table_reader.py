@@ -18,19 +18,9 @@ from ..errors import Diagnostic, suggest
 from ..facts import FactRegistry
 from . import syntax as s
 from ._check import _NAME, RESERVED
-from ._loader import (
-    RawRuleset,
-    _Collector,
-    _key_span,
-    _locator,
-    _node_span,
-    _plain,
-    _read_derivation,
-    _read_pattern,
-    _value_span,
-    read_cite,
-)
+from ._loader import RawRuleset, _plain, _read_derivation, _read_pattern, read_cite
 from ._parser import Locate, ParseError, parse_expr
+from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
 from .tables import HIT_POLICIES, Cell, Column, Output, Row, Table
 
 TABLE_KEYS = (

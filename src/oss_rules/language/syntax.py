@@ -7,7 +7,7 @@ equality, so two rules that say the same thing compare equal wherever they are.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
@@ -254,3 +254,26 @@ class Ruleset:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+
+def iter_names(expr: Expr) -> Iterator[Name]:
+    """Every bare name in ``expr`` (not attribute names)."""
+    match expr:
+        case Name():
+            yield expr
+        case Attribute(obj=obj):
+            yield from iter_names(obj)
+        case Index(obj=obj, key=key):
+            yield from iter_names(obj)
+            yield from iter_names(key)
+        case Call(args=args):
+            for a in args:
+                yield from iter_names(a)
+        case BinOp(left=left, right=right):
+            yield from iter_names(left)
+            yield from iter_names(right)
+        case Neg(operand=operand):
+            yield from iter_names(operand)
+        case ListExpr(items=items):
+            for item in items:
+                yield from iter_names(item)
