@@ -169,3 +169,40 @@ def test_a_moment_compared_with_a_date_is_a_type_error(tmp_path: Path) -> None:
     mismatch = [p for p in problems if p.code == "OSS101"]
     assert [(p.line, p.col) for p in mismatch] == [(11, 21)], problems
     assert "a moment" in mismatch[0].message and "a date" in mismatch[0].message
+
+
+SMALL = """\
+ruleset: small
+version: "1"
+sources:
+  doc: A test.
+rules:
+  - id: positive
+    cite: doc
+    when:
+      - r: Reading(value > 0)
+    then:
+      - 'Finding(workplace: r.workplace, code: "positive", subject: r.id)'
+"""
+
+
+@pytest.mark.parametrize("text", ["0.00009", "1E+16", "123456789012345678.5", "-0.5", "3"])
+def test_every_decimal_reaches_the_engine(tmp_path: Path, text: str) -> None:
+    # durable's JSON parser silently dropped a fact holding 9e-05 (exponent, no point).
+    import attrs
+
+    from oss_rules._fields import Number, Text, field
+
+    registry = FactRegistry()
+
+    @registry.register
+    @attrs.frozen
+    class Reading:
+        id: str = field(Text(ident=True))
+        workplace: str = field(Text(ident=True))
+        value: Decimal = field(Number())
+
+    engine = Engine(oss_rules.load(write_ruleset(tmp_path / "rs", SMALL), registry=registry))
+    reading = Reading(id="r1", workplace="w1", value=Decimal(text))
+    result = engine.evaluate([reading], as_of=dt.date(2026, 1, 1))
+    assert bool(result.findings) is (Decimal(text) > 0)

@@ -132,9 +132,10 @@ class Number(Kind):
         return number if isinstance(number, int) else format(number, "f")
 
     def to_durable(self, value: Any) -> Any:
-        # durable compares numbers as doubles; equal values map to equal doubles, and
-        # joins on numbers are done in Python (see _compile), so nothing is lost.
-        return value if isinstance(value, int) else float(value)
+        # durable's JSON parser drops a fact holding a number in exponent form (9e-05),
+        # so durable gets the exact text; every condition on a number is checked in
+        # Python (see _compile).
+        return str(canonical_number(value))
 
     def hint(self, value: Any) -> str:
         if isinstance(value, str):

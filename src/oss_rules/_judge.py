@@ -135,8 +135,11 @@ def lost_conclusions(
     def key(fact: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
         return tuple(getattr(fact, f) for f in fields)
 
-    def level(value: Any) -> Any:
-        return order.index(value) if order is not None and value in order else value
+    def level(value: Any) -> tuple[Any, ...]:
+        # null ranks below every value: an optional rank that was and stays null is kept.
+        if value is None:
+            return (0,)
+        return (1, order.index(value) if order is not None and value in order else value)
 
     later = [c for c in after.conclusions if type(c).__name__ == of]
     for fact in (c for c in before.conclusions if type(c).__name__ == of):
