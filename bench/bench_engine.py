@@ -33,7 +33,7 @@ from typing import Any
 
 import oss_rules
 from oss_rules import Engine, Hazard, Workplace
-from oss_rules.facts import CATEGORIES, LEVELS
+from oss_rules.facts import CATEGORIES, LEVELS, Incident, Registration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the reference sits beside us
 import reference
@@ -44,15 +44,19 @@ SIZES = (10, 100, 1000)
 
 
 def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
-    """One workplace with ``n`` hazards (pseudo-random, fixed seed) and a hazard-free one.
+    """One workplace with ``n`` hazards (pseudo-random, fixed seed) and incidents, a
+    hazard-free one and a small shop.
 
     The main workplace is a field site assessed over a year ago that declares only OSS-I,
-    so OSS-II/III are missing and the assessment is stale. Categories cycle through all
+    so OSS-II/III are missing and the assessment is overdue; its audit is due soon and
+    its review is not. Its four incidents get medical care late or never, are reported
+    late or never, and one is a death, one a disability. Categories cycle through all
     ten and levels through low/medium/high (coprime cycles, so 30 hazards cover every
     pair); likelihood and severity are drawn at random within the level's band of
     ``params``. About a third of hazards have no identification date, the rest were
     identified 0-200 days before as_of (some actions overdue, some not). The second
-    workplace is an office never assessed that declares OSS-II, which nothing requires.
+    workplace is an office never assessed that declares OSS-II, which nothing requires;
+    the shop declares OSS-III, which its one low hazard does not require.
     """
     rng = random.Random(seed)
     pairs = [(lik, sev) for lik in range(1, 6) for sev in range(1, 6)]
@@ -68,6 +72,8 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
             headcount=250,
             declared_modules=("OSS-I",),
             last_assessment=AS_OF - dt.timedelta(days=400),
+            last_audit=AS_OF - dt.timedelta(days=160),
+            last_review=AS_OF - dt.timedelta(days=10),
         ),
         Workplace(
             id="office",
@@ -76,7 +82,35 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
             headcount=12,
             declared_modules=("OSS-I", "OSS-II"),
         ),
+        Workplace(
+            id="shop",
+            sector="retail",
+            setting="office",
+            headcount=4,
+            declared_modules=("OSS-I", "OSS-III"),
+            last_assessment=AS_OF - dt.timedelta(days=20),
+        ),
+        Hazard(id="shop-lift", workplace="shop", category="ergonomic", likelihood=1, severity=2),
+        Registration("shop", "OSS-I", AS_OF - dt.timedelta(days=15), "accepted"),
     ]
+    day = dt.datetime(AS_OF.year, AS_OF.month, AS_OF.day)
+    for id, kind, days_ago, care, report in (
+        ("inc-late", "injury", 10, 30, 50),
+        ("inc-none", "injury", 5, None, None),
+        ("inc-death", "death", 20, None, 8),
+        ("inc-disability", "disability", 30, 1, 8),
+    ):
+        occurred = day - dt.timedelta(days=days_ago) + dt.timedelta(hours=8)
+        facts.append(
+            Incident(
+                id=id,
+                workplace="site",
+                kind=kind,
+                occurred_at=occurred,
+                medical_care_at=None if care is None else occurred + dt.timedelta(hours=care),
+                reported_at=None if report is None else occurred + dt.timedelta(hours=report),
+            )
+        )
     for i in range(n):
         identified = None
         if rng.random() < 2 / 3:

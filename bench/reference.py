@@ -1,16 +1,18 @@
 """The default `oss` ruleset written out by hand in plain Python: the baseline and the oracle.
 
-Every rule of ``src/oss_rules/rulesets/oss/ruleset.yaml`` appears below once, in the
-same order, under its rule id. Numbers, category lists and the control catalogue come
-from ``params`` (pass ``engine.params``), never from this file, so the reference follows
-param overrides exactly as the engine does.
+Every rule of ``src/oss_rules/rulesets/oss/`` (``ruleset.yaml``, ``calendar.yaml``,
+``incidents.yaml``, ``registration.yaml``) appears below once, under its rule id.
+Numbers, category lists, texts and the control catalogue come from ``params`` (pass
+``engine.params``), never from this file, so the reference follows param overrides
+exactly as the engine does.
 
 >>> import datetime as dt
 >>> import oss_rules
 >>> params = oss_rules.Engine(oss_rules.load_default()).params
 >>> facts = [oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=3)]
->>> sorted(type(f).__name__ for f in conclusions(facts, dt.date(2026, 6, 30), params))
-['Deadline', 'Finding', 'Finding', 'Obligation']
+>>> found = conclusions(facts, dt.date(2026, 6, 30), params)
+>>> sorted(f.code for f in found if isinstance(f, oss_rules.Finding))
+['missing_module', 'overdue_audit', 'overdue_reassessment', 'overdue_review', 'unregistered_module']
 
 The result is a set of the library's own fact objects, so it compares directly with
 ``set(engine.evaluate(facts, as_of=...).conclusions)``.
@@ -18,6 +20,7 @@ The result is a set of the library's own fact objects, so it compares directly w
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -32,12 +35,27 @@ from oss_rules import (
     Obligation,
     Workplace,
 )
+from oss_rules.facts import Benefit, Due, Incident, Registration, ResponseDue, TopHazard
 
-__all__ = ["conclusions", "level_of"]
+__all__ = ["add_months", "conclusions", "level_of"]
+
+_BASIS = "PP 44/2015 as amended by PP 82/2019: "
+_DEATH_BENEFITS = {
+    "death_lump_sum": "48 x monthly wage (60% x 80 x wage), at least the JKM benefit",
+    "funeral": "funeral costs Rp10,000,000, as in JKM",
+    "periodic": "periodic benefit Rp12,000,000, as in JKM",
+    "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total",
+}
+_DISABILITY_BENEFITS = {
+    "disability": "total permanent disability 56 x monthly wage (70% x 80 x wage); "
+    "partial anatomical disability the table's percentage x 80 x wage",
+    "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total, "
+    "if the disability is total and permanent",
+}
 
 
 def level_of(score: int, params: Mapping[str, Any]) -> str:
-    """The matrix level of a score: rules level-low, level-medium and level-high."""
+    """The matrix level of a score: rules risk-level#1, #2 and #3."""
     if score < params["medium_from"]:
         return "low"
     if score < params["high_from"]:
@@ -45,14 +63,27 @@ def level_of(score: int, params: Mapping[str, Any]) -> str:
     return "high"
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole calendar months, clamped to the end of the month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
 def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any]) -> set[Any]:
     """Every fact the default ruleset derives from ``facts`` as of ``as_of``."""
     facts = list(facts)
     workplaces = [f for f in facts if isinstance(f, Workplace)]
     hazards = [f for f in facts if isinstance(f, Hazard)]
+    incidents = [f for f in facts if isinstance(f, Incident)]
+    registrations = [f for f in facts if isinstance(f, Registration)]
     out: set[Any] = set()
 
-    # level-low / level-medium / level-high
+    # risk-level
     classified = []
     for h in hazards:
         level = level_of(h.score, params)
@@ -72,6 +103,10 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
             obligations.add(Obligation(h.workplace, "OSS-II"))  # oss2-chemical-biological
         if level == "high":
             obligations.add(Obligation(h.workplace, "OSS-III"))  # oss3-high-hazard
+    since = _start(add_months(as_of, -params["incident_months"]))
+    for i in incidents:  # oss2-recent-incident
+        if i.kind in params["oss2_incident_kinds"] and since <= i.occurred_at < _start(as_of):
+            obligations.add(Obligation(i.workplace, "OSS-II"))
     out |= obligations
 
     # preventive-action and overdue-action
@@ -97,27 +132,123 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
             message = f"{o.module} is required but not declared"
             out.add(Finding(o.workplace, "missing_module", o.module, message))
 
-    # unneeded-module
+    # top-hazard
+    top: dict[str, TopHazard] = {}
+    for h, level in sorted(classified, key=lambda pair: (-pair[0].score, pair[0].id)):
+        if h.workplace not in top:
+            top[h.workplace] = TopHazard(h.workplace, h.id, h.category, h.score, level)
+    out |= set(top.values())
+
+    # unneeded-module / unneeded-module-no-hazards
     obliged_pairs = {(o.workplace, o.module) for o in obligations}
+    with_hazards = {h.workplace for h in hazards}
     for d in declared:
-        if (d.workplace, d.module) not in obliged_pairs:
-            message = f"{d.module} is declared but no hazard or setting requires it"
+        if (d.workplace, d.module) in obliged_pairs:
+            continue
+        because = f"{d.module} declared but {params['unneeded_because'][d.module]}: "
+        if d.workplace in top:
+            t = top[d.workplace]
+            message = because + f"highest is {t.category}:{t.level} ({t.hazard})"
+            out.add(Finding(d.workplace, "unneeded_module", d.module, message))
+        if d.workplace not in with_hazards:
+            message = because + "no hazard on record"
             out.add(Finding(d.workplace, "unneeded_module", d.module, message))
 
-    # reassessment-due / never-assessed / stale-assessment
-    period = params["reassess_after_days"]
-    for w in workplaces:
-        if w.last_assessment is None:
-            out.add(Deadline(w.id, "reassessment", as_of))
-            message = "no risk assessment on record"
-            out.add(Finding(w.id, "stale_assessment", "risk_assessment", message))
+    # unregistered-module / registration-overdue
+    accepted = {(r.workplace, r.module) for r in registrations if r.status == "accepted"}
+    by_id = {w.id: w for w in workplaces}
+    cutoff = as_of - dt.timedelta(days=params["registration_days"])
+    for o in obligations:
+        if (o.workplace, o.module) in accepted:
             continue
-        out.add(Deadline(w.id, "reassessment", w.last_assessment + dt.timedelta(days=period)))
-        if w.last_assessment < as_of - dt.timedelta(days=period):
+        message = f"{o.module} is required but has no accepted registration"
+        out.add(Finding(o.workplace, "unregistered_module", o.module, message))
+        last = by_id[o.workplace].last_assessment
+        if last is not None and last < cutoff:
             message = (
-                f"last assessed {w.last_assessment.isoformat()}, "
-                f"more than {period} days before as_of"
+                f"{o.module} is still unregistered more than {params['registration_days']} "
+                f"days after the assessment of {last.isoformat()}"
             )
-            out.add(Finding(w.id, "stale_assessment", "risk_assessment", message))
+            out.add(Finding(o.workplace, "registration_overdue", o.module, message))
 
+    out |= _calendar(workplaces, hazards, as_of, params)
+    out |= _incidents(incidents, as_of, params)
+    return out
+
+
+def _calendar(
+    workplaces: list[Workplace], hazards: list[Hazard], as_of: dt.date, params: Mapping[str, Any]
+) -> set[Any]:
+    """calendar.yaml: the Due facts, their Deadlines and the findings about them."""
+    out: set[Any] = set()
+    alert = as_of + dt.timedelta(days=params["alert_days"])
+    for w in workplaces:
+        for kind, last, months in (
+            ("reassessment", w.last_assessment, params["reassess_every_months"]),
+            ("audit", w.last_audit, params["audit_every_months"]),
+            ("review", w.last_review, params["review_every_months"]),
+        ):
+            # reassessment-due / never-assessed, audit-due / never-audited, ...
+            due = as_of if last is None else add_months(last, months)
+            out.add(Due(w.id, kind, due, last))
+            # deadline-status#1 to #4
+            if last is None or due < as_of:
+                status = "overdue"
+            elif due <= alert:
+                status = "due_soon"
+            else:
+                status = "ok"
+            out.add(Deadline(w.id, kind, due, status))
+            if status != "overdue":
+                continue
+            if last is None:  # duty-never-done
+                message = f"no previous {kind} on record"
+            else:  # overdue-duty
+                message = f"{kind} was due {due.isoformat()}, counted from the last on {last}"
+            out.add(Finding(w.id, f"overdue_{kind}", kind, message))
+    by_id = {w.id: w for w in workplaces}
+    for h in hazards:  # assessment-predates-hazard
+        last = by_id[h.workplace].last_assessment
+        if last is not None and h.identified_on is not None and h.identified_on > last:
+            message = (
+                f"{h.category} hazard {h.id} was identified on {h.identified_on.isoformat()}, "
+                f"after the last assessment on {last.isoformat()}"
+            )
+            out.add(Finding(h.workplace, "assessment_predates_hazard", h.id, message))
+    return out
+
+
+def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, Any]) -> set[Any]:
+    """incidents.yaml: time limits, late care and reports, and benefits."""
+    out: set[Any] = set()
+    start = _start(as_of)
+    care_hours, report_hours = params["care_within_hours"], params["report_within_hours"]
+    for i in incidents:
+        care_by = i.occurred_at + dt.timedelta(hours=care_hours)
+        report_by = i.occurred_at + dt.timedelta(hours=report_hours)
+        out.add(ResponseDue(i.workplace, i.id, "medical_care", care_by))  # medical-care-due
+        out.add(ResponseDue(i.workplace, i.id, "accident_report", report_by))
+        occurred = i.occurred_at.isoformat()
+        if i.medical_care_at is not None and i.medical_care_at > care_by:  # late-medical-care
+            message = (
+                f"medical care began {i.medical_care_at.isoformat()}, more than "
+                f"{care_hours} h after the incident at {occurred}"
+            )
+            out.add(Finding(i.workplace, "late_medical_care", i.id, message))
+        if i.medical_care_at is None and i.kind != "death" and care_by < start:
+            message = f"no medical care on record; it was due by {care_by.isoformat()}"
+            out.add(Finding(i.workplace, "late_medical_care", i.id, message))  # no-medical-care
+        consequence = params["late_report_consequence"]
+        if i.reported_at is not None and i.reported_at > report_by:  # late-accident-report
+            message = (
+                f"reported {i.reported_at.isoformat()}, more than {report_hours} h after the "
+                f"incident at {occurred}; {consequence}"
+            )
+            out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+        if i.reported_at is None and report_by < start:  # unreported-accident
+            message = f"not reported; the report was due by {report_by.isoformat()}; {consequence}"
+            out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+        # death-benefits / disability-benefits
+        texts = {"death": _DEATH_BENEFITS, "disability": _DISABILITY_BENEFITS}.get(i.kind, {})
+        out |= {Benefit(i.workplace, i.id, kind, _BASIS + text) for kind, text in texts.items()}
     return out

@@ -62,7 +62,7 @@ def test_human_report_says_why():
     code, output = run("evaluate", str(ROOT / "examples" / "construction.json"))
     assert code == 0
     assert "A high physical hazard needs the medical programme [oss2-high-physical]" in output
-    assert "missing_module" in output and "stale_assessment" in output
+    assert "missing_module" in output and "overdue_reassessment" in output
 
 
 def test_explain_prints_the_proof():
@@ -126,7 +126,7 @@ def test_as_of_option_overrides_the_file():
     )
     data = json.loads(output)
     assert code == 0 and data["as_of"] == "2025-06-30"
-    assert not any(f["code"] == "stale_assessment" for f in data["findings"])
+    assert not any(f["code"] == "overdue_reassessment" for f in data["findings"])
 
 
 def test_edited_threshold_in_a_ruleset_copy_changes_the_result(tmp_path: Path):

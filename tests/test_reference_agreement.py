@@ -3,7 +3,8 @@
 ``bench/reference.py`` writes the default `oss` ruleset out by hand, reading every number
 and catalogue from the engine's params. For random inventories both must derive exactly
 the same set of facts (classifications, DeclaredModule facts, obligations, actions,
-findings with their messages, deadlines).
+findings with their messages, deadlines with their status, and the intermediate Due,
+ResponseDue, TopHazard and Benefit facts).
 
 The reference lives beside the benchmark, outside the package and outside ``tests``; it
 is loaded here from its file under a private module name, so nothing is added to
@@ -30,7 +31,8 @@ from hypothesis import strategies as st
 
 import oss_rules
 from oss_rules import Engine, Hazard, Workplace
-from oss_rules.facts import CATEGORIES, MODULES, REPORTERS, SETTINGS
+from oss_rules._lifecycle_facts import INCIDENT_KINDS, REGISTRATION_STATUSES
+from oss_rules.facts import CATEGORIES, MODULES, REPORTERS, SETTINGS, Incident, Registration
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -56,7 +58,17 @@ OVERRIDES: dict[str, Any] = {
     "chemical_biological": ["noise", "psychosocial"],
     "benefit_settings": ["office"],
     "due_days": {"high": 7, "medium": 45},
-    "reassess_after_days": 180,
+    "reassess_every_months": 9,
+    "audit_every_months": 4,
+    "review_every_months": 1,
+    "alert_days": 10,
+    "care_within_hours": 12,
+    "report_within_hours": 72,
+    "incident_months": 6,
+    "oss2_incident_kinds": ["illness", "death"],
+    "registration_days": 45,
+    "late_report_consequence": "the employer pays",
+    "unneeded_because": {module: f"nothing needs {module}" for module in MODULES},
     "controls": {category: f"control for {category}" for category in CATEGORIES},
 }
 
@@ -68,14 +80,34 @@ def overridden_engine() -> Engine:
 
 
 # Offsets (in days from as_of) on either side of every date boundary of both param sets:
-# due dates of 7/30/45/90 days and reassessment after 180/365 days.
-BOUNDARIES = [d for n in (7, 30, 45, 90, 180, 365) for d in (-n - 1, -n, -n + 1)]
+# due dates of 7/30/45/90 days and registration after 30/45 days.
+BOUNDARIES = [d for n in (7, 30, 45, 90, 365) for d in (-n - 1, -n, -n + 1)]
 OFFSETS = st.one_of(st.integers(-800, 120), st.sampled_from(BOUNDARIES))
+# Calendar periods of both param sets, and days after as_of where a deadline turns from
+# overdue to due soon (0) and from due soon to ok (10 or 30).
+MONTHS = st.sampled_from([1, 3, 4, 6, 9, 12])
+EDGES = st.sampled_from([-1, 0, 1, 9, 10, 11, 29, 30, 31])
+# Time limits of both param sets, in hours, and offsets in seconds around an edge (the
+# edge itself twice as often); the incident window of both param sets, in months.
+HOURS = st.sampled_from([12, 24, 48, 72])
+NEAR = st.sampled_from([0, 0, -1, 1, -60, 60])
+WINDOW = st.sampled_from([6, 12])
 
 
 def optional_date(as_of: dt.date) -> st.SearchStrategy[dt.date | None]:
     """None, or a date near ``as_of``, often right at a boundary."""
     return st.none() | OFFSETS.map(lambda days: as_of + dt.timedelta(days=days))
+
+
+def last_done(as_of: dt.date) -> st.SearchStrategy[dt.date | None]:
+    """None, or the date of a last audit (assessment, review): often a whole number of
+    calendar months before a day where its deadline changes status."""
+    edge = st.builds(
+        lambda months, days: reference.add_months(as_of + dt.timedelta(days=days), -months),
+        MONTHS,
+        EDGES,
+    )
+    return optional_date(as_of) | edge
 
 
 @st.composite
@@ -98,9 +130,23 @@ def inventories(draw: st.DrawFn) -> tuple[list[Any], dt.date]:
                 setting=draw(st.sampled_from(SETTINGS)),
                 headcount=draw(st.integers(0, 500)),
                 declared_modules=tuple(draw(st.lists(st.sampled_from(MODULES), unique=True))),
-                last_assessment=draw(optional_date(as_of)),
+                last_assessment=draw(last_done(as_of)),
+                last_audit=draw(last_done(as_of)),
+                last_review=draw(last_done(as_of)),
             )
         )
+        for module in draw(st.lists(st.sampled_from(MODULES), unique=True)):
+            facts.append(
+                Registration(
+                    workplace=wid,
+                    module=module,
+                    submitted_on=as_of - dt.timedelta(days=draw(st.integers(0, 400))),
+                    status=draw(st.sampled_from(REGISTRATION_STATUSES)),
+                )
+            )
+        for _ in range(draw(st.integers(0, 3))):
+            count += 1
+            facts.append(incident(draw, f"i{count}", wid, as_of))
         for _ in range(draw(st.integers(0, 8))):
             count += 1
             facts.append(
@@ -115,6 +161,36 @@ def inventories(draw: st.DrawFn) -> tuple[list[Any], dt.date]:
                 )
             )
     return draw(st.permutations(facts)), as_of
+
+
+def incident(draw: st.DrawFn, id: str, workplace: str, as_of: dt.date) -> Incident:
+    """An incident near ``as_of``: often right at the start of the incident window or where
+    a time limit ends at the start of as_of, with care and report often right at a limit."""
+    start = dt.datetime(as_of.year, as_of.month, as_of.day)
+    near = dt.timedelta(seconds=draw(NEAR))
+    where = draw(st.sampled_from(["window", "limit", "limit", "anywhere"]))
+    if where == "window":
+        first = reference.add_months(as_of, -draw(WINDOW))
+        occurred = dt.datetime(first.year, first.month, first.day) + near
+    elif where == "limit":
+        occurred = start - dt.timedelta(hours=draw(HOURS)) + near
+    else:
+        occurred = start + dt.timedelta(seconds=draw(st.integers(-400 * 86400, 86400)))
+
+    def response() -> dt.datetime | None:
+        if draw(st.booleans()):
+            return None
+        moment = occurred + dt.timedelta(hours=draw(HOURS), seconds=draw(NEAR))
+        return max(moment, occurred)
+
+    return Incident(
+        id=id,
+        workplace=workplace,
+        kind=draw(st.sampled_from(INCIDENT_KINDS)),
+        occurred_at=occurred,
+        medical_care_at=response(),
+        reported_at=response(),
+    )
 
 
 def assert_agree(engine: Engine, facts: list[Any], as_of: dt.date) -> None:
@@ -166,9 +242,10 @@ FRESH_ENGINE = textwrap.dedent(
     office = oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=10,
                                  declared_modules=("OSS-I",),
                                  last_assessment=dt.date(2026, 1, 1))
+    registered = oss_rules.facts.Registration("w1", "OSS-I", dt.date(2026, 1, 5), "accepted")
     as_of = dt.date(2026, 6, 30)
-    got = set(engine.evaluate([office], as_of=as_of).conclusions)
-    assert got == reference.conclusions([office], as_of, engine.params), got
+    got = set(engine.evaluate([office, registered], as_of=as_of).conclusions)
+    assert got == reference.conclusions([office, registered], as_of, engine.params), got
     print("ok")
     """
 )

@@ -1,4 +1,5 @@
-"""Facts of the compliance lifecycle: incidents, module registrations, benefit entitlements."""
+"""Facts of the compliance lifecycle: incidents, module registrations, benefit entitlements,
+and the intermediate facts the default ruleset derives on the way to deadlines and findings."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 import attrs
 
-from ._fields import Choice, Day, Moment, Optional, Text, field
+from ._fields import Choice, Day, Integer, Moment, Optional, Text, field
 
 INCIDENT_KINDS = ("injury", "illness", "disability", "death")
 """What an incident did to the worker."""
@@ -16,6 +17,20 @@ REGISTRATION_STATUSES = ("submitted", "accepted", "rejected")
 
 _ID = Text(ident=True)
 _MODULES = ("OSS-I", "OSS-II", "OSS-III")
+# Repeated from facts.py, which imports this module (an import back would be circular).
+_CATEGORIES = (
+    "machinery",
+    "chemical",
+    "ergonomic",
+    "psychosocial",
+    "fall",
+    "electrical",
+    "biological",
+    "noise",
+    "vehicle",
+    "thermal",
+)
+_LEVELS = ("low", "medium", "high")
 
 
 @attrs.frozen
@@ -54,3 +69,40 @@ class Benefit:
     kind: str = field(Text(ident=True))
     basis: str = field(Text())
     """The legal basis, e.g. the regulation and article."""
+
+
+@attrs.frozen
+class Due:
+    """When a recurring duty (a reassessment, an audit, a review) next falls due.
+
+    The default ruleset derives it from the date of the last one (``last``; null when none
+    is on record, and then ``due`` is ``as_of``) and judges it into a ``Deadline``.
+    """
+
+    workplace: str = field(_ID)
+    kind: str = field(Text(ident=True))
+    due: dt.date = field(Day())
+    last: dt.date | None = field(Optional(Day()), default=None)
+
+
+@attrs.frozen
+class ResponseDue:
+    """The moment by which something must be done about an incident (medical care, the
+    accident report); a local time, like the incident's own."""
+
+    workplace: str = field(_ID)
+    incident: str = field(_ID)
+    kind: str = field(Text(ident=True))
+    by: dt.datetime = field(Moment())
+
+
+@attrs.frozen
+class TopHazard:
+    """The highest-scoring classified hazard of a workplace (ties: the smallest hazard id),
+    named in the findings about modules that nothing requires."""
+
+    workplace: str = field(_ID)
+    hazard: str = field(_ID)
+    category: str = field(Choice(_CATEGORIES))
+    score: int = field(Integer(1, 25))
+    level: str = field(Choice(_LEVELS))

@@ -1,13 +1,20 @@
-"""Render a Result as text for people: per workplace, what is required and why."""
+"""Render a Result as text for people: per workplace, what is required and why, and what
+falls due first."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from .facts import Hazard, Workplace
+from .facts import Benefit, Deadline, Hazard, Incident, Workplace
 from .result import Result
+
+# Most urgent first. A deadline that its rule did not judge (status null) is ranked by
+# its date alone: overdue when it lies before as_of, else with the ones that are ok.
+_URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2}
+_LABELS = {"overdue": "  OVERDUE", "due_soon": "  due soon", "ok": ""}
 
 
 def render_result(result: Result, source: str = "") -> str:
@@ -53,24 +60,55 @@ def render_result(result: Result, source: str = "") -> str:
                 if a.workplace == wid
             ),
         )
+        incidents = [i for i in result.given if isinstance(i, Incident) and i.workplace == wid]
+        if incidents:
+            lines += _section("Incidents", (_incident(i) for i in incidents))
+        findings = [f for f in result.findings if f.workplace == wid]
+        code_width = max([len(f.code) for f in findings] + [18])
         lines += _section(
             "Findings",
             (
-                f"    {f.code:<18} {f.subject:<{max(width, 15)}} {f.message}"
-                for f in result.findings
-                if f.workplace == wid
+                f"    {f.code:<{code_width}} {f.subject:<{max(width, 15)}} {f.message}"
+                for f in findings
             ),
         )
+        deadlines = [d for d in result.deadlines if d.workplace == wid]
         lines += _section(
             "Deadlines",
             (
-                f"    {d.kind:<18} due {d.due.isoformat()}"
-                + ("  OVERDUE" if d.due < result.as_of else "")
-                for d in result.deadlines
-                if d.workplace == wid
+                f"    {d.kind:<18} due {d.due.isoformat()}{_LABELS[_status(d, result)]}"
+                for d in sorted(deadlines, key=lambda d: _urgency(d, result))
             ),
         )
+        benefits = [b for b in result.derived if isinstance(b, Benefit) and b.workplace == wid]
+        if benefits:
+            lines += _section(
+                "Benefits", (f"    {b.incident:<8} {b.kind:<16} {b.basis}" for b in benefits)
+            )
     return "\n".join(lines)
+
+
+def _time(moment: dt.datetime | None) -> str:
+    return moment.isoformat(sep=" ", timespec="minutes") if moment else "none"
+
+
+def _incident(incident: Incident) -> str:
+    return (
+        f"    {incident.id:<8} {incident.kind:<10} occurred {_time(incident.occurred_at)}, "
+        f"medical care {_time(incident.medical_care_at)}, reported {_time(incident.reported_at)}"
+    )
+
+
+def _status(deadline: Deadline, result: Result) -> str:
+    """The deadline's status, or for one without, ``overdue`` or ``ok`` by its date."""
+    if deadline.status is not None:
+        return deadline.status
+    return "overdue" if deadline.due < result.as_of else "ok"
+
+
+def _urgency(deadline: Deadline, result: Result) -> tuple[int, Any, str]:
+    """Sort key: overdue first, then due soon, then ok; within each, the earliest date."""
+    return (_URGENCY[_status(deadline, result)], deadline.due, deadline.kind)
 
 
 def _declared(workplace: Workplace) -> str:
@@ -105,4 +143,6 @@ def _name(fact: Any) -> str:
         return f"{fact.hazard} {fact.category} {fact.level}"
     if isinstance(fact, Workplace):
         return f"setting {fact.setting}"
+    if isinstance(fact, Incident):
+        return f"{fact.id} {fact.kind} {_time(fact.occurred_at)}"
     return ""

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from ._employer_facts import Employer
 from ._fields import (
     KIND_KEY,
     REFERENCE_KEY,
@@ -32,12 +33,29 @@ from ._fields import (
     field,
     kind_of,
 )
-from ._employer_facts import Employer
-from ._lifecycle_facts import Benefit, Incident, Registration
+from ._k3_facts import K3Requirement, NoiseLimit, NoiseMeasurement
+from ._lifecycle_facts import Benefit, Due, Incident, Registration, ResponseDue, TopHazard
+from ._payroll_facts import (
+    Contribution,
+    EmployerFinding,
+    JkkDiscount,
+    JkkGroup,
+    JkkRate,
+    JkpAllocation,
+    LatePayment,
+    PaymentDue,
+    Payroll,
+    RequiredProgramme,
+    SectorGroup,
+    Surcharge,
+    WageBase,
+    Worker,
+)
 from .errors import suggest
 
 __all__ = [
     "CATEGORIES",
+    "DEADLINE_STATUSES",
     "LEVELS",
     "MODULES",
     "REPORTERS",
@@ -45,17 +63,37 @@ __all__ = [
     "Action",
     "Benefit",
     "Classification",
+    "Contribution",
     "Deadline",
     "DeclaredModule",
+    "Due",
     "Employer",
+    "EmployerFinding",
     "FactRegistry",
     "FactType",
     "FieldInfo",
     "Finding",
     "Hazard",
     "Incident",
+    "JkkDiscount",
+    "JkkGroup",
+    "JkkRate",
+    "JkpAllocation",
+    "K3Requirement",
+    "LatePayment",
+    "NoiseLimit",
+    "NoiseMeasurement",
     "Obligation",
+    "PaymentDue",
+    "Payroll",
     "Registration",
+    "RequiredProgramme",
+    "ResponseDue",
+    "SectorGroup",
+    "Surcharge",
+    "TopHazard",
+    "WageBase",
+    "Worker",
     "Workplace",
 ]
 
@@ -85,6 +123,9 @@ LEVELS = ("low", "medium", "high")
 REPORTERS = ("safety_officer", "worker", "supervisor")
 """Who may report a hazard."""
 
+DEADLINE_STATUSES = ("ok", "due_soon", "overdue")
+"""How urgent a deadline is, least urgent first."""
+
 _ID = Text(ident=True)
 
 
@@ -98,6 +139,10 @@ class Workplace:
     headcount: int = field(Integer(0))
     declared_modules: tuple[str, ...] = field(Many(Choice(MODULES)), default=())
     last_assessment: dt.date | None = field(Optional(Day()), default=None)
+    last_audit: dt.date | None = field(Optional(Day()), default=None)
+    """The last (internal) OSS audit; the next is due at least every 6 months."""
+    last_review: dt.date | None = field(Optional(Day()), default=None)
+    """The last compliance review; the next is due every 3 months."""
     employer: str | None = field(Optional(_ID), default=None, references="Employer")
 
 
@@ -165,11 +210,16 @@ class Finding:
 
 @attrs.frozen
 class Deadline:
-    """A date by which something must be done at a workplace."""
+    """A date by which something must be done at a workplace, and how urgent it is.
+
+    ``status`` is ``overdue`` (past), ``due_soon`` (within the ruleset's alert window) or
+    ``ok``; it is null when the rule that derived the deadline does not judge it.
+    """
 
     workplace: str = field(_ID)
     kind: str = field(Text(ident=True))
     due: dt.date = field(Day())
+    status: str | None = field(Optional(Choice(DEADLINE_STATUSES)), default=None)
 
 
 BUILTIN_TYPES: tuple[type, ...] = (
@@ -185,6 +235,26 @@ BUILTIN_TYPES: tuple[type, ...] = (
     Incident,
     Registration,
     Benefit,
+    Due,
+    ResponseDue,
+    TopHazard,
+    Worker,
+    Payroll,
+    WageBase,
+    SectorGroup,
+    JkkGroup,
+    RequiredProgramme,
+    JkkDiscount,
+    JkkRate,
+    Contribution,
+    JkpAllocation,
+    PaymentDue,
+    LatePayment,
+    Surcharge,
+    EmployerFinding,
+    NoiseMeasurement,
+    NoiseLimit,
+    K3Requirement,
 )
 
 MAX_FIELDS = 251
