@@ -19,7 +19,9 @@ __all__ = [
     "FactsError",
     "InputError",
     "OssRulesError",
+    "Problem",
     "RulesetError",
+    "SubmissionError",
     "suggest",
 ]
 
@@ -163,3 +165,29 @@ class EvaluationError(OssRulesError):
         self.bindings = bindings
         self.cause = cause
         super().__init__(f"{location}: rule {rule!r} failed: {cause}\n    with {bindings}")
+
+
+@attrs.frozen
+class Problem:
+    """One problem of a registration submission: where (``employer.nib``), what, and a fix."""
+
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+class SubmissionError(OssRulesError, ValueError):
+    """A registration submission cannot be built; ``problems`` lists every problem at once.
+
+    Cause: missing or malformed employer identifiers, a module without assessment data,
+    dates after the evaluation date. Remedy: fix each listed field and build again.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = "1 problem:" if count == 1 else f"{count} problems:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
