@@ -11,7 +11,7 @@ import click
 from ._cli_common import PARAM, UsageError, parse_param
 from .engine import ParamError
 from .errors import RulesetError
-from .language import load, shipped_rulesets
+from .language import Ruleset, load, shipped_rulesets
 from .language._loader import HEADER_FILE
 
 __all__ = ["verify_command"]
@@ -35,6 +35,14 @@ def ruleset_paths(paths: Sequence[str]) -> list[Path]:
             )
         found += inner
     return found
+
+
+def property_ids(ruleset: Ruleset) -> set[str]:
+    """The ids ``--property`` may name for ``ruleset``: its declared and the built-in ones."""
+    from . import _declared
+    from ._verify import BUILTIN
+
+    return {p.id for p in _declared.read(ruleset)} | set(BUILTIN)
 
 
 @click.command("verify")
@@ -85,18 +93,33 @@ def verify_command(
             "oss-rules verify needs hypothesis: pip install 'oss_rules[testing]'"
         ) from None
     overrides = dict(parse_param(p) for p in params)
+    paths_found = ruleset_paths(paths)
+    several = len(paths_found) > 1
     reports = []
-    for path in ruleset_paths(paths):
+    used_properties: set[str] = set()
+    used_params: set[str] = set()
+    for path in paths_found:
         try:
             ruleset = load(path)
-            report = verify(
-                ruleset, max_examples=max_examples, seed=seed, params=overrides, only=only
-            )
+            # With several rulesets, --property and --param go to those that have them.
+            mine = [p for p in only if p in property_ids(ruleset)] if several else list(only)
+            if only and not mine:
+                continue
+            chosen = {k: v for k, v in overrides.items() if k in ruleset.params or not several}
+            used_properties.update(mine)
+            used_params.update(chosen)
+            report = verify(ruleset, max_examples=max_examples, seed=seed, params=chosen, only=mine)
         except (RulesetError, ParamError) as error:
             raise UsageError(str(error)) from None
         except KeyError as error:
             raise UsageError(f"--property: {error.args[0]}") from None
         reports.append(report)
         click.echo(report.render())
+    if several and set(only) - used_properties:
+        missing = sorted(set(only) - used_properties)[0]
+        raise UsageError(f"--property: no ruleset has a property {missing!r}")
+    if several and set(overrides) - used_params:
+        missing = sorted(set(overrides) - used_params)[0]
+        raise UsageError(f"--param: no ruleset has a param {missing!r}")
     if not all(r.passed for r in reports):
         sys.exit(1)

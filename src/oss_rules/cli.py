@@ -13,7 +13,21 @@ from typing import Any
 import attrs
 import click
 
-from ._cli_common import AS_OF, PARAM, RULESET, UsageError, build_engine, evaluate_file
+from ._cli_common import (
+    ALL_RULESETS,
+    AS_OF,
+    PARAM,
+    RULESET,
+    RULESETS,
+    UsageError,
+    build_engine,
+    build_engines,
+    evaluate_all,
+    evaluate_file,
+)
+from ._cli_payroll import payroll_command
+from ._cli_report import report_command
+from ._cli_submission import submission_command
 from ._cli_testing import FORMAT, WHY_NOT, explain_why_not, test_command
 from ._cli_tooling import check_command, fmt_command, schema_command
 from ._cli_verify import verify_command
@@ -22,7 +36,7 @@ from .convert import fact_to_json
 from .language import syntax as s
 from .language._evaluate import ExpressionError, holds
 from .language._parser import ParseError, parse_pattern
-from .result import Proof, Result
+from .result import Proof, Result, show_fact
 
 
 @click.group()
@@ -34,28 +48,56 @@ def main() -> None:
 @main.command("evaluate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@RULESET
+@RULESETS
+@ALL_RULESETS
 @AS_OF
 @PARAM
 def evaluate_command(
     files: tuple[str, ...],
     as_json: bool,
-    ruleset_path: str | None,
+    ruleset_specs: tuple[str, ...],
+    all_rulesets: bool,
     as_of: dt.datetime | None,
     params: tuple[str, ...],
 ) -> None:
-    """Evaluate each input FILE ({"as_of": ..., "facts": [...]}) and print the result."""
-    engine = build_engine(ruleset_path, params)
+    """Evaluate each input FILE ({"as_of": ..., "facts": [...]}) and print the result.
+
+    With several rulesets, each evaluates the facts on its own and has its own section
+    (with --json: {"evaluations": [result, ...]} per file, in the order given).
+    """
+    engines = build_engines(ruleset_specs, all_rulesets, params)
     day = as_of.date() if as_of else None
-    results = [(path, evaluate_file(engine, path, day)) for path in files]
+    evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
     if as_json:
-        data: Any = [r.to_data() for _, r in results]
+        data: Any = [
+            results[0].to_data()
+            if len(results) == 1
+            else {"evaluations": [r.to_data() for r in results]}
+            for _, results in evaluations
+        ]
         text = json.dumps(
             data[0] if len(data) == 1 else data, indent=2, sort_keys=True, ensure_ascii=False
         )
         click.echo(text)
         return
-    click.echo("\n\n".join(render_result(r, path) for path, r in results))
+    several = len(engines) > 1
+    click.echo(
+        "\n\n".join(
+            render_result(r, path) + (_other_conclusions(r) if several else "")
+            for path, results in evaluations
+            for r in results
+        )
+    )
+
+
+def _other_conclusions(result: Result) -> str:
+    """The conclusions the text report has no section for (Contribution, ...), so that a
+    ruleset that derives only such facts still shows what it concluded."""
+    if not result.derived:
+        return "\n  Other conclusions: none"
+    lines = [f"  Other conclusions ({len(result.derived)})"]
+    lines += [f"    {show_fact(f)}" for f in result.derived]
+    return "\n" + "\n".join(lines)
 
 
 @main.command("explain")
@@ -157,6 +199,9 @@ main.add_command(check_command)
 main.add_command(schema_command)
 main.add_command(fmt_command)
 main.add_command(verify_command)
+main.add_command(report_command)
+main.add_command(payroll_command)
+main.add_command(submission_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
