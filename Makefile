@@ -14,8 +14,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The source's OSS policy on the example workplaces, then enacted law: K3 duties, one
+# month of BPJS Ketenagakerjaan contributions, and the HTML audit report of all three.
 demo: $(STAMP)
-	$(BIN)/oss-rules evaluate examples/construction.json examples/office.json examples/plant.json
+	$(BIN)/oss-rules evaluate examples/construction.json examples/office.json examples/plant.json examples/workshop.json
+	$(BIN)/oss-rules evaluate --ruleset id-k3 examples/k3/steelworks.json
+	$(BIN)/oss-rules payroll --month 2026-03 examples/payroll/march-2026.json
+	mkdir -p build
+	$(BIN)/oss-rules report --all-rulesets -o build/report.html examples/workshop.json examples/k3/steelworks.json examples/payroll/march-2026.json
+	@echo "audit report: build/report.html"
 
 test: $(STAMP) lint typecheck rulesets
 	$(BIN)/pytest -q

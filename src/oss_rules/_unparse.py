@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from ._fields import canonical_number
 from .language import syntax as s
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
@@ -75,6 +77,8 @@ def show_value(value: Any) -> str:
         return f"<error: {value}>"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(canonical_number(value))
     if isinstance(value, tuple | list):
         return "[" + ", ".join(show_value(v) for v in value) + "]"
     return repr(value)

@@ -33,6 +33,7 @@ from ._cli_tooling import check_command, fmt_command, schema_command
 from ._cli_verify import verify_command
 from ._render import render_result
 from .convert import fact_to_json
+from .language import DEFAULT_RULESET
 from .language import syntax as s
 from .language._evaluate import ExpressionError, holds
 from .language._parser import ParseError, parse_pattern
@@ -83,7 +84,8 @@ def evaluate_command(
     several = len(engines) > 1
     click.echo(
         "\n\n".join(
-            render_result(r, path) + (_other_conclusions(r) if several else "")
+            render_result(r, path)
+            + (_other_conclusions(r) if several or r.ruleset.id != DEFAULT_RULESET else "")
             for path, results in evaluations
             for r in results
         )

@@ -10,10 +10,12 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from ._fields import KIND_KEY, Month, Optional, canonical_number
 from .convert import fact_from_json, fact_to_json, sort_key
 from .facts import FactRegistry
 
@@ -79,16 +81,22 @@ class Proof:
 def show_fact(fact: Any) -> str:
     """``Type(field=value, ...)`` without the fields that are unknown or empty."""
     fields = ", ".join(
-        f"{a.name}={_value(getattr(fact, a.name))}"
+        f"{a.name}={_value(getattr(fact, a.name), a.metadata.get(KIND_KEY))}"
         for a in attrs.fields(type(fact))
         if getattr(fact, a.name) not in (None, "", ())
     )
     return f"{type(fact).__name__}({fields})"
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, kind: Any = None) -> str:
+    if isinstance(kind, Optional):
+        kind = kind.inner
+    if isinstance(kind, Month):
+        return str(kind.to_json(value))
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(canonical_number(value))
     if isinstance(value, tuple):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     return repr(value)
