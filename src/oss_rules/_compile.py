@@ -23,13 +23,14 @@ Four durable behaviours shape the output (see docs/architecture.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ._fields import Kind, Many, Number, Optional, moment_seconds
+from ._negation import Lookup, NegationIndex, plan
 from .errors import EvaluationError, FactError
 from .facts import FactRegistry, FactType
 from .language import syntax as s
@@ -75,7 +76,6 @@ def encode(value: Any) -> Any:
 
 
 Derive = Callable[[Mapping[str, Any], dt.date], list[Any]]
-FactsOfType = Callable[[str], Sequence[Any]]
 
 
 @attrs.frozen
@@ -84,6 +84,7 @@ class _Negation:
 
     pattern: s.Pattern
     fact_type: FactType
+    lookup: Lookup
 
 
 @attrs.frozen
@@ -104,7 +105,7 @@ class CompiledRule:
     negations: tuple[_Negation, ...] = ()
     params: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
-    def holds(self, bound: Mapping[str, Any], as_of: dt.date, facts_of: FactsOfType) -> bool:
+    def holds(self, bound: Mapping[str, Any], as_of: dt.date, store: NegationIndex) -> bool:
         """Whether the Python-side conditions hold for a match durable reported."""
         window = self.rule.effective
         if not self.residuals and not self.negations and window is None:
@@ -120,7 +121,9 @@ class CompiledRule:
             # the rule's positive patterns already matched.
             matched = {id(fact) for fact in bound.values()}
             for negation in self.negations:
-                for candidate in facts_of(negation.fact_type.name):
+                scope = {**env, **bound}
+                found = store.candidates(negation.fact_type.name, negation.lookup, scope)
+                for candidate in found:
                     if id(candidate) not in matched and all(
                         _satisfied(c, negation.fact_type, candidate, env, bound)
                         for c in negation.pattern.conditions
@@ -317,7 +320,8 @@ def _compile_rule(
         compiled, rest = _ConditionCompiler(fact_type, aliases, params).pattern(pattern)
         if pattern.negated:
             if rest:
-                negations.append(_Negation(pattern, fact_type))
+                lookup = plan(pattern, fact_type, aliases)
+                negations.append(_Negation(pattern, fact_type, lookup))
             else:
                 durable_negations.append({f"n{i}$not": compiled})
             continue

@@ -23,6 +23,7 @@ from typing import Any
 
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
 from ._durable import Network
+from ._negation import NegationIndex
 from .convert import check_fields, check_inventory
 from .errors import EvaluationError, FactError, OssRulesError, suggest
 from .facts import FactType
@@ -190,6 +191,9 @@ class _Run:
         self.derived: set[int] = set()
         self.sid = ""
         self._types: dict[str, FactType] = {}
+        # A negated type is complete before the stratum that negates it starts, so its
+        # index, built on first use, stays valid for the rest of the evaluation.
+        self.negations = NegationIndex(self.of_type)
 
     def message(self, index: int) -> dict[str, Any]:
         fact = self.facts[index]
@@ -211,7 +215,7 @@ class _Run:
             compiled = stratum.rules[rule_name]
             ids = tuple(int(frame[alias]["id"]) for alias in compiled.aliases)
             bound = {alias: self.facts[i] for alias, i in zip(compiled.aliases, ids, strict=True)}
-            if not compiled.holds(bound, self.as_of, self.of_type):
+            if not compiled.holds(bound, self.as_of, self.negations):
                 return []
             absent = compiled.absent(bound, self.as_of) if compiled.rule.negatives else ()
             new_messages = []

@@ -295,7 +295,7 @@ def holds(condition: s.Compare, scope: Mapping[str, Any]) -> bool:
     """Whether ``condition`` is true with names taken from ``scope``."""
     left = evaluate(condition.left, scope)
     right = evaluate(condition.right, scope)
-    if left is None and right is None and condition.op in ("==", "!=") and _joins(condition):
+    if left is None and right is None and condition.op in ("==", "!=") and joins(condition):
         # A join never matches on null: two undated hazards were not found on the same
         # day. durable-rules, which evaluates equality joins, behaves the same way.
         return condition.op == "!="
@@ -307,7 +307,7 @@ def holds(condition: s.Compare, scope: Mapping[str, Any]) -> bool:
         ) from error
 
 
-def _joins(condition: s.Compare) -> bool:
+def joins(condition: s.Compare) -> bool:
     """Whether ``condition`` compares with another fact's field (``h.identified_on``)."""
     return any(_has_attribute(side) for side in (condition.left, condition.right))
 
