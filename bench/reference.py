@@ -35,7 +35,15 @@ from oss_rules import (
     Obligation,
     Workplace,
 )
-from oss_rules.facts import Benefit, Due, Incident, Registration, ResponseDue, TopHazard
+from oss_rules.facts import (
+    Benefit,
+    Due,
+    Incident,
+    ModuleReason,
+    Registration,
+    ResponseDue,
+    TopHazard,
+)
 
 __all__ = ["add_months", "conclusions", "level_of"]
 
@@ -90,24 +98,31 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
         out.add(Classification(h.workplace, h.id, h.category, h.score, level))
         classified.append((h, level))
 
-    # OSS modules
-    obligations: set[Obligation] = set()
+    # OSS modules: each rule derives the Obligation and its ModuleReason
+    reasons: set[ModuleReason] = set()
+
+    def oblige(workplace: str, module: str, rank: int, text: str) -> None:
+        reasons.add(ModuleReason(workplace, module, rank, text))
+
     for w in workplaces:
-        obligations.add(Obligation(w.id, "OSS-I"))  # oss1-every-workplace
+        oblige(w.id, "OSS-I", 0, "every workplace")  # oss1-every-workplace
         if w.setting in params["benefit_settings"]:
-            obligations.add(Obligation(w.id, "OSS-III"))  # oss3-setting
+            oblige(w.id, "OSS-III", 0, f"{w.setting} setting")  # oss3-setting
     for h, level in classified:
+        text = f"{h.category}:{level} ({h.id})"
         if level == "high" and h.category in params["physical"]:
-            obligations.add(Obligation(h.workplace, "OSS-II"))  # oss2-high-physical
+            oblige(h.workplace, "OSS-II", h.score, text)  # oss2-high-physical
         if h.category in params["chemical_biological"] and level in ("medium", "high"):
-            obligations.add(Obligation(h.workplace, "OSS-II"))  # oss2-chemical-biological
+            oblige(h.workplace, "OSS-II", h.score, text)  # oss2-chemical-biological
         if level == "high":
-            obligations.add(Obligation(h.workplace, "OSS-III"))  # oss3-high-hazard
+            oblige(h.workplace, "OSS-III", h.score, text)  # oss3-high-hazard
     since = _start(add_months(as_of, -params["incident_months"]))
     for i in incidents:  # oss2-recent-incident
         if i.kind in params["oss2_incident_kinds"] and since <= i.occurred_at < _start(as_of):
-            obligations.add(Obligation(i.workplace, "OSS-II"))
-    out |= obligations
+            text = f"{i.kind} on {i.occurred_at.date().isoformat()} ({i.id})"
+            oblige(i.workplace, "OSS-II", 0, text)
+    obligations = {Obligation(r.workplace, r.module) for r in reasons}
+    out |= obligations | reasons
 
     # preventive-action and overdue-action
     for h, level in classified:
@@ -125,11 +140,17 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
     declared = {DeclaredModule(w.id, m) for w in workplaces for m in w.declared_modules}
     out |= declared
 
-    # missing-module
+    # missing-module: the reason of highest rank, the smallest text among equals.
+    # (missing-module-unexplained fires only for an Obligation given as input, which the
+    # reference does not take: every Obligation here has a reason.)
     declared_pairs = {(d.workplace, d.module) for d in declared}
+    decisive: dict[tuple[str, str], ModuleReason] = {}
+    for r in sorted(reasons, key=lambda r: (-r.rank, r.text)):
+        decisive.setdefault((r.workplace, r.module), r)
     for o in obligations:
         if (o.workplace, o.module) not in declared_pairs:
-            message = f"{o.module} is required but not declared"
+            r = decisive[(o.workplace, o.module)]
+            message = f"{o.module} is required but not declared: {r.text}"
             out.add(Finding(o.workplace, "missing_module", o.module, message))
 
     # top-hazard

@@ -387,14 +387,23 @@ def test_result_json_round_trips(engine: Engine):
 
 
 def test_explain_builds_the_proof_tree(engine: Engine):
-    """A missing-module finding is explained by its rule, the absence, and its premises."""
+    """A missing-module finding is explained by its rule, the absences, and its premises:
+    the obligation and the one reason that no higher-ranked or smaller reason beats."""
     facts = [workplace(setting="field")]
     result = engine.evaluate(facts, as_of=AS_OF)
     finding = next(f for f in result.findings if f.code == "missing_module")
+    assert finding.message == "OSS-III is required but not declared: field setting"
     proof = result.explain(finding)
     assert proof.rule == "missing-module"
-    assert proof.absent == ('no DeclaredModule(workplace == "w1", module == "OSS-III")',)
-    (obligation,) = proof.premises
+    assert proof.absent == (
+        'no DeclaredModule(workplace == "w1", module == "OSS-III")',
+        'no ModuleReason(workplace == "w1", module == "OSS-III", rank > 0)',
+        'no ModuleReason(workplace == "w1", module == "OSS-III", rank == 0, '
+        'text < "field setting")',
+    )
+    obligation, reason = proof.premises
+    assert reason.fact == oss_rules.facts.ModuleReason("w1", "OSS-III", 0, "field setting")
+    assert reason.rule == "oss3-setting"
     assert obligation.fact == oss_rules.Obligation("w1", "OSS-III")
     assert obligation.rule == "oss3-setting"
     assert obligation.premises[0].rule is None

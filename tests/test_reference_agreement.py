@@ -4,7 +4,7 @@
 and catalogue from the engine's params. For random inventories both must derive exactly
 the same set of facts (classifications, DeclaredModule facts, obligations, actions,
 findings with their messages, deadlines with their status, and the intermediate Due,
-ResponseDue, TopHazard and Benefit facts).
+ResponseDue, TopHazard, ModuleReason and Benefit facts).
 
 The reference lives beside the benchmark, outside the package and outside ``tests``; it
 is loaded here from its file under a private module name, so nothing is added to

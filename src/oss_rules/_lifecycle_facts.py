@@ -106,3 +106,20 @@ class TopHazard:
     category: str = field(Choice(_CATEGORIES))
     score: int = field(Integer(1, 25))
     level: str = field(Choice(_LEVELS))
+
+
+@attrs.frozen
+class ModuleReason:
+    """One reason why a workplace must run a module, for the finding that it is missing.
+
+    Every rule that derives an ``Obligation`` also derives its reason: a hazard
+    (``text`` ``"fall:high (h1)"``, ``rank`` its score), or the setting or an incident
+    (``rank`` 0, so that a hazard, when one decides, is named first). The finding names the
+    reason with the highest rank, the smallest text among equals: one reason, chosen
+    without counting, whatever the order of the facts.
+    """
+
+    workplace: str = field(_ID)
+    module: str = field(Choice(_MODULES))
+    rank: int = field(Integer(0))
+    text: str = field(Text())

@@ -34,7 +34,15 @@ from ._fields import (
     kind_of,
 )
 from ._k3_facts import K3Requirement, NoiseLimit, NoiseMeasurement
-from ._lifecycle_facts import Benefit, Due, Incident, Registration, ResponseDue, TopHazard
+from ._lifecycle_facts import (
+    Benefit,
+    Due,
+    Incident,
+    ModuleReason,
+    Registration,
+    ResponseDue,
+    TopHazard,
+)
 from ._payroll_facts import (
     Contribution,
     EmployerFinding,
@@ -81,6 +89,7 @@ __all__ = [
     "JkpAllocation",
     "K3Requirement",
     "LatePayment",
+    "ModuleReason",
     "NoiseLimit",
     "NoiseMeasurement",
     "Obligation",
@@ -238,6 +247,7 @@ BUILTIN_TYPES: tuple[type, ...] = (
     Due,
     ResponseDue,
     TopHazard,
+    ModuleReason,
     Worker,
     Payroll,
     WageBase,
