@@ -8,6 +8,7 @@ import datetime as dt
 import attrs
 
 from ._fields import Choice, Day, Integer, Moment, Optional, Text, field
+from ._vocabulary import CATEGORIES, LEVELS, MODULES
 
 INCIDENT_KINDS = ("injury", "illness", "disability", "death")
 """What an incident did to the worker."""
@@ -16,21 +17,6 @@ REGISTRATION_STATUSES = ("submitted", "accepted", "rejected")
 """Where a module registration stands."""
 
 _ID = Text(ident=True)
-_MODULES = ("OSS-I", "OSS-II", "OSS-III")
-# Repeated from facts.py, which imports this module (an import back would be circular).
-_CATEGORIES = (
-    "machinery",
-    "chemical",
-    "ergonomic",
-    "psychosocial",
-    "fall",
-    "electrical",
-    "biological",
-    "noise",
-    "vehicle",
-    "thermal",
-)
-_LEVELS = ("low", "medium", "high")
 
 
 @attrs.frozen
@@ -54,7 +40,7 @@ class Registration:
     """A workplace's registration of one OSS module with the authority."""
 
     workplace: str = field(_ID, references="Workplace")
-    module: str = field(Choice(_MODULES))
+    module: str = field(Choice(MODULES))
     submitted_on: dt.date = field(Day())
     status: str = field(Choice(REGISTRATION_STATUSES))
     reference: str | None = field(Optional(Text()), default=None)
@@ -103,9 +89,9 @@ class TopHazard:
 
     workplace: str = field(_ID)
     hazard: str = field(_ID)
-    category: str = field(Choice(_CATEGORIES))
+    category: str = field(Choice(CATEGORIES))
     score: int = field(Integer(1, 25))
-    level: str = field(Choice(_LEVELS))
+    level: str = field(Choice(LEVELS))
 
 
 @attrs.frozen
@@ -120,6 +106,6 @@ class ModuleReason:
     """
 
     workplace: str = field(_ID)
-    module: str = field(Choice(_MODULES))
+    module: str = field(Choice(MODULES))
     rank: int = field(Integer(0))
     text: str = field(Text())

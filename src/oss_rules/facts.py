@@ -59,6 +59,14 @@ from ._payroll_facts import (
     WageBase,
     Worker,
 )
+from ._vocabulary import (
+    CATEGORIES,
+    DEADLINE_STATUSES,
+    LEVELS,
+    MODULES,
+    REPORTERS,
+    SETTINGS,
+)
 from .errors import suggest
 
 __all__ = [
@@ -105,35 +113,6 @@ __all__ = [
     "Worker",
     "Workplace",
 ]
-
-CATEGORIES = (
-    "machinery",
-    "chemical",
-    "ergonomic",
-    "psychosocial",
-    "fall",
-    "electrical",
-    "biological",
-    "noise",
-    "vehicle",
-    "thermal",
-)
-"""Hazard categories the default fact model accepts."""
-
-SETTINGS = ("field", "plant", "office", "digital")
-"""Workplace settings."""
-
-MODULES = ("OSS-I", "OSS-II", "OSS-III")
-"""The OSS modules a workplace can declare or be obliged to run."""
-
-LEVELS = ("low", "medium", "high")
-"""Risk levels of the 5x5 matrix, lowest first."""
-
-REPORTERS = ("safety_officer", "worker", "supervisor")
-"""Who may report a hazard."""
-
-DEADLINE_STATUSES = ("ok", "due_soon", "overdue")
-"""How urgent a deadline is, least urgent first."""
 
 _ID = Text(ident=True)
 
