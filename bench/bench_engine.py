@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import oss_rules
-from oss_rules import Engine, Hazard, Workplace
+from oss_rules import Engine, Hazard, Obligation, Workplace
 from oss_rules.facts import CATEGORIES, LEVELS, Incident, Registration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the reference sits beside us
@@ -56,7 +56,8 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
     ``params``. About a third of hazards have no identification date, the rest were
     identified 0-200 days before as_of (some actions overdue, some not). The second
     workplace is an office never assessed that declares OSS-II, which nothing requires;
-    the shop declares OSS-III, which its one low hazard does not require.
+    the shop declares OSS-III, which its one low hazard does not require, and is given an
+    OSS-II obligation that no rule explains.
     """
     rng = random.Random(seed)
     pairs = [(lik, sev) for lik in range(1, 6) for sev in range(1, 6)]
@@ -92,6 +93,8 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
         ),
         Hazard(id="shop-lift", workplace="shop", category="ergonomic", likelihood=1, severity=2),
         Registration("shop", "OSS-I", AS_OF - dt.timedelta(days=15), "accepted"),
+        # An obligation an app decided elsewhere: missing, with no rule's reason.
+        Obligation(workplace="shop", module="OSS-II"),
     ]
     day = dt.datetime(AS_OF.year, AS_OF.month, AS_OF.day)
     for id, kind, days_ago, care, report in (

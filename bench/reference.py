@@ -121,8 +121,10 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
         if i.kind in params["oss2_incident_kinds"] and since <= i.occurred_at < _start(as_of):
             text = f"{i.kind} on {i.occurred_at.date().isoformat()} ({i.id})"
             oblige(i.workplace, "OSS-II", 0, text)
-    obligations = {Obligation(r.workplace, r.module) for r in reasons}
-    out |= obligations | reasons
+    derived_obligations = {Obligation(r.workplace, r.module) for r in reasons}
+    out |= derived_obligations | reasons
+    # An Obligation given as input (an app decided it elsewhere) counts like a derived one.
+    obligations = derived_obligations | {f for f in facts if isinstance(f, Obligation)}
 
     # preventive-action and overdue-action
     for h, level in classified:
@@ -140,17 +142,18 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
     declared = {DeclaredModule(w.id, m) for w in workplaces for m in w.declared_modules}
     out |= declared
 
-    # missing-module: the reason of highest rank, the smallest text among equals.
-    # (missing-module-unexplained fires only for an Obligation given as input, which the
-    # reference does not take: every Obligation here has a reason.)
+    # missing-module: the reason of highest rank, the smallest text among equals;
+    # missing-module-unexplained: an Obligation given as input, which no rule explains.
     declared_pairs = {(d.workplace, d.module) for d in declared}
     decisive: dict[tuple[str, str], ModuleReason] = {}
     for r in sorted(reasons, key=lambda r: (-r.rank, r.text)):
         decisive.setdefault((r.workplace, r.module), r)
     for o in obligations:
         if (o.workplace, o.module) not in declared_pairs:
-            r = decisive[(o.workplace, o.module)]
-            message = f"{o.module} is required but not declared: {r.text}"
+            r = decisive.get((o.workplace, o.module))
+            message = f"{o.module} is required but not declared"
+            if r is not None:
+                message += f": {r.text}"
             out.add(Finding(o.workplace, "missing_module", o.module, message))
 
     # top-hazard

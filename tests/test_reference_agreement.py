@@ -30,7 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import oss_rules
-from oss_rules import Engine, Hazard, Workplace
+from oss_rules import Engine, Hazard, Obligation, Workplace
 from oss_rules._lifecycle_facts import INCIDENT_KINDS, REGISTRATION_STATUSES
 from oss_rules.facts import CATEGORIES, MODULES, REPORTERS, SETTINGS, Incident, Registration
 
@@ -144,6 +144,9 @@ def inventories(draw: st.DrawFn) -> tuple[list[Any], dt.date]:
                     status=draw(st.sampled_from(REGISTRATION_STATUSES)),
                 )
             )
+        # Now and then an Obligation given as input: an app decided it elsewhere.
+        for module in draw(st.lists(st.sampled_from(MODULES), unique=True, max_size=1)):
+            facts.append(Obligation(workplace=wid, module=module))
         for _ in range(draw(st.integers(0, 3))):
             count += 1
             facts.append(incident(draw, f"i{count}", wid, as_of))
