@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from .errors import OssRulesError
 from .facts import (
     Contribution,
     EmployerFinding,
@@ -88,7 +89,7 @@ _COLUMN_OF = {
 }
 
 
-class PayrollError(ValueError):
+class PayrollError(OssRulesError, ValueError):
     """The contributions cannot make a payroll: a line the export has no column for, or
     two lines for the same worker, programme and payer (they would be counted twice)."""
 
