@@ -242,3 +242,30 @@ def test_impossible_date_in_a_ruleset_is_located(tmp_path: Path):
     (diagnostic,) = info.value.diagnostics
     assert (diagnostic.line, diagnostic.code) == (6, "OSS003")
     assert "'2026-13-01' is not a real date" in diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("then", "line", "col"),
+    [
+        # Single-quoted, folded over three lines, with a doubled quote before the mistake.
+        (
+            '      - \'Finding(workplace: w.id, code: "x", subject: "it\'\'s",\n'
+            '        message: "a"\n'
+            "        + w.nope)'\n",
+            3,
+            11,
+        ),
+        # Double-quoted, the mistake on the first line.
+        ('      - "Obligation(workplace: w.nope,\n        module: \\"OSS-I\\")"\n', 1, 32),
+        # Double-quoted, the mistake on the second line after an escaped quote.
+        ('      - "Obligation(workplace: w.id, module:\n        \\"OSS-\\" + w.nope)"\n', 2, 20),
+    ],
+)
+def test_a_mistake_in_a_folded_then_is_located_on_its_own_line(
+    tmp_path: Path, then: str, line: int, col: int
+) -> None:
+    rules = "  - id: r\n    cite: src\n    when:\n      - w: Workplace()\n    then:\n" + then
+    found = diagnostics(tmp_path, rules)
+    first_then = (HEADER + rules).splitlines().index("    then:") + 2
+    located = [(at_line, at_col, code) for at_line, at_col, code, _ in found]
+    assert located == [(first_then + line - 1, col, "OSS035")]

@@ -48,15 +48,56 @@ def _node_span(node: Any, file: str) -> s.Span:
 
 
 def _locator(value: Any, span: s.Span) -> Locate:
-    """Map positions inside a YAML string scalar back to the file."""
+    """Map positions inside a YAML string scalar back to the file.
+
+    A quoted or plain scalar may be folded over several lines: its text then differs from
+    the file (line breaks became spaces, ``''`` one quote), so each character of the text
+    is aligned with the file's characters once, the first time a position is asked for.
+    """
     shift = 1 if isinstance(value, DoubleQuotedScalarString | SingleQuotedScalarString) else 0
     block = isinstance(value, LiteralScalarString | FoldedScalarString)
+    text = str(value)
+    aligned: list[list[tuple[int, int]] | None] = []
 
     def locate(line: int, col: int) -> s.Span:
         if block:
             return s.Span(span.file, span.line + line, col)
+        if not aligned:
+            aligned.append(_align(text, span, shift))
+        places = aligned[0]
+        if places:
+            starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+            index = (starts[line - 1] if line <= len(starts) else len(text)) + col - 1
+            if index < len(places):
+                return s.Span(span.file, *places[max(index, 0)])
+            last_line, last_col = places[-1]
+            return s.Span(span.file, last_line, last_col + index - len(places) + 1)
         if line == 1:
             return s.Span(span.file, span.line, span.col + shift + col - 1)
         return s.Span(span.file, span.line + line - 1, col)
 
     return locate
+
+
+def _align(text: str, span: s.Span, shift: int) -> list[tuple[int, int]] | None:
+    """The file line and column of each character of ``text``, a flow scalar that starts
+    at ``span``; ``None`` when the file cannot be read or does not match."""
+    try:
+        with open(span.file, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    places: list[tuple[int, int]] = []
+    line, col = span.line, span.col + shift
+    while len(places) < len(text) and line <= len(lines):
+        raw = lines[line - 1]
+        while col <= len(raw) and len(places) < len(text):
+            # Folding only drops or merges whitespace and doubled quotes, so a greedy
+            # match of the text's characters against the file's finds their places.
+            if raw[col - 1] == text[len(places)]:
+                places.append((line, col))
+            col += 1
+        if len(places) < len(text) and text[len(places)] in " \n" and col > len(raw):
+            places.append((line, col))  # the line break that folding turned into a space
+        line, col = line + 1, 1
+    return places if len(places) == len(text) else None
