@@ -9,7 +9,7 @@ and ``in_force(param, date)`` for any other date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -57,9 +57,6 @@ class Versioned:
             f"param `{self.name}` has no version in force on {day.isoformat()} "
             f"(versions: {periods}); add a version that covers it"
         )
-
-    def __iter__(self) -> Iterator[Version]:
-        return iter(self.versions)
 
 
 @attrs.frozen
