@@ -6,6 +6,8 @@ them into :class:`~oss_rules.language.syntax.Span` so every diagnostic names its
 
 from __future__ import annotations
 
+import functools
+import os
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -79,12 +81,20 @@ def _locator(value: Any, span: s.Span) -> Locate:
     return locate
 
 
+@functools.lru_cache(maxsize=16)
+def _lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The lines of a ruleset file, read once per version of the file (every scalar of a
+    file is aligned against the same text)."""
+    with open(path, encoding="utf-8") as handle:
+        return tuple(handle.read().splitlines())
+
+
 def _align(text: str, span: s.Span, shift: int) -> list[tuple[int, int]] | None:
     """The file line and column of each character of ``text``, a flow scalar that starts
     at ``span``; ``None`` when the file cannot be read or does not match."""
     try:
-        with open(span.file, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
+        stat = os.stat(span.file)
+        lines = _lines(span.file, stat.st_mtime_ns, stat.st_size)
     except OSError:
         return None
     places: list[tuple[int, int]] = []
