@@ -94,8 +94,8 @@ class CompiledRule:
             # Like durable's own negation, a negated pattern never matches a fact that
             # the rule's positive patterns already matched.
             matched = {id(fact) for fact in bound.values()}
+            scope = {**env, **bound}
             for negation in self.negations:
-                scope = {**env, **bound}
                 found = store.candidates(negation.fact_type.name, negation.lookup, scope)
                 for candidate in found:
                     if id(candidate) not in matched and all(

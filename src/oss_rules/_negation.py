@@ -76,10 +76,6 @@ class NegationIndex:
         self._facts_of = facts_of
         self._buckets: dict[tuple[Any, ...], dict[tuple[Any, ...], _Bucket]] = {}
 
-    def of_type(self, name: str) -> Sequence[Any]:
-        """Every fact of type ``name`` known so far."""
-        return self._facts_of(name)
-
     def candidates(self, type_name: str, lookup: Lookup, scope: Mapping[str, Any]) -> Iterable[Any]:
         """The facts of ``type_name`` that may meet the lookup's conditions in ``scope``
         (params, as_of and the bound facts); a superset of those that do."""
