@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from ._fields import canonical_number
 from ._report_html import amount, by_type, esc, fact_fields, fact_table, show, table, tag
 from .result import Result
 
@@ -81,13 +82,8 @@ def _total_row(labels: list[str], sums: dict[str, Decimal], payers: list[str]) -
 
 
 def _total_cells(sums: dict[str, Decimal], payers: list[str]) -> list[str]:
-    cells = [esc(amount(_plain(sums.get(p, Decimal(0))))) for p in payers]
-    return [*cells, tag("strong", esc(amount(_plain(sum(sums.values(), Decimal(0))))))]
-
-
-def _plain(value: Decimal) -> int | Decimal:
-    """A whole sum as an int (``1,000`` rather than ``1,000.00``), else as it is."""
-    return int(value) if value == value.to_integral_value() else value.normalize()
+    cells = [esc(amount(canonical_number(sums.get(p, Decimal(0))))) for p in payers]
+    return [*cells, tag("strong", esc(amount(canonical_number(sum(sums.values(), Decimal(0))))))]
 
 
 def input_facts(result: Result) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from ._fields import canonical_number
+from . import result
 from .language import syntax as s
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
@@ -75,13 +74,7 @@ def show_value(value: Any) -> str:
     """A fact's value: ``'medium'``, ``2026-06-30``, ``['OSS-I']``; an error as ``<error: ...>``."""
     if isinstance(value, Exception):
         return f"<error: {value}>"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(canonical_number(value))
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(show_value(v) for v in value) + "]"
-    return repr(value)
+    return result.show_value(value)
 
 
 def show_fact(fact: Any) -> str:

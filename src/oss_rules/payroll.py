@@ -60,15 +60,11 @@ EMPLOYER_COLUMNS = ("jkk", "jkm", "jht_employer", "jp_employer", "jkp")
 WORKER_COLUMNS = ("jht_worker", "jp_worker")
 """Contribution columns deducted from the worker's wage."""
 
-COLUMNS = (
-    "employer",
-    "worker",
-    "name",
-    "workplace",
-    "wage_base",
-    "jp_base",
-    *EMPLOYER_COLUMNS,
-    *WORKER_COLUMNS,
+_AMOUNTS = (*EMPLOYER_COLUMNS, *WORKER_COLUMNS)
+"""One column per contribution line."""
+
+_SUMMED = (
+    *_AMOUNTS,
     "jkk_to_jkp",
     "employer_contributions",
     "worker_deductions",
@@ -76,6 +72,9 @@ COLUMNS = (
     "late_surcharge",
     "employer_cost",
 )
+"""The money columns: the ones the totals add up."""
+
+COLUMNS = ("employer", "worker", "name", "workplace", "wage_base", "jp_base", *_SUMMED)
 """The columns of the CSV export, in order (also the keys of a JSON row)."""
 
 _COLUMN_OF = {
@@ -143,7 +142,7 @@ class PayrollRow:
             "workplace": self.workplace,
             "wage_base": self.wage_base,
             "jp_base": self.jp_base,
-            **{c: self.amounts[c] for c in (*EMPLOYER_COLUMNS, *WORKER_COLUMNS)},
+            **{c: self.amounts[c] for c in _AMOUNTS},
             "jkk_to_jkp": self.jkk_to_jkp,
             "employer_contributions": self.employer_contributions,
             "worker_deductions": self.worker_deductions,
@@ -152,18 +151,6 @@ class PayrollRow:
             "employer_cost": self.employer_cost,
         }
         return {c: values[c] for c in COLUMNS}
-
-
-_SUMMED = (
-    *EMPLOYER_COLUMNS,
-    *WORKER_COLUMNS,
-    "jkk_to_jkp",
-    "employer_contributions",
-    "worker_deductions",
-    "contributions_total",
-    "late_surcharge",
-    "employer_cost",
-)
 
 
 @attrs.frozen
@@ -330,9 +317,6 @@ def _payments(facts: tuple[Any, ...], month: dt.date) -> tuple[Payment, ...]:
         )
         for e in sorted(paid)
     )
-
-
-_AMOUNTS = (*EMPLOYER_COLUMNS, *WORKER_COLUMNS)
 
 
 def _add_line(by_column: dict[str, Contribution], line: Contribution) -> None:

@@ -97,9 +97,14 @@ def _value(value: Any, kind: Any = None) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(canonical_number(value))
-    if isinstance(value, tuple):
+    if isinstance(value, tuple | list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     return repr(value)
+
+
+def show_value(value: Any) -> str:
+    """One value as facts print it: ``'medium'``, ``2026-06-30``, ``0.24``, ``['OSS-I']``."""
+    return _value(value)
 
 
 @attrs.frozen
