@@ -33,7 +33,8 @@ from typing import Any
 
 import oss_rules
 from oss_rules import Engine, Hazard, Obligation, Workplace
-from oss_rules.facts import CATEGORIES, LEVELS, Incident, Registration
+from oss_rules.domains.oss._vocabulary import CATEGORIES, LEVELS
+from oss_rules.domains.oss.facts import Incident, Registration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the reference sits beside us
 import reference

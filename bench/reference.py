@@ -35,7 +35,7 @@ from oss_rules import (
     Obligation,
     Workplace,
 )
-from oss_rules.facts import (
+from oss_rules.domains.oss.facts import (
     Benefit,
     Due,
     Incident,

@@ -26,6 +26,7 @@ import attrs
 from hypothesis import strategies as st
 
 from oss_rules import FactRegistry
+from oss_rules.model.registry import shipped_registry
 
 K = Literal["a", "b", "c"]
 AS_OF = dt.date(2026, 6, 30)
@@ -86,7 +87,7 @@ IDS = ("p1", "p2", "a", "b")
 
 def registry() -> FactRegistry:
     """A registry with the built-in types and the five test types."""
-    reg = FactRegistry()
+    reg = shipped_registry()
     for cls in CLASSES.values():
         reg.register(cls)
     return reg

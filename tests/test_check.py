@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import ROOT, write_ruleset
 
 import oss_rules
-from oss_rules.check import Problem, Report, check, check_paths, rulesets_under
+from oss_rules.authoring.check import Problem, Report, check, check_paths, rulesets_under
 from oss_rules.cli import main
 
 BROKEN = ROOT / "tests" / "broken_rulesets"

@@ -10,7 +10,7 @@ from conftest import ROOT
 
 import oss_rules
 from oss_rules.cli import main
-from oss_rules.registration import build_submission
+from oss_rules.domains.oss.registration import build_submission
 
 ACME = str(ROOT / "examples" / "submission" / "acme.json")
 INCOMPLETE = str(ROOT / "examples" / "submission" / "incomplete.json")

@@ -11,12 +11,13 @@ from conftest import workplace, write_ruleset
 
 import oss_rules
 from oss_rules import Engine, FactsError
-from oss_rules.check import check
-from oss_rules.convert import fact_from_json, fact_to_json
-from oss_rules.facts import FactRegistry, Incident
+from oss_rules.authoring.check import check
+from oss_rules.domains.oss.facts import Incident
 from oss_rules.language import syntax as s
 from oss_rules.language._evaluate import FUNCTIONS, ExpressionError, evaluate
 from oss_rules.language._parser import parse_expr
+from oss_rules.model.convert import fact_from_json, fact_to_json
+from oss_rules.model.registry import shipped_registry
 
 
 def value_of(text: str, **names: object) -> object:
@@ -97,10 +98,10 @@ def test_every_function_is_documented() -> None:
 
 
 def test_number_fields_read_json_as_exact_decimals() -> None:
-    registry = FactRegistry()
+    registry = shipped_registry()
     noise = {"type": "Workplace", "id": "w1", "sector": "x", "setting": "office", "headcount": 1}
     assert fact_from_json(noise, registry).headcount == 1
-    from oss_rules._fields import Number
+    from oss_rules.model._fields import Number
 
     kind = Number()
     assert kind.from_json(0.24) == Decimal("0.24")
@@ -121,11 +122,11 @@ def test_a_moment_with_a_utc_offset_is_refused_with_a_hint() -> None:
         "occurred_at": "2026-03-01T10:00+07:00",
     }
     with pytest.raises(FactsError, match="drop the offset"):
-        fact_from_json(record, FactRegistry())
+        fact_from_json(record, shipped_registry())
     record["occurred_at"] = "2026-03-01T10:00"
-    incident = fact_from_json(record, FactRegistry())
+    incident = fact_from_json(record, shipped_registry())
     assert incident.occurred_at == dt.datetime(2026, 3, 1, 10, 0)
-    assert fact_to_json(incident, FactRegistry())["occurred_at"] == "2026-03-01T10:00:00"
+    assert fact_to_json(incident, shipped_registry())["occurred_at"] == "2026-03-01T10:00:00"
 
 
 HEADER = """\
@@ -191,9 +192,9 @@ def test_every_decimal_reaches_the_engine(tmp_path: Path, text: str) -> None:
     # durable's JSON parser silently dropped a fact holding 9e-05 (exponent, no point).
     import attrs
 
-    from oss_rules._fields import Number, Text, field
+    from oss_rules.model._fields import Number, Text, field
 
-    registry = FactRegistry()
+    registry = shipped_registry()
 
     @registry.register
     @attrs.frozen

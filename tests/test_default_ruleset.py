@@ -9,7 +9,7 @@ import pytest
 from conftest import AS_OF, hazard, workplace
 
 from oss_rules import Action, Classification, Deadline, Engine, Finding, Obligation, Workplace
-from oss_rules.facts import Registration
+from oss_rules.domains.oss.facts import Registration
 
 MODULE_CODES = {"missing_module", "unneeded_module"}
 

@@ -10,7 +10,7 @@ from conftest import workplace, write_ruleset
 
 import oss_rules
 from oss_rules import Engine, EvaluationError, RulesetError
-from oss_rules.check import check
+from oss_rules.authoring.check import check
 
 HEADER = """\
 ruleset: dated

@@ -15,6 +15,7 @@ from conftest import AS_OF, ROOT, hazard, workplace, write_ruleset
 
 import oss_rules
 from oss_rules import Engine, EvaluationError, FactRegistry, FactsError, ParamError, RulesetError
+from oss_rules.model.registry import shipped_registry
 
 
 @attrs.frozen
@@ -49,7 +50,7 @@ class Counter:
 
 
 def registry() -> FactRegistry:
-    reg = FactRegistry()
+    reg = shipped_registry()
     for cls in (Edge, Reach, Worst, Counter):
         reg.register(cls)
     return reg
@@ -402,7 +403,9 @@ def test_explain_builds_the_proof_tree(engine: Engine):
         'text < "field setting")',
     )
     obligation, reason = proof.premises
-    assert reason.fact == oss_rules.facts.ModuleReason("w1", "OSS-III", 0, "field setting")
+    assert reason.fact == oss_rules.domains.oss.facts.ModuleReason(
+        "w1", "OSS-III", 0, "field setting"
+    )
     assert reason.rule == "oss3-setting"
     assert obligation.fact == oss_rules.Obligation("w1", "OSS-III")
     assert obligation.rule == "oss3-setting"

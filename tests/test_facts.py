@@ -8,7 +8,8 @@ import attrs
 import pytest
 
 import oss_rules
-from oss_rules import FactError, FactRegistry, FactsError, Hazard, Workplace
+from oss_rules import FactError, FactsError, Hazard, Workplace
+from oss_rules.model.registry import shipped_registry
 
 
 def test_hazard_score_is_likelihood_times_severity():
@@ -129,14 +130,14 @@ def test_computed_field_may_be_given_only_with_its_value():
         "likelihood": 2,
         "severity": 3,
     }
-    assert oss_rules.fact_from_json({**base, "score": 6}, FactRegistry()).score == 6
+    assert oss_rules.fact_from_json({**base, "score": 6}, shipped_registry()).score == 6
     with pytest.raises(FactsError, match="score"):
-        oss_rules.fact_from_json({**base, "score": 7}, FactRegistry())
+        oss_rules.fact_from_json({**base, "score": 7}, shipped_registry())
 
 
 def test_fact_json_round_trip():
     """fact_from_json(fact_to_json(f)) == f, dates included."""
-    reg = FactRegistry()
+    reg = shipped_registry()
     fact = Hazard(
         id="h",
         workplace="w",
@@ -150,7 +151,7 @@ def test_fact_json_round_trip():
 
 def test_app_registers_its_own_fact_type():
     """An app's frozen attrs class becomes a fact type, validated from its annotations."""
-    reg = FactRegistry()
+    reg = shipped_registry()
 
     @reg.register
     @attrs.frozen
@@ -171,7 +172,7 @@ def test_app_registers_its_own_fact_type():
 
 def test_registry_rejects_unusable_classes():
     """Mutable classes, reserved field names and unsupported types are refused."""
-    reg = FactRegistry()
+    reg = shipped_registry()
 
     @attrs.define
     class Mutable:
@@ -197,7 +198,7 @@ def test_too_many_fields_for_durable_is_refused():
     """A fact type with more fields than durable-rules can match is refused at registration."""
     big = attrs.make_class("Big", {f"f{i}": attrs.field(type=int) for i in range(252)}, frozen=True)
     with pytest.raises(ValueError, match="at most 251 fields"):
-        FactRegistry().register(big)
+        shipped_registry().register(big)
 
 
 def test_invalid_json_text_is_a_located_input_error():

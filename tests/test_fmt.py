@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 import oss_rules
-from oss_rules._fmt import WIDTH, format_text
+from oss_rules.authoring.fmt import WIDTH, format_text
 from oss_rules.cli import main
 
 GOLDEN = ROOT / "tests" / "fmt"

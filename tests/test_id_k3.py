@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 import oss_rules
-from oss_rules.convert import fact_from_json, fact_to_json
+from oss_rules.domains.k3.facts import K3Requirement, NoiseLimit, NoiseMeasurement
+from oss_rules.domains.oss.facts import Incident
 from oss_rules.errors import FactError
-from oss_rules.facts import FactRegistry, Incident, K3Requirement, NoiseLimit, NoiseMeasurement
 from oss_rules.language import shipped_rulesets
+from oss_rules.model.convert import fact_from_json, fact_to_json
+from oss_rules.model.registry import shipped_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "k3" / "steelworks.json"
@@ -59,7 +61,7 @@ def test_noise_table_follows_the_3_db_exchange_rate(ruleset: oss_rules.Ruleset) 
 
 def test_exposure_seconds_are_exact() -> None:
     """A JSON number is a Decimal, so 0.0313 h is 112.68 s exactly, not a binary float."""
-    registry = FactRegistry()
+    registry = shipped_registry()
     measurement = fact_from_json(
         {
             "type": "NoiseMeasurement",
@@ -109,7 +111,7 @@ def test_k3_facts_reject_bad_values(cls: type, fields: dict[str, object], bad: s
 
 def test_k3_types_are_registered() -> None:
     """The ruleset can name the K3 types because the default registry holds them."""
-    registry = FactRegistry()
+    registry = shipped_registry()
     for name in ("NoiseMeasurement", "NoiseLimit", "K3Requirement"):
         assert name in registry
 

@@ -11,8 +11,8 @@ from conftest import AS_OF, ROOT, write_ruleset
 
 import oss_rules
 from oss_rules import Deadline, Engine, Workplace
-from oss_rules._render import render_result
-from oss_rules.facts import Incident
+from oss_rules.domains.oss.facts import Incident
+from oss_rules.report.text import render_result
 
 SITE = Workplace(
     id="w1",

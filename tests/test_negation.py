@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from oss_rules._negation import NegationIndex, plan
-from oss_rules.facts import Classification, FactRegistry, Hazard
+from oss_rules.domains.oss.facts import Classification, Hazard
+from oss_rules.engine._negation import NegationIndex, plan
 from oss_rules.language import syntax as s
 from oss_rules.language._parser import parse_pattern
+from oss_rules.model.registry import shipped_registry
 
 
 def pattern(text: str) -> s.Pattern:
@@ -32,7 +33,7 @@ FACTS = [
 
 
 def candidates(text: str, **bound: Any) -> list[str]:
-    registry = FactRegistry()
+    registry = shipped_registry()
     fact_type = registry["Classification"]
     lookup = plan(pattern(text), fact_type, bound)
     index = NegationIndex(lambda name: FACTS if name == "Classification" else [])
@@ -59,7 +60,7 @@ def test_without_an_ordering_the_whole_bucket_is_offered() -> None:
 
 def test_a_join_on_null_offers_nothing() -> None:
     undated = Hazard(id="h9", workplace="w1", category="fall", likelihood=1, severity=1)
-    registry = FactRegistry()
+    registry = shipped_registry()
     lookup = plan(pattern("Hazard(identified_on == h.identified_on)"), registry["Hazard"], ["h"])
     index = NegationIndex(lambda name: [undated] if name == "Hazard" else [])
     assert list(index.candidates("Hazard", lookup, {"h": undated})) == []

@@ -1,4 +1,4 @@
-"""Differential tests: the durable-rules engine and the naive oracle (oss_rules.oracle) agree.
+"""Differential tests: the durable-rules engine and the naive oracle (verify.oracle) agree.
 
 The oracle evaluates the syntax tree the plain way the rule language describes; the
 engine compiles it to durable-rules networks. On thousands of random rulesets
@@ -21,9 +21,11 @@ from profiles import SCALE, profile
 from random_rulesets import AS_OF, P, Q, RandomCase, random_cases, registry
 
 import oss_rules
-from oss_rules import Engine, EvaluationError, oracle, testing
-from oss_rules.convert import facts_from_json
-from oss_rules.strategies import inventories
+from oss_rules import Engine, EvaluationError
+from oss_rules.authoring import testing
+from oss_rules.model.convert import facts_from_json
+from oss_rules.verify import oracle
+from oss_rules.verify.strategies import inventories
 
 REGISTRY = registry()
 _SCRATCH_DIR = tempfile.TemporaryDirectory(prefix="oss-rules-oracle-")

@@ -1,4 +1,4 @@
-"""The payroll export (oss_rules.payroll, `oss-rules payroll`) and the id-bpjstk ruleset's data.
+"""The payroll export (domains.bpjstk.payroll, `oss-rules payroll`) and the id-bpjstk data.
 
 The worked example of examples/payroll/march-2026.json is checked against amounts worked
 out by hand in the comments, so a change of rate, rounding or summing shows up here.
@@ -21,8 +21,20 @@ from conftest import ROOT
 
 import oss_rules
 from oss_rules.cli import main
-from oss_rules.facts import Contribution, JkpAllocation, LatePayment, Payroll, Surcharge, Worker
-from oss_rules.payroll import COLUMNS, PayrollError, payroll_report, report_from_facts
+from oss_rules.domains.bpjstk.facts import (
+    Contribution,
+    JkpAllocation,
+    LatePayment,
+    Payroll,
+    Surcharge,
+    Worker,
+)
+from oss_rules.domains.bpjstk.payroll import (
+    COLUMNS,
+    PayrollError,
+    payroll_report,
+    report_from_facts,
+)
 
 MARCH = dt.date(2026, 3, 1)
 APRIL = dt.date(2026, 4, 1)

@@ -1,4 +1,4 @@
-"""oss_rules.properties, the ``properties:`` section and ``oss-rules verify``.
+"""oss_rules.verify.properties, the ``properties:`` section and ``oss-rules verify``.
 
 The ready-made properties hold for the shipped ruleset on generated inventories, and
 each one fails, with a clear message and a test case, when its promise is broken.
@@ -22,9 +22,11 @@ from hypothesis import strategies as st
 from profiles import profile
 
 import oss_rules
-from oss_rules import Engine, Hazard, RulesetError, Workplace, properties, strategies, testing
-from oss_rules._verify import render_case, verify
+from oss_rules import Engine, Hazard, RulesetError, Workplace
+from oss_rules.authoring import testing
 from oss_rules.cli import main
+from oss_rules.verify import properties, strategies
+from oss_rules.verify._runner import render_case, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "rulesets" / "oss"

@@ -31,8 +31,9 @@ from hypothesis import strategies as st
 
 import oss_rules
 from oss_rules import Engine, Hazard, Obligation, Workplace
-from oss_rules._lifecycle_facts import INCIDENT_KINDS, REGISTRATION_STATUSES
-from oss_rules.facts import CATEGORIES, MODULES, REPORTERS, SETTINGS, Incident, Registration
+from oss_rules.domains.oss._lifecycle import INCIDENT_KINDS, REGISTRATION_STATUSES
+from oss_rules.domains.oss._vocabulary import CATEGORIES, MODULES, REPORTERS, SETTINGS
+from oss_rules.domains.oss.facts import Incident, Registration
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -245,7 +246,7 @@ FRESH_ENGINE = textwrap.dedent(
     office = oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=10,
                                  declared_modules=("OSS-I",),
                                  last_assessment=dt.date(2026, 1, 1))
-    registered = oss_rules.facts.Registration("w1", "OSS-I", dt.date(2026, 1, 5), "accepted")
+    registered = oss_rules.Registration("w1", "OSS-I", dt.date(2026, 1, 5), "accepted")
     as_of = dt.date(2026, 6, 30)
     got = set(engine.evaluate([office, registered], as_of=as_of).conclusions)
     assert got == reference.conclusions([office, registered], as_of, engine.params), got

@@ -12,12 +12,12 @@ import attrs
 import pytest
 from conftest import AS_OF, hazard, workplace
 
-import oss_rules.registration
+import oss_rules.domains.oss.registration
 from oss_rules import Engine, Obligation
+from oss_rules.domains.oss.facts import Employer, Workplace
+from oss_rules.domains.oss.registration import Payment, build_submission, payment_schedule
+from oss_rules.engine.result import Result
 from oss_rules.errors import OssRulesError, Problem, SubmissionError
-from oss_rules.facts import Employer, Workplace
-from oss_rules.registration import Payment, build_submission, payment_schedule
-from oss_rules.result import Result
 
 
 def employer(**changes: Any) -> Employer:
@@ -343,7 +343,7 @@ def test_problem_renders_path_message_and_hint() -> None:
 
 def test_module_examples_run() -> None:
     """The examples in the module's docstrings are true."""
-    assert doctest.testmod(oss_rules.registration).failed == 0
+    assert doctest.testmod(oss_rules.domains.oss.registration).failed == 0
 
 
 def test_a_result_read_back_from_json_gives_the_same_submission(result: Result) -> None:

@@ -28,11 +28,11 @@ from conftest import ROOT
 
 import oss_rules
 from oss_rules import Engine, FactRegistry, Result, Workplace
-from oss_rules._cli_common import shipped_ruleset_ids
-from oss_rules._fields import Choice, Integer, Text, field
 from oss_rules.cli import main
+from oss_rules.cli._common import shipped_ruleset_ids
+from oss_rules.engine.result import RuleInfo, RulesetInfo, build
+from oss_rules.model._fields import Choice, Integer, Text, field
 from oss_rules.report import Evaluation, render_report
-from oss_rules.result import RuleInfo, RulesetInfo, build
 
 CONSTRUCTION = ROOT / "examples" / "construction.json"
 

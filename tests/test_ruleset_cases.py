@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from oss_rules import testing
+from oss_rules.authoring import testing
 
 CASES = testing.collect()
 

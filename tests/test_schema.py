@@ -19,12 +19,12 @@ from click.testing import CliRunner
 from conftest import ROOT
 from ruamel.yaml import YAML
 
-from oss_rules import FactRegistry
 from oss_rules.cli import main
 from oss_rules.language._loader import HEADER_KEYS, RULE_KEYS
 from oss_rules.language._table_reader import TABLE_KEYS
 from oss_rules.language.tables import HIT_POLICIES
-from oss_rules.schema import DRAFT, input_schema, kind_schema, result_schema
+from oss_rules.model.registry import shipped_registry
+from oss_rules.model.schema import DRAFT, input_schema, kind_schema, result_schema
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 GOLDEN = sorted((ROOT / "tests" / "golden").glob("*.json"))
@@ -97,7 +97,7 @@ def conforms(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> list[s
 
 def test_schemas_are_draft_2020_12_with_a_branch_per_fact_type():
     """Both schemas name their dialect and define every registered type."""
-    registry = FactRegistry()
+    registry = shipped_registry()
     for schema in (input_schema(), result_schema()):
         assert schema["$schema"] == DRAFT
         assert set(registry.names()) <= set(schema["$defs"])
@@ -165,7 +165,7 @@ def test_examples_validate_with_jsonschema_when_installed():
 
 def test_an_apps_own_fact_type_gets_a_branch():
     """A type registered by an application appears in the schema of its registry."""
-    registry = FactRegistry()
+    registry = shipped_registry()
 
     @registry.register
     @attrs.frozen

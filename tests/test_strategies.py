@@ -1,4 +1,4 @@
-"""oss_rules.strategies: valid facts from the field kinds, consistent inventories, readable
+"""oss_rules.verify.strategies: valid facts from the field kinds, consistent inventories, readable
 minimal examples, and invalid documents that are always rejected."""
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ from hypothesis import strategies as st
 from profiles import profile
 
 import oss_rules
-from oss_rules import FactRegistry, Hazard, Workplace, _invalid, properties, strategies
-from oss_rules._fields import Boolean, Choice, Day, Integer, Many, Number, Optional, Text
-from oss_rules.convert import fact_to_json
+from oss_rules import Hazard, Workplace
+from oss_rules.model._fields import Boolean, Choice, Day, Integer, Many, Number, Optional, Text
+from oss_rules.model.convert import fact_to_json
+from oss_rules.model.registry import shipped_registry
+from oss_rules.verify import _invalid, properties, strategies
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def document(inventory: oss_rules.Inventory) -> dict[str, Any]:
     """The inventory as an input document."""
-    registry = FactRegistry()
+    registry = shipped_registry()
     return {
         "as_of": inventory.as_of.isoformat(),
         "facts": [fact_to_json(f, registry) for f in inventory.facts],
@@ -157,7 +159,7 @@ class Permit:
 @given(st.data())
 def test_fact_lists_work_for_an_apps_own_types(data: st.DataObject) -> None:
     """fact_lists follows references of an app's types: permits point at drawn workplaces."""
-    registry = FactRegistry()
+    registry = shipped_registry()
     registry.register(Permit)
     facts = data.draw(
         strategies.fact_lists([Permit, "Workplace"], as_of=strategies.BASE_DATE, registry=registry)
@@ -207,7 +209,7 @@ def test_every_mistake_is_rejected(example: Path) -> None:
     """Each of the one-mistake variants of an example input is rejected, and together they
     cover wrong types, ranges, choices, dates, missing and unknown fields, references,
     duplicate ids, computed fields and broken documents."""
-    registry = FactRegistry()
+    registry = shipped_registry()
     inventory = oss_rules.read_inventory(example)
     valid = document(inventory)
     mistakes = _invalid._mistakes(valid, inventory.facts, registry)

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 import oss_rules
 from oss_rules import Engine, RulesetError
-from oss_rules._unparse import unparse
-from oss_rules.check import check
-from oss_rules.facts import CATEGORIES, SETTINGS
+from oss_rules.authoring.check import check
+from oss_rules.domains.oss._vocabulary import CATEGORIES, SETTINGS
+from oss_rules.language._unparse import unparse
 
 HEADER = """\
 ruleset: t

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, write_ruleset
 
-from oss_rules import RulesetError, testing
+from oss_rules import RulesetError
+from oss_rules.authoring import testing
 from oss_rules.cli import main
 
 SHIPPED = ROOT / "rulesets" / "oss"

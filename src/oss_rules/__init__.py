@@ -24,8 +24,25 @@ Obligation(workplace='w1', module='OSS-II')
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .convert import Inventory, fact_from_json, fact_to_json, facts_from_json, read_inventory
-from .engine import Engine, ParamError
+from . import _legacy
+from .domains.bpjstk.facts import Contribution, Payroll, Worker
+from .domains.k3.facts import K3Requirement, NoiseMeasurement
+from .domains.oss.facts import (
+    Action,
+    Benefit,
+    Classification,
+    Deadline,
+    DeclaredModule,
+    Employer,
+    Finding,
+    Hazard,
+    Incident,
+    Obligation,
+    Registration,
+    Workplace,
+)
+from .engine._engine import Engine, ParamError
+from .engine.result import Inference, Proof, Result, RulesetInfo
 from .errors import (
     Diagnostic,
     EvaluationError,
@@ -37,28 +54,9 @@ from .errors import (
     RulesetError,
     SubmissionError,
 )
-from .facts import (
-    Action,
-    Benefit,
-    Classification,
-    Contribution,
-    Deadline,
-    DeclaredModule,
-    Employer,
-    FactRegistry,
-    Finding,
-    Hazard,
-    Incident,
-    K3Requirement,
-    NoiseMeasurement,
-    Obligation,
-    Payroll,
-    Registration,
-    Worker,
-    Workplace,
-)
 from .language import Ruleset, load, load_default
-from .result import Inference, Proof, Result, RulesetInfo
+from .model.convert import Inventory, fact_from_json, fact_to_json, facts_from_json, read_inventory
+from .model.registry import FactRegistry
 
 try:
     __version__ = version("oss_rules")
@@ -108,3 +106,5 @@ __all__ = [
     "load_default",
     "read_inventory",
 ]
+
+_legacy.install()

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ..errors import Diagnostic, RulesetError
-from ..facts import FactRegistry
+from ..model.registry import FactRegistry, shipped_registry
 from . import syntax
 from ._check import check
 from ._loader import digest, read
@@ -37,7 +37,7 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"no ruleset at {str(root)!r}")
-    registry = registry if registry is not None else FactRegistry()
+    registry = registry if registry is not None else shipped_registry()
     out = _Collector()
     raw, files = read(root, out)
     read_tables(raw, registry, out)

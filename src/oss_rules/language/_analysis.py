@@ -14,14 +14,14 @@ from typing import Any
 
 import attrs
 
-from .._unparse import unparse
 from ..errors import Diagnostic
-from ..facts import FactRegistry, FactType
+from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
 from ._effective import gaps
 from ._table_analysis import analyse_table
 from ._types import DATE, Type, comparable, infer, of_kind, of_value, storable
+from ._unparse import unparse
 from ._versions import Versioned
 from .stratify import derived_types
 from .syntax import iter_names

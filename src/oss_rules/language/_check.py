@@ -12,9 +12,9 @@ from typing import Any
 
 import attrs
 
-from .._fields import Many
 from ..errors import suggest
-from ..facts import FactRegistry, FactType
+from ..model._fields import Many
+from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._constants import check_constant
 from ._evaluate import FUNCTIONS

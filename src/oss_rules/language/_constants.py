@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .._fields import Boolean, Day, Integer, Kind, Many, Moment, Month, Number, Optional
+from ..model._fields import Boolean, Day, Integer, Kind, Many, Moment, Month, Number, Optional
 from . import syntax as s
 from ._evaluate import ExpressionError, evaluate
 from ._positions import _Collector

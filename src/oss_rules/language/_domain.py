@@ -16,7 +16,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from .._fields import Boolean, Choice, Day, Integer, Kind, Moment, Month, Number, Optional, Text
+from ..model._fields import (
+    Boolean,
+    Choice,
+    Day,
+    Integer,
+    Kind,
+    Moment,
+    Month,
+    Number,
+    Optional,
+    Text,
+)
 from . import syntax as s
 from ._evaluate import ExpressionError, compare, evaluate
 from .syntax import iter_names

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .._fields import canonical_number
+from ..model._fields import canonical_number
 from . import syntax as s
 from ._versions import VERSIONS, NotInForce, Versioned
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..facts import FactRegistry
+from ..model.registry import FactRegistry
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, meets, sample, show
 from .tables import Row, Table

@@ -13,9 +13,9 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .._fields import Many
 from ..errors import Diagnostic, suggest
-from ..facts import FactRegistry
+from ..model._fields import Many
+from ..model.registry import FactRegistry
 from . import syntax as s
 from ._check import _NAME, RESERVED
 from ._loader import RawRuleset, _plain, _read_derivation, _read_pattern, read_cite

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from .._fields import (
+from ..model._fields import (
     Boolean,
     Choice,
     Day,

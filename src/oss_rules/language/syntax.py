@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 if TYPE_CHECKING:
-    from ..facts import FactRegistry
+    from ..model.registry import FactRegistry
     from .tables import Table
 
 __all__ = [
@@ -217,7 +217,7 @@ class Properties:
     """The header's ``properties:`` section, kept as written for ``oss-rules verify``.
 
     ``data`` is the YAML node: ruamel keeps the line and column of each key and item,
-    so problems in the section are reported at their place (see ``oss_rules._declared``).
+    so problems in the section are reported at their place (see ``oss_rules.verify._declared``).
     """
 
     data: Any = attrs.field(eq=False)

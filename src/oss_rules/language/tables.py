@@ -22,8 +22,8 @@ from typing import Any
 
 import attrs
 
-from .._fields import Kind, Optional
-from ..facts import FactRegistry
+from ..model._fields import Kind, Optional
+from ..model.registry import FactRegistry
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
 

@@ -1,0 +1,340 @@
+"""Re-match one rule against the facts of a result, remembering where the match stopped.
+
+Used by ``explain --why-not`` (see :mod:`oss_rules.authoring._why_not`): the patterns of the rule
+are matched in Python, in order, with the question's values pushed into them; for the
+furthest pattern reached, every candidate fact is kept with the first condition it
+failed and the values that made it fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ..errors import OssRulesError
+from ..language import syntax as s
+from ..language._evaluate import ExpressionError, compare, evaluate, holds
+from ..language._unparse import literal, pattern_text, show_fact, show_value, unparse
+from ..language.syntax import iter_names
+from ..model.registry import FactRegistry
+
+MAX_ATTEMPTS = 3
+"""Partial matches kept per rule."""
+MAX_FAILURES = 10
+"""Rejected candidates kept per partial match."""
+_MAX_STEPS = 100_000
+
+
+@attrs.frozen
+class Failure:
+    """A candidate fact and the first condition it failed, with the values that made it fail.
+
+    ``relevant`` is false for a fact set aside because it is about something else than
+    the question (another workplace, another hazard).
+    """
+
+    fact: Any
+    """The candidate; ``None`` for a ``then`` failure of a rule that bound no fact."""
+    condition: str
+    reason: str
+    relevant: bool = True
+
+
+@attrs.frozen
+class Attempt:
+    """A partial match: the facts bound so far, and how each candidate for the next step failed."""
+
+    bindings: tuple[tuple[str, Any], ...]
+    failures: tuple[Failure, ...]
+    hidden: int = 0
+    """Further failures not listed (beyond :data:`MAX_FAILURES`)."""
+    set_aside: int = 0
+    """Candidates not listed because they are about something else than the question."""
+
+
+@attrs.frozen
+class Verdict:
+    """Why one rule did not derive the conclusion.
+
+    ``kind`` is ``cannot-derive`` (its ``then`` never gives such a fact), ``no-match``
+    (a pattern found no fact), ``blocked`` (a ``not:`` pattern found a fact) or
+    ``matches`` (every condition holds: the rule would derive it).
+    """
+
+    rule: s.Rule
+    kind: str
+    reason: str
+    attempts: tuple[Attempt, ...] = ()
+
+
+Goal = tuple[str, str, Any]
+"""A condition of the question: field, operator, constant."""
+
+
+@attrs.frozen
+class _Check:
+    """A value the question asks of an expression, checked once its facts are bound."""
+
+    expr: s.Expr
+    op: str
+    value: Any
+    why: str
+
+
+class Match:
+    """Re-matches one rule (for one of its derivations) and remembers the furthest failures."""
+
+    def __init__(
+        self,
+        rule: s.Rule,
+        derivation: s.Derivation,
+        env: Mapping[str, Any],
+        by_type: Mapping[str, list[Any]],
+        registry: FactRegistry,
+    ) -> None:
+        self.rule = rule
+        self.derivation = derivation
+        self.env = env
+        self.by_type = by_type
+        self.registry = registry
+        self.positives = [
+            (p.binding or f"p{i}", p) for i, p in enumerate(rule.when) if not p.negated
+        ]
+        self.aliases = [alias for alias, _ in self.positives]
+        self.goals: tuple[Goal, ...] = ()
+        self.checks: dict[int, list[_Check]] = {}
+        self.best = -1
+        self.attempts: list[Attempt] = []
+        self.steps = 0
+        self.blocked: s.Pattern | None = None
+
+    def verdict(self, goals: Sequence[Goal]) -> Verdict:
+        """Why this rule did not derive a fact meeting ``goals``."""
+        self.goals = tuple(goals)
+        cls = self.registry[self.derivation.fact_type].cls
+        assigned = {a.field: a.value for a in self.derivation.assignments}
+        defaults = {a.name: a.default for a in attrs.fields(cls)}
+        known: dict[tuple[str, str], tuple[Any, str]] = {}
+        for name, op, value in goals:
+            expr = assigned.get(name)
+            if expr is None:
+                default = defaults.get(name, attrs.NOTHING)
+                if default is attrs.NOTHING or isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                    continue  # a computed field: checked on the derived fact
+                expr = s.Literal(default, span=self.rule.span)
+            why = f"asked {name} {op} {literal(value)}"
+            names = {n.id for n in iter_names(expr)}
+            if self.derivation.loop_var in names:
+                continue  # checked on the derived facts once everything matched
+            if not names & set(self.aliases):
+                given = _try(expr, self.env)
+                if not isinstance(given, ExpressionError) and not safe_compare(op, given, value):
+                    reason = (
+                        f"derives {name} {show_value(given)}, never {name} {op} {literal(value)}"
+                    )
+                    return Verdict(self.rule, "cannot-derive", reason)
+            elif op == "==" and isinstance(expr, s.Attribute) and isinstance(expr.obj, s.Name):
+                known[(expr.obj.id, expr.name)] = (value, why)
+            else:
+                level = max(self.aliases.index(n) for n in names if n in self.aliases)
+                self.checks.setdefault(level, []).append(_Check(expr, op, value, why))
+        self._propagate(known)
+        if self._search(0, {}):
+            return Verdict(self.rule, "matches", "every condition holds: the rule derives it")
+        return self._report()
+
+    def _propagate(self, known: dict[tuple[str, str], tuple[Any, str]]) -> None:
+        """Carry asked values along equality joins, then check each where it is bound."""
+        changed = True
+        while changed:
+            changed = False
+            for alias, pattern in self.positives:
+                fields = self.registry[pattern.fact_type].field_names
+                for c in pattern.conditions:
+                    sides = (c.left, c.right)
+                    own = [x.id for x in sides if isinstance(x, s.Name) and x.id in fields]
+                    joins = [
+                        (x.obj.id, x.name)
+                        for x in sides
+                        if isinstance(x, s.Attribute)
+                        and isinstance(x.obj, s.Name)
+                        and x.obj.id in self.aliases
+                    ]
+                    if c.op != "==" or len(own) != 1 or len(joins) != 1:
+                        continue
+                    here, there = (alias, own[0]), joins[0]
+                    for a, b in ((here, there), (there, here)):
+                        if a in known and b not in known:
+                            value, why = known[a]
+                            known[b] = (value, f"{why}, through {unparse(c)}")
+                            changed = True
+        for (alias, name), (value, why) in known.items():
+            if alias in self.aliases:
+                expr = s.Attribute(s.Name(alias, span=self.rule.span), name, span=self.rule.span)
+                check = _Check(expr, "==", value, why)
+                self.checks.setdefault(self.aliases.index(alias), []).insert(0, check)
+
+    def _report(self) -> Verdict:
+        attempts = tuple(self.attempts)
+        if self.best < len(self.positives):
+            alias, pattern = self.positives[self.best]
+            reason = f"no {pattern.fact_type} matched {alias}: {pattern_text(pattern)}"
+            if not self.by_type.get(pattern.fact_type):
+                reason += f": there is no {pattern.fact_type} fact"
+            return Verdict(self.rule, "no-match", reason, attempts)
+        if self.best == len(self.positives) and self.blocked is not None:
+            return Verdict(
+                self.rule, "blocked", f"blocked by not: {pattern_text(self.blocked)}", attempts
+            )
+        reason = f"its then gives no such fact: {' '.join(self.derivation.text.split())}"
+        return Verdict(self.rule, "no-match", reason, attempts)
+
+    def _record(self, level: int, bound: Mapping[str, Any], failures: list[Failure]) -> None:
+        if level < self.best:
+            return
+        if level > self.best:
+            self.best, self.attempts = level, []
+        relevant = [f for f in failures if f.relevant]
+        if len(self.attempts) < MAX_ATTEMPTS and (relevant or not self.attempts):
+            listed = relevant or failures
+            shown = tuple(listed[:MAX_FAILURES])
+            self.attempts.append(
+                Attempt(
+                    tuple(bound.items()),
+                    shown,
+                    len(listed) - len(shown),
+                    len(failures) - len(listed),
+                )
+            )
+
+    def _search(self, level: int, bound: dict[str, Any]) -> bool:
+        self.steps += 1
+        if self.steps > _MAX_STEPS:
+            return False
+        if level == len(self.positives):
+            return self._complete(bound)
+        alias, pattern = self.positives[level]
+        failures = []
+        for candidate in self.by_type.get(pattern.fact_type, []):
+            candidate_bound = {**bound, alias: candidate}
+            failure = self._check_failure(self.checks.get(level, []), candidate, candidate_bound)
+            if failure is None:
+                failure = self._first_failure(pattern, candidate, bound)
+            if failure is None:
+                if self._search(level + 1, candidate_bound):
+                    return True
+            else:
+                failures.append(failure)
+        self._record(level, bound, failures)
+        return False
+
+    def _complete(self, bound: dict[str, Any]) -> bool:
+        matched = {id(f) for f in bound.values()}
+        for pattern in self.rule.negatives:
+            blockers = [
+                Failure(f, pattern_text(pattern), "exists, so the `not:` pattern fails")
+                for f in self.by_type.get(pattern.fact_type, [])
+                if id(f) not in matched and self._first_failure(pattern, f, bound) is None
+            ]
+            if blockers:
+                self.blocked = pattern
+                self._record(len(self.positives), bound, blockers)
+                return False
+        return self._derives(bound)
+
+    def _derives(self, bound: Mapping[str, Any]) -> bool:
+        """Whether the rule's ``then`` gives, for these facts, a fact the question asks for."""
+        derivation = self.derivation
+        cls = self.registry[derivation.fact_type].cls
+        env = {**self.env, **bound}
+        try:
+            scopes = [env]
+            if derivation.loop_var is not None and derivation.loop_over is not None:
+                items = evaluate(derivation.loop_over, env)
+                scopes = [{**env, derivation.loop_var: item} for item in items]
+            facts = [
+                cls(**{a.field: evaluate(a.value, scope) for a in derivation.assignments})
+                for scope in scopes
+            ]
+        except (ExpressionError, OssRulesError, TypeError, ValueError) as error:
+            reason = f"its then fails for these facts: {error}"
+        else:
+            if any(self._asked(fact) for fact in facts):
+                return True
+            shown = ", ".join(show_fact(fact) for fact in facts) or "nothing"
+            reason = f"gives {shown}, asked {self._goal_text()}"
+        last = list(bound.values())[-1] if bound else None
+        self._record(len(self.positives) + 1, bound, [Failure(last, "then", reason)])
+        return False
+
+    def _asked(self, fact: Any) -> bool:
+        return all(safe_compare(op, getattr(fact, name), value) for name, op, value in self.goals)
+
+    def _goal_text(self) -> str:
+        return ", ".join(f"{name} {op} {literal(value)}" for name, op, value in self.goals)
+
+    def _first_failure(
+        self, pattern: s.Pattern, fact: Any, bound: Mapping[str, Any]
+    ) -> Failure | None:
+        fields = attrs.asdict(fact, recurse=False)
+        scope = {**self.env, **fields, **bound}
+        for condition in pattern.conditions:
+            try:
+                if holds(condition, scope):
+                    continue
+                reason = _explain(condition, scope, fields, bound)
+            except ExpressionError as error:
+                reason = f"cannot evaluate: {error}"
+            return Failure(fact, unparse(condition), reason)
+        return None
+
+    def _check_failure(
+        self, checks: Sequence[_Check], fact: Any, bound: Mapping[str, Any]
+    ) -> Failure | None:
+        for check in checks:
+            got = _try(check.expr, {**self.env, **bound})
+            if isinstance(got, ExpressionError) or not safe_compare(check.op, got, check.value):
+                condition = f"{unparse(check.expr)} {check.op} {literal(check.value)}"
+                reason = f"{unparse(check.expr)} is {show_value(got)}, {check.why}"
+                return Failure(fact, condition, reason, relevant=False)
+        return None
+
+
+def safe_compare(op: str, left: Any, right: Any) -> bool:
+    """``compare``, but false (not an error) for values that cannot be ordered."""
+    try:
+        return compare(op, left, right)
+    except TypeError:
+        return False
+
+
+def _try(expr: s.Expr, env: Mapping[str, Any]) -> Any:
+    try:
+        return evaluate(expr, env)
+    except ExpressionError as error:
+        return error
+
+
+def _explain(
+    condition: s.Compare,
+    scope: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    bound: Mapping[str, Any],
+) -> str:
+    """``level is 'medium', needs level == "high"``, with the values of non-literal sides."""
+    own: list[str] = []
+    other: list[str] = []
+    for side in (condition.left, condition.right):
+        if isinstance(side, s.Literal) or (
+            isinstance(side, s.ListExpr) and all(isinstance(i, s.Literal) for i in side.items)
+        ):
+            continue
+        value = show_value(evaluate(side, scope))
+        if isinstance(side, s.Name) and side.id in fields and side.id not in bound:
+            own.append(f"{side.id} is {value}")
+        else:
+            other.append(f"{unparse(side)} = {value}")
+    needs = f"needs {unparse(condition)}" + (f" with {', '.join(other)}" if other else "")
+    return ", ".join([*own, needs])

@@ -1,0 +1,134 @@
+"""Static analysis of rulesets without facts: what ``oss-rules check`` reports.
+
+A ruleset that does not load yields the loader's diagnostics (OSS0xx), all errors. One
+that loads is analysed further (OSS1xx, see docs/rule-language.md#diagnostics): type
+mismatches, values a field cannot store, unused params and sources, rules that can
+never fire, and decision tables with gaps, overlaps or dead rows.
+
+>>> report = check_paths()  # the rulesets shipped with the package
+>>> report.errors, report.warnings
+(0, 0)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import RulesetError
+from ..language import load, shipped_rulesets
+from ..language._analysis import ERROR, WARNING, Problem, analyse
+from ..language._loader import HEADER_FILE
+from ..model.registry import FactRegistry
+
+__all__ = ["ERROR", "WARNING", "Problem", "Report", "check", "check_paths", "rulesets_under"]
+
+
+def check(
+    path: str | os.PathLike[str], *, registry: FactRegistry | None = None
+) -> tuple[Problem, ...]:
+    """Every problem of the ruleset at ``path`` (a directory with ruleset.yaml, or one file).
+
+    Load errors come first and alone: the analysis needs a ruleset that loads.
+    """
+    try:
+        ruleset = load(path, registry=registry)
+    except RulesetError as error:
+        return tuple(Problem(**attrs.asdict(d)) for d in error.diagnostics)
+    except FileNotFoundError:
+        return (_missing(Path(path)),)
+    lines: dict[str, list[str]] = {}
+    return tuple(_with_source_line(p, lines) for p in analyse(ruleset))
+
+
+def rulesets_under(paths: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
+    """The rulesets at ``paths`` (default: the shipped ones).
+
+    A path is a ruleset directory, a single-file ruleset, or a directory of ruleset
+    directories. Anything else is returned as is, and :func:`check` reports it (OSS002).
+    """
+    found: list[Path] = []
+    for raw in list(paths) or [shipped_rulesets()]:
+        path = Path(raw)
+        children = []
+        if path.is_dir() and not (path / HEADER_FILE).exists():
+            children = sorted(d for d in path.iterdir() if (d / HEADER_FILE).exists())
+        found.extend(children or [path])
+    return list(dict.fromkeys(found))
+
+
+@attrs.frozen
+class Report:
+    """The problems of several rulesets, and how to show them."""
+
+    rulesets: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return sum(p.severity == WARNING for p in self.problems)
+
+    def render(self) -> str:
+        """Each problem as ``file:line:col: CODE: message``, then a summary line."""
+        count = len(self.rulesets)
+        head = f"checked {count} ruleset{'s' if count != 1 else ''}"
+        if not self.problems:
+            return f"{head}: no problems"
+        summary = f"{head}: {_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
+        return "\n".join([*(str(p) for p in self.problems), summary])
+
+    def to_data(self) -> dict[str, Any]:
+        """The report as JSON-ready data, for editors and CI."""
+        return {
+            "rulesets": list(self.rulesets),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [attrs.asdict(p) for p in self.problems],
+        }
+
+
+def check_paths(
+    paths: Sequence[str | os.PathLike[str]] = (), *, registry: FactRegistry | None = None
+) -> Report:
+    """Check every ruleset under ``paths`` (see :func:`rulesets_under`)."""
+    rulesets = rulesets_under(paths)
+    problems = [p for path in rulesets for p in check(path, registry=registry)]
+    return Report(tuple(str(r) for r in rulesets), tuple(problems))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _missing(path: Path) -> Problem:
+    return Problem(
+        str(path),
+        1,
+        1,
+        "OSS002",
+        "no ruleset files found",
+        "give a ruleset directory (with ruleset.yaml), a ruleset file, or a directory of rulesets",
+    )
+
+
+def _with_source_line(problem: Problem, cache: dict[str, list[str]]) -> Problem:
+    """Show the offending line of the file, as load errors do."""
+    if problem.file not in cache:
+        try:
+            cache[problem.file] = Path(problem.file).read_text("utf-8").splitlines()
+        except OSError:
+            cache[problem.file] = []
+    lines = cache[problem.file]
+    if problem.text or not 0 < problem.line <= len(lines):
+        return problem
+    return attrs.evolve(problem, text=lines[problem.line - 1].strip())

@@ -1,0 +1,209 @@
+"""The ``oss-rules`` command line: evaluate input files and explain conclusions.
+
+Each command group lives in its own module and is added to :func:`main` below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import attrs
+import click
+
+from ..engine.result import Proof, Result, show_fact
+from ..language import DEFAULT_RULESET
+from ..language import syntax as s
+from ..language._evaluate import ExpressionError, holds
+from ..language._parser import ParseError, parse_pattern
+from ..model.convert import fact_to_json
+from ..report.text import render_result
+from ._common import (
+    ALL_RULESETS,
+    AS_OF,
+    PARAM,
+    RULESET,
+    RULESETS,
+    UsageError,
+    build_engine,
+    build_engines,
+    evaluate_all,
+    evaluate_file,
+)
+from ._payroll import payroll_command
+from ._report import report_command
+from ._submission import submission_command
+from ._testing import FORMAT, WHY_NOT, explain_why_not, test_command
+from ._tooling import check_command, fmt_command, schema_command
+from ._verify import verify_command
+
+
+@click.group()
+@click.version_option(package_name="oss_rules")
+def main() -> None:
+    """Turn hazard inventories into OSS obligations, actions and findings, with reasons."""
+
+
+@main.command("evaluate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@RULESETS
+@ALL_RULESETS
+@AS_OF
+@PARAM
+def evaluate_command(
+    files: tuple[str, ...],
+    as_json: bool,
+    ruleset_specs: tuple[str, ...],
+    all_rulesets: bool,
+    as_of: dt.datetime | None,
+    params: tuple[str, ...],
+) -> None:
+    """Evaluate each input FILE ({"as_of": ..., "facts": [...]}) and print the result.
+
+    With several rulesets, each evaluates the facts on its own and has its own section
+    (with --json: {"evaluations": [result, ...]} per file, in the order given).
+    """
+    engines = build_engines(ruleset_specs, all_rulesets, params)
+    day = as_of.date() if as_of else None
+    evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
+    if as_json:
+        data: Any = [
+            results[0].to_data()
+            if len(results) == 1
+            else {"evaluations": [r.to_data() for r in results]}
+            for _, results in evaluations
+        ]
+        text = json.dumps(
+            data[0] if len(data) == 1 else data, indent=2, sort_keys=True, ensure_ascii=False
+        )
+        click.echo(text)
+        return
+    several = len(engines) > 1
+    click.echo(
+        "\n\n".join(
+            render_result(r, path)
+            + (_other_conclusions(r) if several or r.ruleset.id != DEFAULT_RULESET else "")
+            for path, results in evaluations
+            for r in results
+        )
+    )
+
+
+def _other_conclusions(result: Result) -> str:
+    """The conclusions the text report has no section for (Contribution, ...), so that a
+    ruleset that derives only such facts still shows what it concluded."""
+    if not result.derived:
+        return "\n  Other conclusions: none"
+    lines = [f"  Other conclusions ({len(result.derived)})"]
+    lines += [f"    {show_fact(f)}" for f in result.derived]
+    return "\n" + "\n".join(lines)
+
+
+@main.command("explain")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--conclusion",
+    metavar="PATTERN",
+    help="Which conclusions to explain, e.g. 'Obligation(module == \"OSS-II\")'.",
+)
+@WHY_NOT
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
+@FORMAT
+@RULESET
+@AS_OF
+@PARAM
+def explain_command(
+    file: str,
+    conclusion: str | None,
+    why_not: str | None,
+    as_json: bool,
+    output_format: str,
+    ruleset_path: str | None,
+    as_of: dt.datetime | None,
+    params: tuple[str, ...],
+) -> None:
+    """Print why each conclusion matching PATTERN holds: rules, citations, facts.
+
+    With --why-not PATTERN instead: which rules could derive it, and what failed.
+    """
+    as_json = as_json or output_format == "json"
+    if (conclusion is None) == (why_not is None):
+        raise UsageError("give either --conclusion PATTERN or --why-not PATTERN")
+    engine = build_engine(ruleset_path, params)
+    result = evaluate_file(engine, file, as_of.date() if as_of else None)
+    if why_not is not None:
+        click.echo(explain_why_not(engine, result, why_not, as_json))
+        return
+    assert conclusion is not None
+    pattern = _conclusion_pattern(conclusion)
+    matches = [f for f in result.conclusions if _matches(pattern, f)]
+    if not matches:
+        same_type = [f for f in result.conclusions if type(f).__name__ == pattern.fact_type]
+        hint = (
+            f"; {pattern.fact_type} conclusions are: " + "; ".join(map(repr, same_type[:10]))
+            if same_type
+            else f"; there is no {pattern.fact_type} conclusion"
+        )
+        raise UsageError(f"no conclusion matches {conclusion}{hint}")
+    proofs = [result.explain(f) for f in matches]
+    if as_json:
+        click.echo(
+            json.dumps(
+                [_proof_data(p, result) for p in proofs],
+                indent=2,
+                sort_keys=True,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo("\n\n".join(p.render() for p in proofs))
+
+
+def _conclusion_pattern(text: str) -> s.Pattern:
+    try:
+        return parse_pattern(text, lambda line, col: s.Span("--conclusion", line, col))
+    except ParseError as error:
+        raise UsageError(str(error.diagnostic)) from None
+
+
+def _matches(pattern: s.Pattern, fact: Any) -> bool:
+    if type(fact).__name__ != pattern.fact_type:
+        return False
+    for condition in pattern.conditions:
+        if not isinstance(condition.left, s.Name) or not hasattr(fact, condition.left.id):
+            raise UsageError(
+                f"--conclusion: {condition.span}: the left side must be a field of "
+                f"{pattern.fact_type}"
+            )
+    fields = {name: getattr(fact, name) for name in attrs.fields_dict(type(fact))}
+    try:
+        return all(holds(condition, fields) for condition in pattern.conditions)
+    except ExpressionError as error:
+        raise UsageError(f"--conclusion: {error}") from None
+
+
+def _proof_data(proof: Proof, result: Result) -> dict[str, Any]:
+    return {
+        "fact": fact_to_json(proof.fact, result.registry),
+        "rule": proof.rule,
+        "title": proof.title,
+        "citations": list(proof.citations),
+        "absent": list(proof.absent),
+        "premises": [_proof_data(p, result) for p in proof.premises],
+    }
+
+
+main.add_command(test_command)
+main.add_command(check_command)
+main.add_command(schema_command)
+main.add_command(fmt_command)
+main.add_command(verify_command)
+main.add_command(report_command)
+main.add_command(payroll_command)
+main.add_command(submission_command)
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The ``oss-rules verify`` command: search for counterexamples to a ruleset's properties."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..engine._engine import ParamError
+from ..errors import RulesetError
+from ..language import Ruleset, load, shipped_rulesets
+from ..language._loader import HEADER_FILE
+from ._common import PARAM, UsageError, parse_param
+
+__all__ = ["verify_command"]
+
+
+def ruleset_paths(paths: Sequence[str]) -> list[Path]:
+    """The rulesets at ``paths``: ruleset directories, single files, or directories of
+    rulesets (default: every shipped ruleset)."""
+    found: list[Path] = []
+    for raw in paths or [str(shipped_rulesets())]:
+        path = Path(raw)
+        if path.is_file() or (path / HEADER_FILE).exists():
+            found.append(path)
+            continue
+        inner = (
+            sorted(d for d in path.iterdir() if (d / HEADER_FILE).exists()) if path.is_dir() else []
+        )
+        if not inner:
+            raise UsageError(
+                f"{raw}: no ruleset here (a directory with {HEADER_FILE}, or a directory of them)"
+            )
+        found += inner
+    return found
+
+
+def property_ids(ruleset: Ruleset) -> set[str]:
+    """The ids ``--property`` may name for ``ruleset``: its declared and the built-in ones."""
+    from ..verify import _declared
+    from ..verify._runner import BUILTIN
+
+    return {p.id for p in _declared.read(ruleset)} | set(BUILTIN)
+
+
+@click.command("verify")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--max-examples",
+    type=click.IntRange(1),
+    default=100,
+    show_default=True,
+    help="Examples hypothesis tries per property.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the search; the same seed gives the same examples.",
+)
+@click.option(
+    "--property",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="Check only this property (repeatable).",
+)
+@PARAM
+def verify_command(
+    paths: tuple[str, ...],
+    max_examples: int,
+    seed: int,
+    only: tuple[str, ...],
+    params: tuple[str, ...],
+) -> None:
+    """Check the properties of each ruleset at PATH with generated inputs.
+
+    PATH is a ruleset directory, a ruleset file, or a directory of rulesets (default:
+    the shipped ones). Each property in the ruleset's `properties:` section, and the
+    built-in ones, is checked on --max-examples generated inventories. A failure prints
+    the minimal counterexample as a test case to paste into <ruleset>/tests/. Exits 1
+    when a property fails, 2 when a ruleset or its properties cannot be used.
+    """
+    try:
+        from ..verify._runner import verify
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("hypothesis"):
+            raise
+        raise UsageError(
+            "oss-rules verify needs hypothesis: pip install 'oss_rules[testing]'"
+        ) from None
+    overrides = dict(parse_param(p) for p in params)
+    paths_found = ruleset_paths(paths)
+    several = len(paths_found) > 1
+    reports = []
+    used_properties: set[str] = set()
+    used_params: set[str] = set()
+    for path in paths_found:
+        try:
+            ruleset = load(path)
+            # With several rulesets, --property and --param go to those that have them.
+            mine = [p for p in only if p in property_ids(ruleset)] if several else list(only)
+            if only and not mine:
+                continue
+            chosen = {k: v for k, v in overrides.items() if k in ruleset.params or not several}
+            used_properties.update(mine)
+            used_params.update(chosen)
+            report = verify(ruleset, max_examples=max_examples, seed=seed, params=chosen, only=mine)
+        except (RulesetError, ParamError) as error:
+            raise UsageError(str(error)) from None
+        except KeyError as error:
+            raise UsageError(f"--property: {error.args[0]}") from None
+        reports.append(report)
+        click.echo(report.render())
+    if several and set(only) - used_properties:
+        missing = sorted(set(only) - used_properties)[0]
+        raise UsageError(f"--property: no ruleset has a property {missing!r}")
+    if several and set(overrides) - used_params:
+        missing = sorted(set(overrides) - used_params)[0]
+        raise UsageError(f"--param: no ruleset has a param {missing!r}")
+    if not all(r.passed for r in reports):
+        sys.exit(1)

@@ -1,0 +1,2 @@
+"""BPJS Ketenagakerjaan (``id-bpjstk``): workers, payroll months, contributions, and the
+payroll export."""

@@ -1,0 +1,257 @@
+"""Evaluate a ruleset over facts: stratified forward chaining on durable-rules.
+
+>>> import datetime as dt
+>>> from oss_rules import Engine, Workplace, load_default
+>>> engine = Engine(load_default())
+>>> result = engine.evaluate(
+...     [Workplace(id="w1", sector="retail", setting="office", headcount=4)],
+...     as_of=dt.date(2026, 6, 30),
+... )
+>>> [o.module for o in result.obligations]
+['OSS-I']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..errors import EvaluationError, FactError, OssRulesError, suggest
+from ..language._versions import Versioned
+from ..language.syntax import Ruleset
+from ..model.convert import check_fields, check_inventory
+from ..model.registry import FactType
+from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
+from ._durable import Network
+from ._negation import NegationIndex
+from .result import Inference, Result, RuleInfo, RulesetInfo, build
+
+__all__ = ["Engine", "ParamError"]
+
+DEFAULT_MAX_FACTS = 1_000_000
+
+
+class ParamError(OssRulesError, ValueError):
+    """A param override names no param of the ruleset or has the wrong type.
+
+    Remedy: use a param name from the ruleset's ``params:`` with a value of the same type.
+    """
+
+    def __init__(self, name: str, value: Any, expected: str, hint: str = "") -> None:
+        self.name = name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"param {name!r} must be {expected} (got {value!r}){hint}")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, dt.date):
+        return "a date"
+    return type(value).__name__
+
+
+def _merge_params(ruleset: Ruleset, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(ruleset.params)
+    for name, value in overrides.items():
+        if name not in merged:
+            raise ParamError(
+                name,
+                value,
+                "a param of ruleset " + ruleset.id,
+                suggest(name, merged) or f" (params: {', '.join(merged)})",
+            )
+        current = merged[name]
+        # An override replaces every version of an effective-dated param with one value.
+        shape = current.versions[-1].value if isinstance(current, Versioned) else current
+        if _json_type(value) != _json_type(shape):
+            raise ParamError(name, value, _json_type(shape))
+        merged[name] = _exact(value)
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+def _exact(value: Any) -> Any:
+    """A float from JSON or Python as the Decimal it was written as (``0.24``)."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, list | tuple):
+        return type(value)(_exact(v) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _exact(v) for k, v in value.items()}
+    return value
+
+
+class Engine:
+    """A ruleset compiled once and evaluated many times.
+
+    ``params`` overrides the ruleset's params for this engine. An engine holds no
+    global state, starts no thread, and may be shared by threads: evaluations are
+    serialised (durable's C core holds the GIL anyway).
+    """
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        *,
+        params: Mapping[str, Any] | None = None,
+        max_facts: int = DEFAULT_MAX_FACTS,
+    ) -> None:
+        self._ruleset = ruleset
+        self._registry = ruleset.registry
+        self._params = _merge_params(ruleset, params or {})
+        self._strata = compile_ruleset(ruleset, self._params)
+        self._networks = [Network(stratum.definition) for stratum in self._strata]
+        self._max_facts = max_facts
+        self._lock = threading.Lock()
+        self._sessions = itertools.count(1)
+        overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
+        self._info = RulesetInfo(ruleset.id, ruleset.version, ruleset.digest, overrides)
+        self._rules = {r.id: RuleInfo(r.title, r.cite) for r in ruleset.rules}
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The ruleset this engine evaluates."""
+        return self._ruleset
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """The params in force (the ruleset's, with this engine's overrides)."""
+        return dict(self._params)
+
+    def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> Result:
+        """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
+
+        Raises :class:`~oss_rules.errors.FactsError` for invalid input (duplicate ids,
+        references to missing facts) and :class:`~oss_rules.errors.EvaluationError`
+        when a rule fails on these facts.
+        """
+        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+            raise FactError("evaluate", "as_of", as_of, "a datetime.date")
+        given = list(dict.fromkeys(facts))
+        for i, fact in enumerate(given):
+            try:
+                self._registry.type_of(fact)
+            except TypeError as error:
+                raise FactError(
+                    "evaluate", "facts", fact, str(error), path=f"$.facts[{i}]"
+                ) from None
+        check_fields(given, self._registry)
+        check_inventory(given, self._registry)
+        with self._lock:
+            run = _Run(self, as_of, given)
+            for stratum, network in zip(self._strata, self._networks, strict=True):
+                sid = str(next(self._sessions))
+                run.sid = sid
+                initial = [
+                    run.message(i)
+                    for i, f in enumerate(run.facts)
+                    if type(f).__name__ in stratum.reads
+                ]
+                context = {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
+                network.run(sid, [initial, [context]], run.action(stratum))
+        return build(
+            ruleset=self._info,
+            as_of=as_of,
+            given=given,
+            derived=[run.facts[i] for i in sorted(run.derived)],
+            trace=run.trace,
+            rules=self._rules,
+            sources=self._ruleset.sources,
+            registry=self._registry,
+        )
+
+
+class _Run:
+    """The state of one evaluation: facts by index, the trace, the current session."""
+
+    def __init__(self, engine: Engine, as_of: dt.date, given: list[Any]) -> None:
+        self.engine = engine
+        self.as_of = as_of
+        self.facts: list[Any] = list(given)
+        self.index: dict[Any, int] = {f: i for i, f in enumerate(given)}
+        self.by_type: dict[str, list[Any]] = {}
+        for fact in given:
+            self.by_type.setdefault(type(fact).__name__, []).append(fact)
+        self.trace: list[Inference] = []
+        self.seen: set[tuple[int, str, tuple[int, ...]]] = set()
+        self.derived: set[int] = set()
+        self.sid = ""
+        self._types: dict[str, FactType] = {}
+        # A negated type is complete before the stratum that negates it starts, so its
+        # index, built on first use, stays valid for the rest of the evaluation.
+        self.negations = NegationIndex(self.of_type)
+
+    def message(self, index: int) -> dict[str, Any]:
+        fact = self.facts[index]
+        name = type(fact).__name__
+        info = self._types.get(name)
+        if info is None:
+            info = self._types[name] = self.engine._registry[name]
+        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": name}
+        for field in info.fields:
+            value = getattr(fact, field.name)
+            if value is not None:
+                out[durable_key(field.name)] = field.kind.to_durable(value)
+        return out
+
+    def action(self, stratum: CompiledStratum) -> Any:
+        def on_action(rule_name: str, frame: Mapping[str, Any]) -> list[dict[str, Any]]:
+            if rule_name == SESSION_RULE:
+                return []
+            compiled = stratum.rules[rule_name]
+            ids = tuple(int(frame[alias]["id"]) for alias in compiled.aliases)
+            bound = {alias: self.facts[i] for alias, i in zip(compiled.aliases, ids, strict=True)}
+            if not compiled.holds(bound, self.as_of, self.negations):
+                return []
+            absent = compiled.absent(bound, self.as_of) if compiled.rule.negatives else ()
+            new_messages = []
+            for fact in compiled.derive(bound, self.as_of):
+                index = self.index.get(fact)
+                if index is None:
+                    index = self._add(fact, compiled.rule.id)
+                    if type(fact).__name__ in stratum.matches:
+                        new_messages.append(self.message(index))
+                self.derived.add(index)
+                key = (index, compiled.rule.id, ids)
+                if key not in self.seen:
+                    self.seen.add(key)
+                    premises = tuple(self.facts[i] for i in ids)
+                    self.trace.append(Inference(fact, compiled.rule.id, premises, absent))
+            return new_messages
+
+        return on_action
+
+    def _add(self, fact: Any, rule_id: str) -> int:
+        if len(self.facts) >= self.engine._max_facts:
+            raise EvaluationError(
+                rule_id,
+                "evaluate",
+                f"{len(self.facts)} facts",
+                RuntimeError(
+                    f"more than max_facts={self.engine._max_facts} facts; "
+                    "does a rule derive new facts from its own output forever?"
+                ),
+            )
+        index = len(self.facts)
+        self.facts.append(fact)
+        self.index[fact] = index
+        self.by_type.setdefault(type(fact).__name__, []).append(fact)
+        return index
+
+    def of_type(self, name: str) -> list[Any]:
+        """Every fact of type ``name`` known so far (complete for lower strata)."""
+        return self.by_type.get(name, [])

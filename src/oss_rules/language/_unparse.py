@@ -1,0 +1,98 @@
+"""Text for rule authors: syntax nodes as rule source, facts and values as proofs show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import Any
+
+import attrs
+
+from ..engine import result
+from . import syntax as s
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def unparse(node: s.Expr | s.Compare) -> str:
+    """``c.level in ["medium", "high"]``: an expression or condition as rule text."""
+    match node:
+        case s.Compare(op=op, left=left, right=right):
+            return f"{unparse(left)} {op} {unparse(right)}"
+        case s.Literal(value=value):
+            return literal(value)
+        case s.Name(id=name):
+            return name
+        case s.Attribute(obj=obj, name=name):
+            return f"{unparse(obj)}.{name}"
+        case s.Index(obj=obj, key=key):
+            return f"{unparse(obj)}[{unparse(key)}]"
+        case s.Call(func=func, args=args):
+            return f"{func}({', '.join(unparse(a) for a in args)})"
+        case s.BinOp(op=op, left=left, right=right):
+            return f"{_operand(left, op, False)} {op} {_operand(right, op, True)}"
+        case s.Neg(operand=operand):
+            return "-" + _operand(operand, "*", False)
+        case s.ListExpr(items=items):
+            return "[" + ", ".join(unparse(i) for i in items) + "]"
+    raise TypeError(f"not a syntax node: {node!r}")
+
+
+def _operand(expr: s.Expr, op: str, right: bool) -> str:
+    text = unparse(expr)
+    if isinstance(expr, s.BinOp):
+        inner, outer = _PRECEDENCE[expr.op], _PRECEDENCE[op]
+        if inner < outer or (right and inner == outer):
+            return f"({text})"
+    return text
+
+
+def literal(value: Any) -> str:
+    """A constant as rule text: ``"OSS-II"``, ``null``, ``true``, ``date("2026-06-30")``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.date):
+        return f'date("{value.isoformat()}")'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    return repr(value)
+
+
+def pattern_text(pattern: s.Pattern) -> str:
+    """``Type(cond, ...)`` as the author wrote it (spacing normalised)."""
+    if pattern.text:
+        return " ".join(pattern.text.split())
+    return f"{pattern.fact_type}({', '.join(unparse(c) for c in pattern.conditions)})"
+
+
+def show_value(value: Any) -> str:
+    """A fact's value: ``'medium'``, ``2026-06-30``, ``['OSS-I']``; an error as ``<error: ...>``."""
+    if isinstance(value, Exception):
+        return f"<error: {value}>"
+    return result.show_value(value)
+
+
+def show_fact(fact: Any) -> str:
+    """``Type(field=value, ...)`` without null fields."""
+    fields = attrs.asdict(fact, recurse=False).items()
+    shown = ", ".join(f"{k}={show_value(v)}" for k, v in fields if v is not None)
+    return f"{type(fact).__name__}({shown})"
+
+
+def subject(fact: Any) -> str:
+    """``Hazard h1`` for a fact with an id, else the whole fact."""
+    fact_id = getattr(fact, "id", None)
+    return f"{type(fact).__name__} {fact_id}" if isinstance(fact_id, str) else show_fact(fact)
+
+
+def where(span: s.Span) -> str:
+    """``file:line:col``, the file relative to the working directory when it is inside it."""
+    path = os.path.abspath(span.file)
+    here = os.getcwd()
+    file = os.path.relpath(path, here) if path.startswith(here + os.sep) else span.file
+    return f"{file}:{span.line}:{span.col}"

@@ -1,0 +1,339 @@
+"""Facts to and from JSON, strictly: every problem in an input is reported, with its path.
+
+The JSON form of a fact is an object with ``"type"`` and its fields; dates are ISO
+strings. Nothing is coerced: ``"4"`` is not a likelihood, ``"2025-02-30"`` is not a
+date, and an unknown field is an error with a "did you mean" hint.
+
+>>> facts = facts_from_json([{"type": "Workplace", "id": "w1", "sector": "retail",
+...                           "setting": "office", "headcount": 3}])
+>>> facts[0].setting
+'office'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import _MISSING, FactError, FactsError, InputError, suggest
+from .registry import FactRegistry, shipped_registry
+
+__all__ = [
+    "Inventory",
+    "check_fields",
+    "check_inventory",
+    "fact_from_json",
+    "fact_to_json",
+    "facts_from_json",
+    "read_inventory",
+]
+
+
+@attrs.frozen
+class Inventory:
+    """An input document: the evaluation date and the facts."""
+
+    as_of: dt.date
+    facts: tuple[Any, ...]
+
+
+def fact_to_json(fact: Any, registry: FactRegistry, *, typed: bool = True) -> dict[str, Any]:
+    """A fact as a JSON object (with ``"type"`` unless ``typed=False``)."""
+    info = registry.type_of(fact)
+    out: dict[str, Any] = {"type": info.name} if typed else {}
+    for field in info.fields:
+        out[field.name] = field.kind.to_json(getattr(fact, field.name))
+    return out
+
+
+def fact_from_json(data: Any, registry: FactRegistry, path: str = "$") -> Any:
+    """One fact from its JSON object; raises :class:`FactsError` listing every problem."""
+    problems: list[FactError] = []
+    fact = _structure(data, registry, path, problems)
+    if problems:
+        raise FactsError(problems)
+    return fact
+
+
+def facts_from_json(
+    items: Any, registry: FactRegistry | None = None, path: str = "$.facts"
+) -> tuple[Any, ...]:
+    """Facts from a JSON array, checked together (references, duplicate ids)."""
+    registry = registry if registry is not None else shipped_registry()
+    if not isinstance(items, list):
+        raise FactsError([FactError("input", "facts", items, "a list of fact objects", path="$")])
+    problems: list[FactError] = []
+    facts = []
+    for i, item in enumerate(items):
+        fact = _structure(item, registry, f"{path}[{i}]", problems)
+        if fact is not None:
+            facts.append((i, fact))
+    problems.extend(_inventory_problems(facts, registry, path))
+    if problems:
+        raise FactsError(problems)
+    return tuple(f for _, f in facts)
+
+
+def check_fields(facts: Sequence[Any], registry: FactRegistry) -> None:
+    """Raise :class:`FactsError` for field values outside their kind.
+
+    Built-in types validate themselves on construction; an app's plain attrs classes
+    do not, so their fields are checked here, before evaluation.
+    """
+    problems = []
+    for i, fact in enumerate(facts):
+        info = registry.type_of(fact)
+        for field in info.fields:
+            if field.validated:
+                continue
+            value = getattr(fact, field.name)
+            if not field.kind.check(value):
+                problems.append(
+                    FactError(
+                        info.name,
+                        field.name,
+                        value,
+                        field.kind.expected,
+                        fact_id=getattr(fact, "id", None)
+                        if isinstance(getattr(fact, "id", None), str)
+                        else None,
+                        path=f"$.facts[{i}].{field.name}",
+                        hint=field.kind.hint(value),
+                    )
+                )
+    if problems:
+        raise FactsError(problems)
+
+
+def check_inventory(facts: Sequence[Any], registry: FactRegistry) -> None:
+    """Raise :class:`FactsError` for duplicate ids and references to facts not given."""
+    problems = _inventory_problems(list(enumerate(facts)), registry, "$.facts")
+    if problems:
+        raise FactsError(problems)
+
+
+def _inventory_problems(
+    facts: Sequence[tuple[int, Any]], registry: FactRegistry, path: str
+) -> list[FactError]:
+    problems: list[FactError] = []
+    ids: dict[tuple[str, str], int] = {}
+    for i, fact in facts:
+        info = registry.type_of(fact)
+        fact_id = getattr(fact, "id", None)
+        if isinstance(fact_id, str) and info.field("id") is not None:
+            first = ids.get((info.name, fact_id))
+            if first is not None:
+                problems.append(
+                    FactError(
+                        info.name,
+                        "id",
+                        fact_id,
+                        f"unique among {info.name} facts (also at {path}[{first}])",
+                        fact_id=fact_id,
+                        path=f"{path}[{i}].id",
+                    )
+                )
+            ids.setdefault((info.name, fact_id), i)
+    for i, fact in facts:
+        info = registry.type_of(fact)
+        for field in info.fields:
+            if field.references is None:
+                continue
+            value = getattr(fact, field.name)
+            if value is None or (field.references, value) in ids:
+                continue
+            known = [k for (t, k) in ids if t == field.references]
+            problems.append(
+                FactError(
+                    info.name,
+                    field.name,
+                    value,
+                    f"the id of a {field.references} given in the same input",
+                    fact_id=getattr(fact, "id", None),
+                    path=f"{path}[{i}].{field.name}",
+                    hint=suggest(str(value), known),
+                )
+            )
+    return problems
+
+
+def _structure(data: Any, registry: FactRegistry, path: str, problems: list[FactError]) -> Any:
+    if not isinstance(data, Mapping):
+        problems.append(FactError("fact", "", data, 'an object with a "type"', path=path))
+        return None
+    type_name = data.get("type")
+    if not isinstance(type_name, str) or type_name not in registry:
+        problems.append(
+            FactError(
+                "fact",
+                "type",
+                type_name if "type" in data else _MISSING,
+                "one of " + ", ".join(registry.names()),
+                path=f"{path}.type",
+                hint=suggest(str(type_name), registry.names()),
+            )
+        )
+        return None
+    info = registry[type_name]
+    fact_id = data.get("id") if isinstance(data.get("id"), str) else None
+    before = len(problems)
+    for key in data:
+        if key != "type" and info.field(key) is None:
+            problems.append(
+                FactError(
+                    type_name,
+                    key,
+                    data[key],
+                    f"a field of {type_name}",
+                    fact_id=fact_id,
+                    path=f"{path}.{key}",
+                    hint=suggest(key, info.field_names)
+                    or f" (fields: {', '.join(info.field_names)})",
+                )
+            )
+    values: dict[str, Any] = {}
+    defaults = {a.name: a.default for a in attrs.fields(info.cls)}
+    for field in info.fields:
+        if not field.init:
+            continue
+        if field.name not in data:
+            if defaults[field.name] is attrs.NOTHING:
+                problems.append(
+                    FactError(
+                        type_name,
+                        field.name,
+                        _MISSING,
+                        field.kind.expected,
+                        fact_id=fact_id,
+                        path=f"{path}.{field.name}",
+                    )
+                )
+            continue
+        raw = data[field.name]
+        value = field.kind.from_json(raw)
+        if not field.kind.check(value):
+            problems.append(
+                FactError(
+                    type_name,
+                    field.name,
+                    raw,
+                    field.kind.expected,
+                    fact_id=fact_id,
+                    path=f"{path}.{field.name}",
+                    hint=field.kind.hint(value),
+                )
+            )
+            continue
+        values[field.name] = value
+    if len(problems) > before:
+        return None
+    try:
+        fact = info.cls(**values)
+    except FactError as error:
+        problems.append(error.at(path))
+        return None
+    for field in info.fields:
+        if not field.init and field.name in data:
+            given = field.kind.from_json(data[field.name])
+            if given != getattr(fact, field.name):
+                problems.append(
+                    FactError(
+                        type_name,
+                        field.name,
+                        data[field.name],
+                        f"{getattr(fact, field.name)!r}, the value computed from the "
+                        "other fields (or left out)",
+                        fact_id=fact_id,
+                        path=f"{path}.{field.name}",
+                    )
+                )
+                return None
+    return fact
+
+
+def read_inventory(
+    source: str | Path | Mapping[str, Any], registry: FactRegistry | None = None
+) -> Inventory:
+    """Read ``{"as_of": "YYYY-MM-DD", "facts": [...]}`` from a Path, JSON text or a mapping.
+
+    A ``str`` is JSON text, never a file name: pass a :class:`pathlib.Path` for a file.
+    Raises :class:`InputError` for text that is not JSON and :class:`FactsError` listing
+    every invalid fact.
+    """
+    registry = registry if registry is not None else shipped_registry()
+    if isinstance(source, Path | str):
+        text = source.read_text("utf-8") if isinstance(source, Path) else source
+        try:
+            # Decimals, not floats: a wage or a rate read from JSON stays exact.
+            data: Any = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            name = str(source) if isinstance(source, Path) else "<json>"
+            raise InputError(name, error.lineno, error.colno, error.msg) from None
+    else:
+        data = source
+    if not isinstance(data, Mapping):
+        raise FactsError(
+            [FactError("input", "", data, 'an object {"as_of": ..., "facts": [...]}', path="$")]
+        )
+    problems = []
+    for key in data:
+        if key not in ("as_of", "facts"):
+            problems.append(
+                FactError(
+                    "input",
+                    key,
+                    data[key],
+                    "as_of or facts",
+                    path=f"$.{key}",
+                    hint=suggest(key, ("as_of", "facts")),
+                )
+            )
+    raw_date = data.get("as_of", _MISSING)
+    as_of = _date_or_none(raw_date)
+    if as_of is None:
+        problems.append(
+            FactError("input", "as_of", raw_date, "a date (YYYY-MM-DD)", path="$.as_of")
+        )
+    try:
+        facts = facts_from_json(data.get("facts", _MISSING) if "facts" in data else [], registry)
+    except FactsError as error:
+        problems.extend(error.errors)
+        facts = ()
+    if "facts" not in data:
+        problems.append(
+            FactError("input", "facts", _MISSING, "a list of fact objects", path="$.facts")
+        )
+    if problems:
+        raise FactsError(problems)
+    assert as_of is not None
+    return Inventory(as_of, facts)
+
+
+def _date_or_none(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def unique_sorted(facts: Iterable[Any], registry: FactRegistry) -> tuple[Any, ...]:
+    """Facts in canonical order: by type name, then by field values."""
+    return tuple(sorted(set(facts), key=lambda f: sort_key(f, registry)))
+
+
+def sort_key(fact: Any, registry: FactRegistry) -> tuple[Any, ...]:
+    """A total order on facts that does not depend on how they were produced."""
+    info = registry.type_of(fact)
+    values = []
+    for field in info.fields:
+        value = getattr(fact, field.name)
+        values.append((0, "") if value is None else (1, value))
+    return (info.name, *values)

@@ -1,0 +1,96 @@
+"""Sections of the audit report for fact types it knows nothing about: every other
+derived type as a plain table, and ``Contribution`` facts with their totals.
+
+The report does not import the fact model of any particular ruleset: a type is found
+by its name, and its fields are read from the registry. So a ruleset that derives new
+types (``Contribution`` from id-bpjstk) is shown without a change here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..engine.result import Result
+from ..model._fields import canonical_number
+from ._html import amount, by_type, esc, fact_fields, fact_table, show, table, tag
+
+CONTRIBUTION = "Contribution"
+"""The derived type that gets totals of its ``amount`` field."""
+
+_GROUP_FIELDS = ("month", "programme")
+"""Fields of a Contribution that make the rows of the totals, when present."""
+
+
+def other_derived(result: Result) -> list[tuple[str, str]]:
+    """One (type name, table) per derived type without a section of its own."""
+    groups = by_type(result.derived)
+    return [
+        (name, fact_table(facts, result.registry, class_=f"facts type-{name}"))
+        for name, facts in groups.items()
+        if name != CONTRIBUTION
+    ]
+
+
+def contributions(result: Result) -> str | None:
+    """The Contribution facts and their totals, or ``None`` when there are none.
+
+    Totals add ``amount`` (ints and Decimals, never floats) by month and programme, in
+    one column per payer, with a total column and a grand-total row.
+    """
+    facts = by_type(result.derived).get(CONTRIBUTION)
+    if not facts:
+        return None
+    listing = fact_table(facts, result.registry, class_="facts type-Contribution")
+    if not all(isinstance(getattr(f, "amount", None), int | Decimal) for f in facts):
+        return listing
+    return tag("h4", "Totals") + _totals(facts, result) + tag("h4", "Each contribution") + listing
+
+
+def _totals(facts: Sequence[Any], result: Result) -> str:
+    first = fact_fields(facts[0], result.registry)
+    keys = [k for k in _GROUP_FIELDS if k in first]
+    has_payer = "payer" in first
+    payers = sorted({str(f.payer) for f in facts}) if has_payer else []
+    sums: dict[tuple[str, ...], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for fact in facts:
+        fields = fact_fields(fact, result.registry)
+        row = tuple(show(fields[k]) for k in keys)
+        payer = str(fact.payer) if has_payer else ""
+        sums[row][payer] += fact.amount
+    rows = []
+    grand: dict[str, Decimal] = defaultdict(Decimal)
+    for row_key in sorted(sums):
+        by_payer = sums[row_key]
+        for payer, value in by_payer.items():
+            grand[payer] += value
+        rows.append(_total_row(list(row_key), by_payer, payers))
+    rows.append(
+        [tag("strong", "total"), *([""] * (len(keys) - 1)), *_total_cells(grand, payers)]
+        if keys
+        else _total_cells(grand, payers)
+    )
+    headers = [*keys, *(f"paid by {p}" for p in payers), "total"]
+    numeric = range(len(keys), len(headers))
+    return table(headers, rows, class_="totals", numeric=numeric)
+
+
+def _total_row(labels: list[str], sums: dict[str, Decimal], payers: list[str]) -> list[str]:
+    return [esc(label) for label in labels] + _total_cells(sums, payers)
+
+
+def _total_cells(sums: dict[str, Decimal], payers: list[str]) -> list[str]:
+    cells = [esc(amount(canonical_number(sums.get(p, Decimal(0))))) for p in payers]
+    return [*cells, tag("strong", esc(amount(canonical_number(sum(sums.values(), Decimal(0))))))]
+
+
+def input_facts(result: Result) -> str:
+    """The given facts, one table per type, as the evaluation read them."""
+    parts = [
+        tag("h4", esc(f"{name} ({len(facts)})"))
+        + fact_table(facts, result.registry, class_=f"facts type-{name}")
+        for name, facts in by_type(result.given).items()
+    ]
+    return "".join(parts) or tag("p", "No input fact.", class_="empty")

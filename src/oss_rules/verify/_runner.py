@@ -1,0 +1,387 @@
+"""Check a ruleset's properties with hypothesis: the engine of ``oss-rules verify``.
+
+For each property declared in the ruleset's ``properties:`` section, and for three
+built-in ones (order independence, idempotence, JSON round trip), hypothesis generates
+valid inputs for the ruleset's input types and looks for a counterexample. A failure is
+shrunk to a minimal one and reported as a ruleset test case, ready to paste into
+``<ruleset>/tests/``. Runs are deterministic: the same seed gives the same examples.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+
+from ..engine._engine import Engine
+from ..errors import OssRulesError
+from ..language import syntax as s
+from ..language.stratify import derived_types
+from ..model.convert import Inventory
+from . import _declared, properties
+from ._judge import Case, input_json
+from ._reduce import reduce
+from .strategies import Raise, as_of_dates, fact_lists, raised
+
+__all__ = ["Outcome", "Report", "render_case", "verify"]
+
+BUILTIN = ("order-independence", "idempotence", "json-round-trip")
+
+
+@attrs.frozen
+class Outcome:
+    """What checking one property found: nothing, a counterexample, or a problem."""
+
+    id: str
+    kind: str
+    title: str
+    message: str = ""
+    case: Case | None = None
+
+    @property
+    def passed(self) -> bool:
+        """Whether no counterexample (and no problem) was found."""
+        return not self.message
+
+
+@attrs.frozen
+class Report:
+    """The outcome of every property checked, and how to run the check again."""
+
+    ruleset: s.Ruleset
+    outcomes: tuple[Outcome, ...]
+    max_examples: int
+    seed: int
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    """The param overrides the properties were checked with."""
+
+    @property
+    def passed(self) -> bool:
+        """Whether every property held."""
+        return all(o.passed for o in self.outcomes)
+
+    def _params(self) -> str:
+        return "".join(
+            f" --param {name}={json.dumps(value, separators=(',', ':'))}"
+            for name, value in self.params.items()
+        )
+
+    def render(self, *, command: str = "oss-rules verify") -> str:
+        """The report as text: one line per property, then each counterexample."""
+        declared = sum(o.kind != "builtin" for o in self.outcomes)
+        lines = [
+            f"{self.ruleset.id} {self.ruleset.version}: {declared} declared and "
+            f"{len(self.outcomes) - declared} built-in properties, "
+            f"{self.max_examples} examples each, seed {self.seed}"
+        ]
+        width = max((len(o.id) for o in self.outcomes), default=0)
+        for outcome in self.outcomes:
+            lines.append(
+                f"{'pass' if outcome.passed else 'FAIL'} {outcome.id:<{width}}  {outcome.title}"
+            )
+            if outcome.passed:
+                continue
+            lines += ["  " + line for line in outcome.message.splitlines()]
+            if outcome.case is not None:
+                where = f"{self.ruleset.path}/tests/properties.yaml"
+                lines.append(f"  minimal counterexample, as a test case for {where}:")
+                lines += ["    " + line for line in render_case(outcome.case).splitlines()]
+            lines.append(
+                f"  reproduce: {command} {self.ruleset.path}{self._params()} --seed {self.seed} "
+                f"--max-examples {self.max_examples} --property {outcome.id}"
+            )
+        failed = sum(not o.passed for o in self.outcomes)
+        lines.append(f"{len(self.outcomes) - failed} passed, {failed} failed")
+        return "\n".join(lines)
+
+
+def input_types(ruleset: s.Ruleset, declared: Sequence[_declared.Property]) -> list[str]:
+    """The types that rules and properties read and no rule derives, with the types they
+    reference, in registry order."""
+    derived = {t for rule in ruleset.rules for t in derived_types(rule)}
+    read = {p.fact_type for rule in ruleset.rules for p in rule.when}
+    for prop in declared:
+        if isinstance(prop, _declared.Monotone):
+            read |= {path.partition(".")[0] for path in prop.raise_}
+        else:
+            read |= {p.fact_type for p in prop.when}
+    wanted = read - derived
+    for name in list(wanted):
+        wanted |= {f.references for f in ruleset.registry[name].fields if f.references}
+    return [name for name in ruleset.registry.names() if name in wanted]
+
+
+def boundaries(params: Mapping[str, Any], patterns: Iterable[s.Pattern] = ()) -> tuple[int, ...]:
+    """The whole numbers that params (and their mappings) hold and patterns compare with:
+    thresholds and day counts, where generated values cluster."""
+    found: set[int] = set()
+    values: list[Any] = []
+    for value in params.values():
+        values += value.values() if isinstance(value, Mapping) else [value]
+    for pattern in patterns:
+        for condition in pattern.conditions:
+            values += [
+                e.value for e in (condition.left, condition.right) if isinstance(e, s.Literal)
+            ]
+    for item in values:
+        if isinstance(item, int) and not isinstance(item, bool) and 0 < item <= 3660:
+            found.add(item)
+    return tuple(sorted(found))
+
+
+def inputs(
+    types: Sequence[str],
+    ruleset: s.Ruleset,
+    params: Mapping[str, Any],
+    declared: Sequence[_declared.Property] = (),
+) -> st.SearchStrategy[Inventory]:
+    """Inventories of ``types`` for ``ruleset``: numbers and dates cluster at the
+    thresholds and day counts of its params, rules and properties."""
+    patterns = [p for rule in ruleset.rules for p in rule.when]
+    for prop in declared:
+        if not isinstance(prop, _declared.Monotone):
+            patterns += [*prop.when, prop.then]
+    days = boundaries(params, patterns)
+
+    @st.composite
+    def draw_inventory(draw: st.DrawFn) -> Inventory:
+        as_of = draw(as_of_dates())
+        facts = draw(fact_lists(types, as_of=as_of, registry=ruleset.registry, boundaries=days))
+        return Inventory(as_of, facts)
+
+    return draw_inventory()
+
+
+def verify(
+    ruleset: s.Ruleset,
+    *,
+    max_examples: int = 100,
+    seed: int = 0,
+    params: Mapping[str, Any] | None = None,
+    only: Sequence[str] = (),
+) -> Report:
+    """Check the properties of ``ruleset`` (those named in ``only``, or all).
+
+    Raises :class:`~oss_rules.errors.RulesetError` for a mistake in the ``properties:``
+    section and :class:`~oss_rules.engine._engine.ParamError` for a bad override.
+    """
+    declared = _declared.read(ruleset)
+    engine = Engine(ruleset, params=params)
+    strategy = inputs(input_types(ruleset, declared), ruleset, engine.params, declared)
+    checks: list[tuple[str, str, str, st.SearchStrategy[Any], Callable[[Any], None]]] = []
+    for prop in declared:
+        checks.append((prop.id, prop.kind, prop.title, *_declared_check(prop, engine, strategy)))
+    for name in BUILTIN:
+        checks.append((name, "builtin", _TITLES[name], *_builtin_check(name, engine, strategy)))
+    unknown = set(only) - {c[0] for c in checks}
+    if unknown:
+        raise KeyError(
+            f"no property {sorted(unknown)[0]!r} (properties: {', '.join(c[0] for c in checks)})"
+        )
+    outcomes = [
+        _run(prop_id, kind, title, values, body, engine, max_examples, seed)
+        for prop_id, kind, title, values, body in checks
+        if not only or prop_id in only
+    ]
+    overrides = dict(params or {})
+    for outcome in outcomes:
+        if outcome.case is not None and overrides:
+            outcome.case["params"] = overrides
+    return Report(ruleset, tuple(outcomes), max_examples, seed, overrides)
+
+
+_TITLES = {
+    "order-independence": "The same facts in any order give the same JSON",
+    "idempotence": "Feeding the conclusions back in concludes nothing new",
+    "json-round-trip": "Facts and results survive JSON",
+}
+
+
+def _builtin_check(
+    name: str, engine: Engine, strategy: st.SearchStrategy[Inventory]
+) -> tuple[st.SearchStrategy[Any], Callable[[Any], None]]:
+    if name == "order-independence":
+
+        def order(value: tuple[Inventory, Any]) -> None:
+            inventory, rng = value
+            properties.assert_order_independent(
+                engine, inventory.facts, inventory.as_of, shuffles=2, random=rng
+            )
+
+        return st.tuples(strategy, st.randoms(use_true_random=False)), order
+    if name == "idempotence":
+
+        def idempotent(inventory: Inventory) -> None:
+            properties.assert_idempotent(engine, inventory.facts, inventory.as_of)
+
+        return strategy, idempotent
+
+    def round_trip(inventory: Inventory) -> None:
+        properties.assert_json_round_trip(engine.evaluate(inventory.facts, as_of=inventory.as_of))
+
+    return strategy, round_trip
+
+
+def _declared_check(
+    prop: _declared.Property, engine: Engine, strategy: st.SearchStrategy[Inventory]
+) -> tuple[st.SearchStrategy[Any], Callable[[Any], None]]:
+    if isinstance(prop, _declared.Monotone):
+        changes = raised(strategy, prop.raise_, registry=engine.ruleset.registry)
+        of = f"{prop.of}.{prop.rank}" if prop.rank else prop.of
+
+        def monotone(change: Raise) -> None:
+            properties.assert_monotone(engine, change, of=of, by=prop.by, order=prop.order)
+
+        return changes, monotone
+    if isinstance(prop, _declared.Never):
+
+        def never(inventory: Inventory) -> None:
+            result = engine.evaluate(inventory.facts, as_of=inventory.as_of)
+            properties.never_holds(result, engine.params, prop.when, prop.then)
+
+        return strategy, never
+
+    def always(inventory: Inventory) -> None:
+        result = engine.evaluate(inventory.facts, as_of=inventory.as_of)
+        properties.always_holds(result, engine.params, prop.when, prop.then, prop.exactly_one)
+
+    return strategy, always
+
+
+def _run(
+    prop_id: str,
+    kind: str,
+    title: str,
+    values: st.SearchStrategy[Any],
+    body: Callable[[Any], None],
+    engine: Engine,
+    max_examples: int,
+    seed_value: int,
+) -> Outcome:
+    failing: list[Any] = []
+
+    def guarded(value: Any) -> None:
+        try:
+            body(value)
+        except properties.PropertyError:
+            failing[:] = [value]
+            raise
+        except OssRulesError as error:
+            # Valid input must never make a rule fail: that is a counterexample too.
+            failing[:] = [value]
+            message = f"valid input made the evaluation fail: {type(error).__name__}: {error}"
+            broken = _failing_input(engine, value)
+            raise properties.PropertyError(message, _input_case(broken, message, engine)) from None
+
+    test = settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        verbosity=Verbosity.quiet,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )(given(values)(guarded))
+    try:
+        seed(seed_value)(test)()
+    except properties.PropertyError as failure:
+        # hypothesis ran the minimal example last; drop the facts it could not.
+        final = _smallest(failing[0], guarded, engine) if failing else failure
+        found = dict(final.case) if final.case is not None else None
+        if found is not None:
+            found["name"] = f"property {prop_id}"
+            found["description"] = f"{title}; a counterexample found by oss-rules verify"
+        return Outcome(prop_id, kind, title, str(final), found)
+    except HypothesisException as error:
+        return Outcome(prop_id, kind, title, f"could not check it: {type(error).__name__}: {error}")
+    return Outcome(prop_id, kind, title)
+
+
+def _smallest(value: Any, check: Callable[[Any], None], engine: Engine) -> properties.PropertyError:
+    """The failure of the smallest variant of ``value`` (see ``oss_rules.verify._reduce``)."""
+
+    def fails(example: Any) -> bool:
+        try:
+            check(example)
+        except properties.PropertyError:
+            return True
+        return False
+
+    if isinstance(value, Inventory | Raise):
+        value = reduce(value, fails, engine.ruleset.registry)
+    try:
+        check(value)
+    except properties.PropertyError as failure:
+        return failure
+    raise AssertionError("a counterexample stopped failing")  # pragma: no cover
+
+
+def _failing_input(engine: Engine, value: Any) -> Inventory:
+    """The inventory of a generated ``value`` whose evaluation fails."""
+    if isinstance(value, Raise):
+        try:
+            engine.evaluate(value.before.facts, as_of=value.before.as_of)
+        except OssRulesError:
+            return value.before
+        return Inventory(value.before.as_of, value.after)
+    return value[0] if isinstance(value, tuple) else value  # type: ignore[no-any-return]
+
+
+def _input_case(inventory: Inventory, message: str, engine: Engine) -> Case:
+    registry = engine.ruleset.registry
+    return {
+        "name": "property",
+        "description": message,
+        "as_of": inventory.as_of.isoformat(),
+        "given": [input_json(f, registry) for f in inventory.facts],
+    }
+
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .:/-]*[A-Za-z0-9_.]$|^[A-Za-z_]$|^\d{4}-\d{2}-\d{2}$")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+_BLOCK = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .,;:/()'-]*[A-Za-z0-9_.)]$")
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render_case(found: Case) -> str:
+    """``found`` as YAML in the test-case format: ``cases:`` with one case."""
+    lines = ["cases:"]
+    for i, key in enumerate(("name", "description", "as_of")):
+        if key in found:
+            text = str(found[key])
+            value = text if _BLOCK.match(text) and ": " not in text else _scalar(text)
+            lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
+    if "params" in found:
+        lines.append(f"    params: {_scalar(found['params'])}")
+    for key in ("given", "expect", "absent"):
+        if key in found:
+            lines.append(f"    {key}:")
+            lines += [f"      - {_scalar(item)}" for item in found[key]]
+    if "match" in found:
+        lines.append(f"    match: {found['match']}")
+    return "\n".join(lines)
