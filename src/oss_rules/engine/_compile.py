@@ -32,10 +32,9 @@ from ..errors import EvaluationError, FactError
 from ..language import syntax as s
 from ..language._evaluate import ExpressionError, evaluate, holds
 from ..language._versions import environment
-from ..language.stratify import stratify
-from ..language.syntax import iter_names
+from ..language.syntax import FLIP, iter_names
 from ..model.registry import FactRegistry, FactType
-from ._conditions import FLIP, NEVER, ConditionCompiler, durable_key
+from ._conditions import NEVER, ConditionCompiler, durable_key
 from ._negation import Lookup, NegationIndex, plan
 
 CONTEXT = "__ctx"
@@ -133,11 +132,9 @@ class CompiledStratum:
 
 def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[CompiledStratum]:
     """Compile every stratum of ``ruleset`` with the given (already merged) params."""
-    strata, cycles = stratify(ruleset.rules)
-    assert not cycles, "checked at load time"
     compiled: list[CompiledStratum] = []
     counter = 0
-    for stratum in strata:
+    for stratum in ruleset.strata:
         definition: dict[str, Any] = {
             "__catch_all": {"all": [{"a": {"$ex": {"type": 1}}}, {"b": NEVER}]},
             SESSION_RULE: {"all": [{CONTEXT: {"type": CONTEXT}}]},

@@ -57,14 +57,18 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
             out.add(raw.domains_span, "OSS018", str(error), "declare a domain that is installed")
             registry = FactRegistry()
     read_tables(raw, registry, out)
-    if not out.diagnostics:
-        check(raw, registry, out)
+    strata = check(raw, registry, out) if not out.diagnostics else []
     order = {str(f): i for i, f in enumerate(files)}
     if out.diagnostics:
         located = sorted(out.diagnostics, key=lambda d: (order.get(d.file, -1), d.line, d.col))
         raise RulesetError([_with_source_line(d) for d in located])
+
     # Rules in the order they are written, the rows of a table where the table stands.
-    rules = sorted(raw.rules, key=lambda r: (order.get(r.span.file, -1), r.span.line))
+    # A stable sort by the same key keeps each stratum in the order of ``rules``.
+    def place(rule: syntax.Rule) -> tuple[int, int]:
+        return order.get(rule.span.file, -1), rule.span.line
+
+    rules = sorted(raw.rules, key=place)
     params: dict[str, Any] = dict(raw.params)
     ruleset = Ruleset(
         id=raw.id,
@@ -81,6 +85,7 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
         source_spans=dict(raw.source_spans),
         tables=tuple(raw.tables),
         properties=raw.properties,
+        strata=tuple(tuple(sorted(stratum, key=place)) for stratum in strata),
     )
     return ruleset
 
