@@ -45,3 +45,51 @@ def test_one_flip_table_serves_compile_conditions_and_negation() -> None:
 
     assert _compile.FLIP is _conditions.FLIP is _negation.FLIP is FLIP
     assert all(FLIP[FLIP[op]] == op for op in FLIP)
+
+
+@pytest.mark.parametrize(
+    ("name", "old_home"),
+    [
+        ("ParamError", "oss_rules.engine._engine"),
+        ("PayrollError", "oss_rules.domains.bpjstk.payroll"),
+        ("QuestionError", "oss_rules.authoring._why_not"),
+        ("PropertyError", "oss_rules.verify.properties"),
+    ],
+)
+def test_every_public_exception_lives_in_errors(name: str, old_home: str) -> None:
+    """Each exception is defined in errors.py under OssRulesError; its old home re-exports it."""
+    import importlib
+
+    from oss_rules import errors
+
+    cls = getattr(errors, name)
+    assert cls.__module__ == "oss_rules.errors"
+    assert issubclass(cls, errors.OssRulesError)
+    assert name in errors.__all__
+    assert getattr(importlib.import_module(old_home), name) is cls
+
+
+def test_a_property_failure_is_still_an_assertion_error() -> None:
+    """pytest and hypothesis treat PropertyError as a failed assertion."""
+    from oss_rules.errors import PropertyError
+
+    assert issubclass(PropertyError, AssertionError)
+    assert PropertyError("x", {"name": "c"}).case == {"name": "c"}
+
+
+def test_one_payment_class_serves_registration_and_payroll() -> None:
+    """The submission's schedule and the payroll's payments are the same Payment type."""
+    from oss_rules.domains.bpjstk import payroll
+    from oss_rules.domains.oss import registration
+
+    assert registration.Payment is payroll.Payment
+    scheduled = registration.payment_schedule(dt.date(2026, 11, 20), 1)[0]
+    assert scheduled == payroll.Payment(dt.date(2026, 11, 1), dt.date(2026, 12, 15))
+    assert scheduled.to_data() == {
+        "employer": None,
+        "month": "2026-11",
+        "due": "2026-12-15",
+        "paid_on": None,
+        "months_late": 0,
+        "findings": [],
+    }

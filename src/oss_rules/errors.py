@@ -7,12 +7,14 @@ program can act on them and a person can read ``str(error)``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 __all__ = [
+    "ERROR",
+    "WARNING",
     "Diagnostic",
     "DomainError",
     "EvaluationError",
@@ -20,11 +22,20 @@ __all__ = [
     "FactsError",
     "InputError",
     "OssRulesError",
+    "ParamError",
+    "PayrollError",
     "Problem",
+    "PropertyError",
+    "QuestionError",
     "RulesetError",
     "SubmissionError",
     "suggest",
 ]
+
+ERROR = "error"
+"""Severity of a diagnostic that makes the ruleset wrong (``oss-rules check`` exits 1)."""
+WARNING = "warning"
+"""Severity of a diagnostic that is probably a mistake (a param no rule uses)."""
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
@@ -120,7 +131,12 @@ class InputError(OssRulesError, ValueError):
 
 @attrs.frozen
 class Diagnostic:
-    """One problem found in a ruleset file, located by ``file:line:col``."""
+    """One problem found in a ruleset file, located by ``file:line:col``.
+
+    ``severity`` is :data:`ERROR` (the ruleset is wrong; every load error is one) or
+    :data:`WARNING` (``oss-rules check``: probably a mistake, such as a param that no
+    rule uses).
+    """
 
     file: str
     line: int
@@ -129,9 +145,11 @@ class Diagnostic:
     message: str
     hint: str = ""
     text: str = ""
+    severity: str = ERROR
 
     def __str__(self) -> str:
-        out = f"{self.file}:{self.line}:{self.col}: {self.code}: {self.message}"
+        warning = "warning: " if self.severity == WARNING else ""
+        out = f"{self.file}:{self.line}:{self.col}: {self.code}: {warning}{self.message}"
         if self.text:
             out += f"\n    {self.text}"
         if self.hint:
@@ -200,3 +218,46 @@ class SubmissionError(OssRulesError, ValueError):
         count = len(self.problems)
         head = "1 problem:" if count == 1 else f"{count} problems:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class ParamError(OssRulesError, ValueError):
+    """A param override names no param of the ruleset or has the wrong type.
+
+    Remedy: use a param name from the ruleset's ``params:`` with a value of the same type.
+    """
+
+    def __init__(self, name: str, value: Any, expected: str, hint: str = "") -> None:
+        self.name = name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"param {name!r} must be {expected} (got {value!r}){hint}")
+
+
+class PayrollError(OssRulesError, ValueError):
+    """The contributions cannot make a payroll: a line the export has no column for, or
+    two lines for the same worker, programme and payer (they would be counted twice).
+
+    Remedy: fix the ruleset so that it derives one line per worker, programme and payer.
+    """
+
+
+class QuestionError(OssRulesError, ValueError):
+    """A ``--why-not`` pattern cannot be asked.
+
+    Cause: a condition without a field of the fact type on its left, or with a right
+    side that is not a constant. Remedy: write ``Type(field == "value", ...)``.
+    """
+
+
+class PropertyError(OssRulesError, AssertionError):
+    """A property does not hold for these facts.
+
+    An ``AssertionError`` too, so that pytest and hypothesis report it as a failed test.
+    Cause: the ruleset (or the engine) behaves differently from what the property says.
+    Remedy: read the message; ``case`` holds the facts as a ruleset test case
+    (``{name, as_of, given, expect, absent, ...}``) that pins the expected behaviour.
+    """
+
+    def __init__(self, message: str, case: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.case = case

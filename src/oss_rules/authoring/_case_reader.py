@@ -21,8 +21,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
-from ..engine._engine import Engine, ParamError
-from ..errors import Diagnostic, FactError, FactsError, RulesetError, suggest
+from ..engine._engine import Engine
+from ..errors import Diagnostic, FactError, FactsError, ParamError, RulesetError, suggest
 from ..language._loader import _plain
 from ..language.syntax import Ruleset, Span
 from ..model.convert import facts_from_json

@@ -12,8 +12,7 @@ from typing import Any
 
 import attrs
 
-from ..engine._engine import ParamError
-from ..errors import EvaluationError, FactError, FactsError, InputError, OssRulesError
+from ..errors import EvaluationError, FactError, FactsError, InputError, OssRulesError, ParamError
 from ..language.syntax import Span
 
 ERROR_TYPES: Mapping[str, type[OssRulesError]] = {

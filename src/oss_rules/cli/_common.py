@@ -16,9 +16,9 @@ from typing import Any
 import attrs
 import click
 
-from ..engine._engine import Engine, ParamError
+from ..engine._engine import Engine
 from ..engine.result import Result
-from ..errors import FactsError, InputError, OssRulesError, RulesetError, suggest
+from ..errors import FactsError, InputError, OssRulesError, ParamError, RulesetError, suggest
 from ..language import Ruleset, load, load_default, shipped_rulesets
 from ..model.convert import Inventory, read_inventory
 

@@ -23,7 +23,7 @@ from typing import Any, Generic
 
 from typing_extensions import TypeVar
 
-from ..errors import EvaluationError, FactError, OssRulesError, suggest
+from ..errors import EvaluationError, FactError, ParamError, suggest
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
 from ..model.convert import check_fields, check_inventory
@@ -39,19 +39,6 @@ __all__ = ["Engine", "ParamError"]
 R = TypeVar("R", bound=Result, default=Result)
 
 DEFAULT_MAX_FACTS = 1_000_000
-
-
-class ParamError(OssRulesError, ValueError):
-    """A param override names no param of the ruleset or has the wrong type.
-
-    Remedy: use a param name from the ruleset's ``params:`` with a value of the same type.
-    """
-
-    def __init__(self, name: str, value: Any, expected: str, hint: str = "") -> None:
-        self.name = name
-        self.value = value
-        self.expected = expected
-        super().__init__(f"param {name!r} must be {expected} (got {value!r}){hint}")
 
 
 def _json_type(value: Any) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from ...engine.result import Result
-from ...errors import OssRulesError
+from ...errors import PayrollError
 from .facts import (
     Contribution,
     EmployerFinding,
@@ -86,11 +86,6 @@ _COLUMN_OF = {
     ("JHT", "worker"): "jht_worker",
     ("JP", "worker"): "jp_worker",
 }
-
-
-class PayrollError(OssRulesError, ValueError):
-    """The contributions cannot make a payroll: a line the export has no column for, or
-    two lines for the same worker, programme and payer (they would be counted twice)."""
 
 
 @attrs.frozen
@@ -155,22 +150,29 @@ class PayrollRow:
 
 @attrs.frozen
 class Payment:
-    """When an employer's contributions for the month are due and were paid.
+    """An employer's BPJS Ketenagakerjaan contributions for one month: when they are due
+    and, once a payroll knows it, when they were paid.
 
-    ``months_late`` is 0 when they were paid on time, or are unpaid and not yet due.
+    A registration submission's schedule gives ``month`` and ``due`` only. A payroll report
+    also gives the ``employer``, ``paid_on`` (the latest payment of the month, or null),
+    ``months_late`` (0 when paid on time, or unpaid and not yet due) and the ruleset's
+    ``findings`` about the employer (an unknown or suggested JKK group).
     """
 
-    employer: str
+    month: dt.date
+    """The first day of the month the contributions are for."""
     due: dt.date | None
-    paid_on: dt.date | None
-    months_late: int
+    """The last day to pay; null when the ruleset derived no due date."""
+    employer: str | None = None
+    paid_on: dt.date | None = None
+    months_late: int = 0
     findings: tuple[str, ...] = ()
-    """The ruleset's messages about the employer (an unknown or suggested JKK group)."""
 
     def to_data(self) -> dict[str, Any]:
-        """JSON-ready data: dates as ``YYYY-MM-DD`` or null."""
+        """JSON-ready data: the month as ``YYYY-MM``, dates as ``YYYY-MM-DD`` or null."""
         return {
             "employer": self.employer,
+            "month": self.month.isoformat()[:7],
             "due": self.due.isoformat() if self.due else None,
             "paid_on": self.paid_on.isoformat() if self.paid_on else None,
             "months_late": self.months_late,
@@ -309,11 +311,12 @@ def _payments(facts: tuple[Any, ...], month: dt.date) -> tuple[Payment, ...]:
     # As in the ruleset, the latest payment date of a month counts.
     return tuple(
         Payment(
-            e,
+            month,
             due.get(e),
-            max(paid[e], default=None),
-            late.get(e, 0),
-            tuple(sorted(findings.get(e, ()))),
+            employer=e,
+            paid_on=max(paid[e], default=None),
+            months_late=late.get(e, 0),
+            findings=tuple(sorted(findings.get(e, ()))),
         )
         for e in sorted(paid)
     )

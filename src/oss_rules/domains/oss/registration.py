@@ -36,6 +36,7 @@ import attrs
 
 from ...engine.result import Result
 from ...errors import Problem, SubmissionError
+from ..bpjstk.payroll import Payment
 from ._employer import Employer
 from ._submission_checks import assessment_problems, date_problems, employer_problems
 from ._submission_duties import RESPONSIBILITIES, Responsibility
@@ -81,15 +82,6 @@ class PlannedAction:
     hazard: str
     code: str
     control: str
-    due: dt.date
-
-
-@attrs.frozen
-class Payment:
-    """One month's contributions and the date they are due."""
-
-    contribution_month: dt.date
-    """The first day of the month the contributions are for."""
     due: dt.date
 
 
@@ -142,12 +134,10 @@ class Submission:
                 {"hazard": a.hazard, "code": a.code, "control": a.control, "due": a.due.isoformat()}
                 for a in self.actions
             ],
+            # The payload names the month ``contribution_month``; nothing is paid yet.
             "payments": [
-                {
-                    "contribution_month": p.contribution_month.isoformat()[:7],
-                    "due": p.due.isoformat(),
-                }
-                for p in self.payments
+                {"contribution_month": data["month"], "due": data["due"]}
+                for data in (p.to_data() for p in self.payments)
             ],
             "responsibilities": [
                 {"module": r.module, "text": r.text, "source": r.source}
@@ -162,7 +152,7 @@ class Submission:
 
 def payment_schedule(start: dt.date, months: int = 12) -> tuple[Payment, ...]:
     """The contributions of ``months`` months from ``start``'s month, each due on the 15th
-    of the following month.
+    of the following month (the employer's payments, before any is made).
 
     >>> [str(p.due) for p in payment_schedule(dt.date(2026, 11, 20), 3)]
     ['2026-12-15', '2027-01-15', '2027-02-15']
