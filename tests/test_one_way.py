@@ -93,3 +93,142 @@ def test_one_payment_class_serves_registration_and_payroll() -> None:
         "months_late": 0,
         "findings": [],
     }
+
+
+def test_ids_and_references_are_checked_once_per_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Facts read with read_inventory were checked there; evaluating them (with several
+    engines, as the CLI does) does not check them again. Facts built in Python are
+    checked by the engine, once."""
+    from oss_rules.engine import _engine
+    from oss_rules.model import convert
+
+    calls: list[int] = []
+    real = convert.check_inventory
+
+    def counting(facts: object, registry: object) -> None:
+        calls.append(1)
+        real(facts, registry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_engine, "check_inventory", counting)
+    document = {
+        "as_of": "2026-06-30",
+        "facts": [
+            {
+                "type": "Workplace",
+                "id": "w1",
+                "sector": "retail",
+                "setting": "office",
+                "headcount": 3,
+            }
+        ],
+    }
+    inventory = oss_rules.read_inventory(document)
+    assert isinstance(inventory.facts, convert.CheckedFacts)
+    engines = [oss_rules.Engine(oss_rules.load_default()) for _ in range(2)]
+    for engine in engines:
+        engine.evaluate(inventory.facts, as_of=inventory.as_of)
+    assert calls == []
+    engines[0].evaluate(list(inventory.facts), as_of=inventory.as_of)
+    assert calls == [1]
+
+
+def test_facts_changed_after_reading_are_checked_again() -> None:
+    """Adding a fact to checked facts gives a plain tuple, whose references are checked."""
+    document = {"as_of": "2026-06-30", "facts": []}
+    inventory = oss_rules.read_inventory(document)
+    dangling = oss_rules.Hazard(id="h1", workplace="w9", category="fall", likelihood=1, severity=1)
+    facts = (*inventory.facts, dangling)
+    with pytest.raises(oss_rules.FactsError, match="w9"):
+        oss_rules.Engine(oss_rules.load_default()).evaluate(facts, as_of=inventory.as_of)
+
+
+RENDERED = [
+    # kind, value, quoted, plain
+    ("Text", "medium", "'medium'", "medium"),
+    ("Integer", 1250000, "1250000", "1,250,000"),
+    ("Number", __import__("decimal").Decimal("0.240"), "0.24", "0.24"),
+    ("Boolean", True, "True", "yes"),
+    ("Day", dt.date(2026, 6, 30), "2026-06-30", "2026-06-30"),
+    ("Moment", dt.datetime(2026, 3, 2, 8, 0), "2026-03-02T08:00:00", "2026-03-02 08:00"),
+    ("Month", dt.date(2026, 3, 1), "2026-03", "2026-03"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value", "quoted", "plain"), RENDERED)
+def test_each_kind_shows_its_values_in_both_styles(
+    kind: str, value: object, quoted: str, plain: str
+) -> None:
+    """Kind.show is the one renderer: quoted for proofs and messages, plain for tables."""
+    from oss_rules.model import _kinds
+
+    shown = getattr(_kinds, kind)()
+    assert shown.show(value) == quoted
+    assert shown.show(value, quoted=False) == plain
+
+
+def test_optional_and_list_kinds_show_through_their_inner_kind() -> None:
+    """A list of months shows each as a month; null is null (quoted) or nothing (plain)."""
+    from oss_rules.model._kinds import Many, Month, Optional, Text
+
+    months = Many(Month())
+    assert months.show((dt.date(2026, 3, 1), dt.date(2026, 4, 1))) == "[2026-03, 2026-04]"
+    assert months.show((dt.date(2026, 3, 1),), quoted=False) == "2026-03"
+    assert Optional(Text()).show(None) == "null"
+    assert Optional(Text()).show(None, quoted=False) == ""
+
+
+def test_proofs_why_not_and_tests_show_a_fact_the_same_way() -> None:
+    """result.show_fact and the why-not/test-report show_fact are one function."""
+    from oss_rules.engine import result
+    from oss_rules.language import _unparse
+    from oss_rules.model import _fields
+
+    assert _unparse.show_fact is _fields.show_fact
+    from oss_rules.domains.bpjstk.facts import LatePayment
+
+    late = LatePayment(
+        employer="e1", month=dt.date(2026, 3, 1), due=dt.date(2026, 4, 15), months_late=1
+    )
+    text = "LatePayment(employer='e1', month=2026-03, due=2026-04-15, months_late=1)"
+    assert result.show_fact(late) == _unparse.show_fact(late) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "null"),
+        (True, "true"),
+        ("fall", '"fall"'),
+        (__import__("decimal").Decimal("0.2400"), "0.24"),
+        (__import__("decimal").Decimal("1E-7"), "0.0000001"),
+        (12, "12"),
+        (dt.date(2026, 1, 1), 'date("2026-01-01")'),
+        (("a", 1), '["a", 1]'),
+    ],
+)
+def test_the_literal_writer_writes_what_the_rule_language_reads(value: object, text: str) -> None:
+    """One literal writer, used by why-not, table analysis and the engine's absences;
+    its text parses back to the same value."""
+    from oss_rules.language._evaluate import evaluate
+    from oss_rules.language._parser import parse_pattern
+    from oss_rules.language._unparse import literal
+    from oss_rules.language.syntax import Span
+
+    assert literal(value) == text
+    pattern = parse_pattern(f"Hazard(id == {text})", lambda line, col: Span("<t>", line, col))
+    back = evaluate(pattern.conditions[0].right, {})
+    assert back == value
+
+
+def test_the_language_does_not_import_the_engine_to_show_values() -> None:
+    """language/_unparse shows values through the model's kinds, not engine.result."""
+    import ast
+    import inspect
+
+    from oss_rules.language import _unparse
+
+    tree = ast.parse(inspect.getsource(_unparse))
+    modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert not [m for m in modules if "engine" in m]

@@ -6,6 +6,7 @@ program can act on them and a person can read ``str(error)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -15,10 +16,12 @@ import attrs
 __all__ = [
     "ERROR",
     "WARNING",
+    "ArgumentError",
     "Diagnostic",
     "DomainError",
     "EvaluationError",
     "FactError",
+    "FactTypeError",
     "FactsError",
     "InputError",
     "OssRulesError",
@@ -29,6 +32,7 @@ __all__ = [
     "QuestionError",
     "RulesetError",
     "SubmissionError",
+    "require",
     "suggest",
 ]
 
@@ -42,6 +46,13 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean `x`?)"`` for the closest candidate, or ``""``."""
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _listing(items: Sequence[object], noun: str, indent: str) -> str:
+    """``3 errors occurred:`` (``noun`` pluralised on its first word), then one item a line."""
+    first, _, rest = noun.partition(" ")
+    words = noun if len(items) == 1 else f"{first}s {rest}".strip()
+    return "\n".join([f"{len(items)} {words}:", *(f"{indent}{i}" for i in items)])
 
 
 class OssRulesError(Exception):
@@ -78,8 +89,9 @@ class FactError(OssRulesError, ValueError):
     def _render(self) -> str:
         where = f"{self.path}: " if self.path else ""
         which = f"{self.fact} {self.fact_id!r}" if self.fact_id else self.fact
+        what = f"{which} field {self.field!r}" if self.field else which
         got = "missing" if self.value is _MISSING else f"got {self.value!r}"
-        return f"{where}{which} field {self.field!r} must be {self.expected} ({got}){self.hint}"
+        return f"{where}{what} must be {self.expected} ({got}){self.hint}"
 
     def at(self, path: str) -> FactError:
         """Return a copy of this error located at ``path`` (``$.facts[3]``)."""
@@ -110,23 +122,25 @@ class FactsError(OssRulesError, ValueError):
 
     def __init__(self, errors: Sequence[FactError]) -> None:
         self.errors = tuple(errors)
-        count = len(self.errors)
-        head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
-        super().__init__("\n".join([head, *(f"  {e}" for e in self.errors)]))
+        super().__init__(_listing(self.errors, "error occurred", "  "))
 
 
 class InputError(OssRulesError, ValueError):
-    """An input document is not valid JSON.
+    """An input document cannot be read or is not valid JSON.
 
-    Remedy: fix the document at ``source:line:col``.
+    Remedy: fix the document at ``source:line:col`` (``line`` is 0 for a file that
+    cannot be read at all: give the right path).
     """
 
-    def __init__(self, source: str, line: int, col: int, message: str) -> None:
+    def __init__(
+        self, source: str, line: int, col: int, message: str, *, problem: str = "invalid JSON"
+    ) -> None:
         self.source = source
         self.line = line
         self.col = col
         self.message = message
-        super().__init__(f"{source}:{line}:{col}: invalid JSON: {message}")
+        where = f"{source}:{line}:{col}" if line else source
+        super().__init__(f"{where}: {problem}: {message}")
 
 
 @attrs.frozen
@@ -166,9 +180,7 @@ class RulesetError(OssRulesError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
-        count = len(self.diagnostics)
-        head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
-        super().__init__("\n".join([head, *(str(d) for d in self.diagnostics)]))
+        super().__init__(_listing(self.diagnostics, "error occurred", ""))
 
 
 class DomainError(OssRulesError, LookupError):
@@ -215,9 +227,7 @@ class SubmissionError(OssRulesError, ValueError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
-        head = "1 problem:" if count == 1 else f"{count} problems:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__(_listing(self.problems, "problem", "  "))
 
 
 class ParamError(OssRulesError, ValueError):
@@ -261,3 +271,43 @@ class PropertyError(OssRulesError, AssertionError):
     def __init__(self, message: str, case: Mapping[str, Any] | None = None) -> None:
         super().__init__(message)
         self.case = case
+
+
+class ArgumentError(OssRulesError, TypeError):
+    """A public function was called with an argument of the wrong type.
+
+    Cause: a programming mistake in the calling code, such as a path where a loaded
+    ruleset is expected. Remedy: pass what the message names; ``function``, ``name``,
+    ``value`` and ``expected`` carry the pieces. A ``TypeError`` too, as Python's own
+    argument errors are.
+    """
+
+    def __init__(self, function: str, name: str, value: Any, expected: str, hint: str = "") -> None:
+        self.function = function
+        self.name = name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{function}({name}={value!r}): expected {expected}{hint}")
+
+
+def require(
+    function: str, name: str, value: Any, cls: type | tuple[type, ...], expected: str
+) -> None:
+    """Raise :class:`ArgumentError` unless ``value`` is an instance of ``cls``.
+
+    A ``datetime`` is not accepted for a ``date`` (it compares unequal to every date).
+    """
+    classes = cls if isinstance(cls, tuple) else (cls,)
+    moment = isinstance(value, dt.datetime) and dt.datetime not in classes
+    if not isinstance(value, classes) or moment:
+        raise ArgumentError(function, name, value, expected)
+
+
+class FactTypeError(OssRulesError, TypeError, ValueError):
+    """A class cannot be registered as a fact type.
+
+    Cause: it is not a frozen attrs class, a field has a type facts cannot hold or a name
+    that is not allowed, it has more fields than durable-rules matches, or another class
+    of the same name is registered. Remedy: the message says which; fix the class.
+    A ``TypeError`` and a ``ValueError`` too, as registration raised before.
+    """

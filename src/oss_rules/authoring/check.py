@@ -43,8 +43,6 @@ def check(
         ruleset = load(path, registry=registry)
     except RulesetError as error:
         return error.diagnostics
-    except FileNotFoundError:
-        return (_missing(Path(path)),)
     lines: dict[str, list[str]] = {}
     return tuple(_with_source_line(p, lines) for p in analyse(ruleset))
 
@@ -112,17 +110,6 @@ def check_paths(
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
-
-
-def _missing(path: Path) -> Diagnostic:
-    return Diagnostic(
-        str(path),
-        1,
-        1,
-        "OSS002",
-        "no ruleset files found",
-        "give a ruleset directory (with ruleset.yaml), a ruleset file, or a directory of rulesets",
-    )
 
 
 def _with_source_line(problem: Diagnostic, cache: dict[str, list[str]]) -> Diagnostic:

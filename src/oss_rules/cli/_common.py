@@ -57,8 +57,6 @@ def _load(spec: str | None) -> Ruleset:
         return load(ruleset_location(spec)) if spec else load_default()
     except RulesetError as error:
         raise UsageError(str(error)) from None
-    except FileNotFoundError as error:
-        raise UsageError(str(error)) from None
 
 
 def build_engine(ruleset_path: str | None, params: Sequence[str]) -> Engine:

@@ -31,6 +31,7 @@ import attrs
 from ..errors import EvaluationError, FactError
 from ..language import syntax as s
 from ..language._evaluate import ExpressionError, evaluate, holds
+from ..language._unparse import literal
 from ..language._versions import environment
 from ..language.syntax import FLIP, iter_names
 from ..model.registry import FactRegistry, FactType
@@ -252,7 +253,7 @@ def _absent_describer(
                     condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
                 )
                 value = evaluate(right, env)
-                parts.append(f"{_show(left)} {op} {_literal(value)}")
+                parts.append(f"{_show(left)} {op} {literal(value)}")
             rendered.append(f"no {pattern.fact_type}({', '.join(parts)})")
         return tuple(rendered)
 
@@ -261,16 +262,6 @@ def _absent_describer(
 
 def _show(expr: s.Expr) -> str:
     return expr.id if isinstance(expr, s.Name) else "?"
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dt.date):
-        return f"date({value.isoformat()!r})"
-    if value is None:
-        return "null"
-    return repr(value)
 
 
 __all__ = ["CompiledRule", "CompiledStratum", "compile_ruleset", "durable_key"]

@@ -17,18 +17,27 @@ import datetime as dt
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic
 
+import attrs
 from typing_extensions import TypeVar
 
-from ..errors import EvaluationError, FactError, ParamError, suggest
+from ..errors import (
+    ArgumentError,
+    EvaluationError,
+    FactError,
+    FactsError,
+    ParamError,
+    require,
+    suggest,
+)
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
-from ..model.convert import check_fields, check_inventory
+from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
-from ..model.registry import FactType
+from ..model.registry import FactRegistry, FactType
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
 from ._durable import Network
 from ._negation import NegationIndex
@@ -87,6 +96,38 @@ def _exact(value: Any) -> Any:
     return value
 
 
+_BUILD = (
+    "; a fact is an instance of its type: build facts from JSON objects with "
+    "oss_rules.fact_from_json(data, engine.ruleset.registry), or read a whole input "
+    "document with oss_rules.read_inventory(...)"
+)
+
+
+_REGISTER = (
+    "; register its class with FactRegistry.register and load the ruleset with that registry"
+)
+_EXPECTED = "an instance of a fact type registered with the ruleset"
+
+
+def _fact_objects(facts: Any, registry: FactRegistry) -> Sequence[Any]:
+    """``facts`` as a sequence; a :class:`FactsError` names every item that is not a fact."""
+    if isinstance(facts, str | bytes | Mapping) or not isinstance(facts, Iterable):
+        expected = "an iterable of fact objects"
+        raise FactsError([FactError("evaluate", "facts", facts, expected, hint=_BUILD)])
+    items = facts if isinstance(facts, Sequence) else list(facts)
+    problems = []
+    for i, item in enumerate(items):
+        try:
+            registry.type_of(item)
+        except ArgumentError:
+            # An attrs instance is a fact of a type the ruleset's registry lacks.
+            hint = _REGISTER if attrs.has(type(item)) else _BUILD
+            problems.append(FactError("fact", "", item, _EXPECTED, path=f"$.facts[{i}]", hint=hint))
+    if problems:
+        raise FactsError(problems)
+    return items
+
+
 class Engine(Generic[R]):
     """A ruleset compiled once and evaluated many times.
 
@@ -103,6 +144,10 @@ class Engine(Generic[R]):
         params: Mapping[str, Any] | None = None,
         max_facts: int = DEFAULT_MAX_FACTS,
     ) -> None:
+        expected = "a Ruleset from oss_rules.load() or load_default()"
+        require("Engine", "ruleset", ruleset, Ruleset, expected)
+        require("Engine", "params", params, (Mapping, type(None)), "a mapping of param names")
+        require("Engine", "max_facts", max_facts, int, "an int")
         self._ruleset = ruleset
         self._registry = ruleset.registry
         self._params = _merge_params(ruleset, params or {})
@@ -132,22 +177,18 @@ class Engine(Generic[R]):
     def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
 
-        Raises :class:`~oss_rules.errors.FactsError` for invalid input (duplicate ids,
-        references to missing facts) and :class:`~oss_rules.errors.EvaluationError`
-        when a rule fails on these facts.
+        Raises :class:`~oss_rules.errors.FactsError` for invalid input (an item that is
+        not a fact object, duplicate ids, references to missing facts) and
+        :class:`~oss_rules.errors.EvaluationError` when a rule fails on these facts.
+        The ids and references of facts read by ``read_inventory`` or
+        ``facts_from_json`` were checked there and are not checked again.
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise FactError("evaluate", "as_of", as_of, "a datetime.date")
-        given = list(dict.fromkeys(facts))
-        for i, fact in enumerate(given):
-            try:
-                self._registry.type_of(fact)
-            except TypeError as error:
-                raise FactError(
-                    "evaluate", "facts", fact, str(error), path=f"$.facts[{i}]"
-                ) from None
+        given = list(dict.fromkeys(_fact_objects(facts, self._registry)))
         check_fields(given, self._registry)
-        check_inventory(given, self._registry)
+        if not isinstance(facts, CheckedFacts):
+            check_inventory(given, self._registry)
         with self._lock:
             run = _Run(self, as_of, given)
             for stratum, network in zip(self._strata, self._networks, strict=True):

@@ -13,13 +13,13 @@ from typing import Any
 
 import attrs
 
-from ..errors import Diagnostic, DomainError, RulesetError, suggest
+from ..errors import ArgumentError, Diagnostic, DomainError, RulesetError, suggest
 from ..model.domain import SHIPPED, covered_by, registry_for
 from ..model.domain import shipped_rulesets as _shipped
 from ..model.registry import FactRegistry
 from . import syntax
 from ._check import check
-from ._loader import digest, read
+from ._loader import digest, missing, read
 from ._positions import _Collector
 from ._table_reader import read_tables
 from .syntax import Ruleset
@@ -37,11 +37,14 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     ``registry`` when one is given.
 
     Raises :class:`~oss_rules.errors.RulesetError` listing every problem with
-    file:line:col and a hint.
+    file:line:col and a hint (OSS002 for a path that does not exist).
     """
+    if not isinstance(path, str | os.PathLike):
+        expected = "a path (str or os.PathLike) of a ruleset directory or file"
+        raise ArgumentError("load", "path", path, expected)
     root = Path(path)
     if not root.exists():
-        raise FileNotFoundError(f"no ruleset at {str(root)!r}")
+        raise RulesetError([missing(root, shipped_rulesets())])
     out = _Collector()
     raw, files = read(root, out)
     # A ruleset that declares no domain sees every shipped one, unless the app gives the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
-from ..errors import suggest
+from ..errors import Diagnostic, suggest
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._parser import ParseError, parse_derivation, parse_pattern
@@ -48,6 +48,21 @@ def ruleset_files(path: Path) -> list[Path]:
     header = path / HEADER_FILE
     others = sorted(p for p in path.glob("*.yaml") if p.name != HEADER_FILE)
     return [header, *others] if header.exists() else others
+
+
+def missing(path: Path, shipped: Iterable[str]) -> Diagnostic:
+    """OSS002 for a ruleset path that does not exist; the hint names the shipped rulesets
+    (and the nearest one to a mistyped name)."""
+    ids = sorted(shipped)
+    return Diagnostic(
+        str(path),
+        1,
+        1,
+        "OSS002",
+        f"no ruleset at {str(path)!r}: no such file or directory{suggest(path.name, ids)}",
+        f"give a ruleset directory (with {HEADER_FILE}) or a ruleset file; "
+        f"load_default(ID) loads a shipped one: {', '.join(ids)}",
+    )
 
 
 def digest(files: list[Path], root: Path) -> str:

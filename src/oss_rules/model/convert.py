@@ -25,6 +25,7 @@ from ..errors import _MISSING, FactError, FactsError, InputError, suggest
 from .registry import FactRegistry, shipped_registry
 
 __all__ = [
+    "CheckedFacts",
     "Inventory",
     "check_fields",
     "check_inventory",
@@ -33,6 +34,18 @@ __all__ = [
     "facts_from_json",
     "read_inventory",
 ]
+
+
+class CheckedFacts(tuple[Any, ...]):
+    """Facts whose fields, ids and references were checked together, as
+    :func:`facts_from_json` (and so :func:`read_inventory`) returns them.
+
+    :meth:`oss_rules.Engine.evaluate` does not check the ids and references of such a
+    tuple again: they are checked once per evaluation, however many engines evaluate the
+    same input. Adding or removing facts gives a plain tuple, which is checked.
+    """
+
+    __slots__ = ()
 
 
 @attrs.frozen
@@ -77,7 +90,7 @@ def facts_from_json(
     problems.extend(_inventory_problems(facts, registry, path))
     if problems:
         raise FactsError(problems)
-    return tuple(f for _, f in facts)
+    return CheckedFacts(f for _, f in facts)
 
 
 def check_fields(facts: Sequence[Any], registry: FactRegistry) -> None:
@@ -263,12 +276,12 @@ def read_inventory(
     """Read ``{"as_of": "YYYY-MM-DD", "facts": [...]}`` from a Path, JSON text or a mapping.
 
     A ``str`` is JSON text, never a file name: pass a :class:`pathlib.Path` for a file.
-    Raises :class:`InputError` for text that is not JSON and :class:`FactsError` listing
-    every invalid fact.
+    Raises :class:`InputError` for a file that cannot be read or text that is not JSON,
+    and :class:`FactsError` listing every invalid fact.
     """
     registry = registry if registry is not None else shipped_registry()
     if isinstance(source, Path | str):
-        text = source.read_text("utf-8") if isinstance(source, Path) else source
+        text = _read(source) if isinstance(source, Path) else source
         try:
             # Decimals, not floats: a wage or a rate read from JSON stays exact.
             data: Any = json.loads(text, parse_float=Decimal)
@@ -313,6 +326,16 @@ def read_inventory(
         raise FactsError(problems)
     assert as_of is not None
     return Inventory(as_of, facts)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except OSError as error:
+        message = error.strerror or str(error)
+        raise InputError(str(path), 0, 0, message, problem="cannot read") from None
+    except UnicodeDecodeError as error:
+        raise InputError(str(path), 0, 0, str(error), problem="not UTF-8 text") from None
 
 
 def _date_or_none(value: Any) -> dt.date | None:

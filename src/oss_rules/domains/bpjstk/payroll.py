@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from ...engine.result import Result
-from ...errors import PayrollError
+from ...errors import PayrollError, require
 from .facts import (
     Contribution,
     EmployerFinding,
@@ -238,6 +238,7 @@ class PayrollReport:
 def payroll_report(result: Result, month: dt.date) -> PayrollReport:
     """The payroll of contribution ``month`` (any day of it) from an evaluation of the
     ``id-bpjstk`` ruleset (or any ruleset that derives its contribution facts)."""
+    require("payroll_report", "result", result, Result, "a Result of Engine.evaluate")
     return report_from_facts((*result.given, *result.conclusions), month=month, as_of=result.as_of)
 
 
@@ -247,6 +248,8 @@ def report_from_facts(facts: Iterable[Any], *, month: dt.date, as_of: dt.date) -
     facts and the payment from ``Payroll``, ``PaymentDue``, ``LatePayment`` and
     ``EmployerFinding`` facts. Raises :class:`PayrollError` for a line counted twice or
     without a column."""
+    require("payroll_report", "month", month, dt.date, "a datetime.date (any day of the month)")
+    require("payroll_report", "as_of", as_of, dt.date, "a datetime.date")
     month = month.replace(day=1)
     facts = tuple(facts)
     workers: dict[str, Worker] = {}

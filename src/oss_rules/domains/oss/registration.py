@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 
 from ...engine.result import Result
-from ...errors import Problem, SubmissionError
+from ...errors import Problem, SubmissionError, require
 from ..bpjstk.payroll import Payment
 from ._employer import Employer
 from ._submission_checks import assessment_problems, date_problems, employer_problems
@@ -185,6 +185,18 @@ def build_submission(
 
     Raises :class:`~oss_rules.errors.SubmissionError` listing every problem at once.
     """
+    require("build_submission", "result", result, Result, "a Result of Engine.evaluate")
+    require("build_submission", "workplace", workplace, (Workplace, str), "a Workplace or its id")
+    require(
+        "build_submission",
+        "employer",
+        employer,
+        (Employer, str, type(None)),
+        "an Employer or its id",
+    )
+    require(
+        "build_submission", "submitted_on", submitted_on, (dt.date, type(None)), "a datetime.date"
+    )
     day = submitted_on if submitted_on is not None else result.as_of
     problems: list[Problem] = []
     site = find_workplace(result, workplace, problems)
