@@ -24,6 +24,7 @@ from oss_rules.errors import (
     OssRulesError,
     RulesetError,
 )
+from oss_rules.model import fact_to_json
 from oss_rules.model.registry import FactRegistry
 
 
@@ -120,7 +121,7 @@ def test_registering_what_cannot_be_a_fact_type() -> None:
 def test_fact_to_json_of_a_non_fact() -> None:
     """fact_to_json of something that is not a registered fact is an ArgumentError."""
     with pytest.raises(ArgumentError, match="registered fact type"):
-        oss_rules.fact_to_json({"type": "Hazard"}, FactRegistry())
+        fact_to_json({"type": "Hazard"}, FactRegistry())
 
 
 @pytest.mark.parametrize(

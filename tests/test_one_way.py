@@ -232,3 +232,22 @@ def test_the_language_does_not_import_the_engine_to_show_values() -> None:
     tree = ast.parse(inspect.getsource(_unparse))
     modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert not [m for m in modules if "engine" in m]
+
+
+def test_report_tables_show_each_field_by_its_kind() -> None:
+    """The HTML report's cells come from Kind.show in plain style: moments as the terminal
+    shows them, empty optionals as nothing, numeric columns right-aligned by kind."""
+    from oss_rules.domains.oss.facts import Incident, Workplace
+    from oss_rules.model.domain import registry_for
+    from oss_rules.report._html import fact_cells, fact_table
+
+    registry = registry_for(("oss",))
+    incident = Incident(
+        id="i1", workplace="w1", kind="injury", occurred_at=dt.datetime(2026, 3, 2, 8, 0)
+    )
+    cells = fact_cells(incident, registry)
+    assert cells["occurred_at"] == "2026-03-02 08:00"
+    assert cells["medical_care_at"] == ""
+    site = Workplace(id="w1", sector="retail", setting="office", headcount=1200)
+    table = fact_table([site], registry)
+    assert '<td class="num">1,200</td>' in table
