@@ -251,3 +251,16 @@ def test_report_tables_show_each_field_by_its_kind() -> None:
     site = Workplace(id="w1", sector="retail", setting="office", headcount=1200)
     table = fact_table([site], registry)
     assert '<td class="num">1,200</td>' in table
+
+
+def test_expression_errors_show_values_as_proofs_do() -> None:
+    """An expression error names its values as people read them, not as Python reprs."""
+    from oss_rules.language._evaluate import ExpressionError, evaluate
+    from oss_rules.language._parser import parse_pattern
+    from oss_rules.language.syntax import Span
+
+    pattern = parse_pattern(
+        'Hazard(id == day(date("2026-01-01")))', lambda line, col: Span("<t>", line, col)
+    )
+    with pytest.raises(ExpressionError, match=r"takes a moment \(date and time\), got 2026-01-01$"):
+        evaluate(pattern.conditions[0].right, {})

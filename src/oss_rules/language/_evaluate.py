@@ -43,7 +43,7 @@ def _whole(name: str, n: Any, what: str) -> int:
 
 def _day_of(name: str, value: Any) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise TypeError(f"{name}() takes a date, got {value!r}")
+        raise TypeError(f"{name}() takes a date, got {show_value(value)}")
     return value
 
 
@@ -79,7 +79,7 @@ def _start_of_day(day: Any) -> dt.datetime:
 
 def _day(moment: Any) -> dt.date:
     if not isinstance(moment, dt.datetime):
-        raise TypeError(f"day() takes a moment (date and time), got {moment!r}")
+        raise TypeError(f"day() takes a moment (date and time), got {show_value(moment)}")
     return moment.date()
 
 
@@ -114,7 +114,7 @@ def _in_force(*_: Any) -> Any:
 
 def _date(text: Any) -> dt.date:
     if not isinstance(text, str):
-        raise TypeError(f"date() takes a 'YYYY-MM-DD' string, got {text!r}")
+        raise TypeError(f"date() takes a 'YYYY-MM-DD' string, got {show_value(text)}")
     return dt.date.fromisoformat(text)
 
 
@@ -233,7 +233,7 @@ def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
                 return mapping[index]
             except (KeyError, IndexError):
                 raise ExpressionError(
-                    expr.span, f"{index!r} is not a key of {_short(mapping)}"
+                    expr.span, f"{show_value(index)} is not a key of {_short(mapping)}"
                 ) from None
         case s.Call(func="in_force", args=args):
             return _eval_in_force(expr, args, env)
@@ -242,7 +242,9 @@ def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
         case s.BinOp(op=op, left=left, right=right):
             a, b = _eval(left, env), _eval(right, env)
             if a is None or b is None:
-                raise ExpressionError(expr.span, f"cannot compute {a!r} {op} {b!r}")
+                raise ExpressionError(
+                    expr.span, f"cannot compute {show_value(a)} {op} {show_value(b)}"
+                )
             return _ARITHMETIC[op](a, b)
         case s.Neg(operand=operand):
             return -_eval(operand, env)
@@ -259,7 +261,7 @@ def _eval_in_force(expr: s.Expr, args: tuple[s.Expr, ...], env: Mapping[str, Any
         )
     day = _eval(args[1], env)
     if not isinstance(day, dt.date):
-        raise ExpressionError(expr.span, f"in_force() takes a date, got {day!r}")
+        raise ExpressionError(expr.span, f"in_force() takes a date, got {show_value(day)}")
     if args[0].id not in versioned:
         # A param without versions (or overridden by one value) is in force on every date.
         return env[args[0].id]
@@ -296,7 +298,7 @@ def holds(condition: s.Compare, scope: Mapping[str, Any]) -> bool:
         return compare(condition.op, left, right)
     except TypeError as error:
         raise ExpressionError(
-            condition.span, f"cannot compare {left!r} {condition.op} {right!r}"
+            condition.span, f"cannot compare {show_value(left)} {condition.op} {show_value(right)}"
         ) from error
 
 
@@ -322,6 +324,6 @@ def _has_attribute(expr: s.Expr) -> bool:
 
 def _short(value: Any) -> str:
     if isinstance(value, Mapping):
-        keys = ", ".join(repr(k) for k in list(value)[:8])
+        keys = ", ".join(show_value(k) for k in list(value)[:8])
         return "{" + keys + (", ..." if len(value) > 8 else "") + "}"
-    return repr(value)
+    return show_value(value)
