@@ -85,6 +85,7 @@ def assert_agree(
 STATS = {"rulesets": 0}
 
 
+@pytest.mark.slow
 @profile(RANDOM_RULESETS)
 @given(random_cases())
 def test_engine_agrees_with_oracle_on_random_rulesets(case: RandomCase) -> None:
@@ -99,6 +100,7 @@ def test_engine_agrees_with_oracle_on_random_rulesets(case: RandomCase) -> None:
     STATS["rulesets"] += 1
 
 
+@pytest.mark.slow
 @profile(200)
 @given(inventories(max_hazards=6), st.sampled_from([{}, {"high_from": 10, "medium_from": 3}]))
 def test_engine_agrees_with_oracle_on_the_shipped_ruleset(
@@ -163,6 +165,7 @@ def test_regression_int_float_join() -> None:
     assert [r.id for r in result.derived] == ["p1"]
 
 
+@pytest.mark.slow
 def test_the_differential_test_ran_thousands_of_rulesets() -> None:
     """The random-ruleset test above checked thousands of rulesets, not a few.
 

@@ -158,6 +158,7 @@ def test_invalid_inputs_do_not_conform():
         assert conforms(bad, schema, schema), bad
 
 
+@pytest.mark.slow
 def test_examples_and_results_validate_with_jsonschema():
     """A real validator agrees: the schemas, the inputs and the results are valid.
 
