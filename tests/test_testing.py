@@ -32,6 +32,7 @@ def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "oss"
 
 
+@pytest.mark.slow
 def test_shipped_cases_pass_with_full_coverage():
     """`oss-rules test --coverage --fail-under 100` passes on the shipped rulesets."""
     code, output = run("test", "--coverage", "--fail-under", "100")
@@ -46,6 +47,7 @@ def test_shipped_cases_pass_with_full_coverage():
     assert lines[-1] == f"{len(testing.collect())} passed, 0 failed"
 
 
+@pytest.mark.slow
 def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
     """A wrong threshold shows the missing and the unexpected conclusion, with its proof."""
     code, output = run("test", "oss")
@@ -82,6 +84,7 @@ def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
     assert output.splitlines()[-1] == f"{len(testing.collect([broken])) - 3} passed, 3 failed"
 
 
+@pytest.mark.slow
 def test_a_broken_copy_fails_under_pytest_too(broken: Path):
     """The same cases, run through the Python API, report the same failures."""
     pairs = testing.collect([broken])
@@ -416,6 +419,7 @@ def test_no_cases_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "no test cases found" in output
 
 
+@pytest.mark.slow
 def test_case_ids_name_ruleset_file_and_case():
     """Case ids read `<ruleset>/<file>::<name>`, the pytest ids of tests/test_ruleset_cases.py."""
     ids = [case.id for _, case in testing.collect()]
