@@ -7,6 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+import oss_rules
 from click.testing import CliRunner
 from conftest import ROOT, write_ruleset
 
@@ -38,7 +40,7 @@ def test_shipped_cases_pass_with_full_coverage():
     code, output = run("test", "--coverage", "--fail-under", "100")
     lines = output.splitlines()
     assert code == 0, output
-    shipped = [d.name for d, _ in testing.discover()]
+    shipped = list(oss_rules.language.shipped_rulesets())
     assert "oss" in shipped
     first = min(lines.index(f"coverage of {name}:") for name in shipped)
     assert all(line.startswith("pass ") for line in lines[:first]), output
@@ -403,8 +405,8 @@ def test_discover_accepts_a_ruleset_its_tests_a_file_or_a_parent(small: Path):
     assert testing.discover([small / "tests"]) == whole
     assert testing.discover([small / "tests" / "cases.yaml"]) == whole
     assert testing.discover([small.parent]) == whole
-    shipped = sorted(p.parent.name for p in SHIPPED.parent.glob("*/ruleset.yaml"))
-    assert [d.name for d, _ in testing.discover()] == shipped
+    shipped = list(oss_rules.language.shipped_rulesets().values())
+    assert [d for d, _ in testing.discover()] == shipped
     with pytest.raises(RulesetError) as info:
         testing.discover([small / "ruleset.yaml"])
     assert info.value.diagnostics[0].code == "OSS002"
