@@ -7,11 +7,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-import oss_rules
 from click.testing import CliRunner
 from conftest import ROOT, write_ruleset
 
+import oss_rules
 from oss_rules import RulesetError
 from oss_rules.authoring import testing
 from oss_rules.cli import main
