@@ -22,8 +22,6 @@ Obligation(workplace='w1', module='OSS-II')
 ...
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from . import _legacy
 from .domains.bpjstk.facts import Contribution, Payroll, Worker
 from .domains.k3.facts import K3Requirement, NoiseMeasurement
@@ -58,10 +56,20 @@ from .language import Ruleset, load, load_default
 from .model.convert import Inventory, fact_from_json, fact_to_json, facts_from_json, read_inventory
 from .model.registry import FactRegistry
 
-try:
-    __version__ = version("oss_rules")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read on first use: importlib.metadata is slow to import."""
+    if name != "__version__":
+        raise AttributeError(f"module 'oss_rules' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("oss_rules")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value
+
 
 __all__ = [
     "Action",

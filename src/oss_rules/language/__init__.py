@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,8 @@ import attrs
 from ..errors import Diagnostic, RulesetError
 from ..model.registry import FactRegistry, shipped_registry
 from . import syntax
-from ._check import check
-from ._loader import digest, read
-from ._positions import _Collector
-from ._table_reader import read_tables
+from ._cache import load_cached
+from ._files import digest
 from .syntax import Ruleset
 
 __all__ = ["Ruleset", "load", "load_default", "syntax"]
@@ -32,12 +29,23 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     """Load and check the ruleset at ``path`` (a directory with ruleset.yaml, or one file).
 
     Raises :class:`~oss_rules.errors.RulesetError` listing every problem with
-    file:line:col and a hint.
+    file:line:col and a hint. A ruleset whose files are unchanged since it was last
+    loaded comes from an on-disk cache (see ``docs/architecture.md``).
     """
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"no ruleset at {str(root)!r}")
     registry = registry if registry is not None else shipped_registry()
+    return load_cached(root, registry, lambda: _load_files(root, registry))
+
+
+def _load_files(root: Path, registry: FactRegistry) -> Ruleset:
+    # Imported here: ruamel.yaml and lark are slow to import, and a cached load needs neither.
+    from ._check import check
+    from ._loader import read
+    from ._positions import _Collector
+    from ._table_reader import read_tables
+
     out = _Collector()
     raw, files = read(root, out)
     read_tables(raw, registry, out)
@@ -83,7 +91,9 @@ def _with_source_line(diagnostic: Diagnostic) -> Diagnostic:
 
 def shipped_rulesets() -> Path:
     """The directory of the rulesets shipped inside the package."""
-    return Path(str(resources.files("oss_rules").joinpath("rulesets")))
+    # The package's own directory (what importlib.resources.files gives for it, without
+    # importing importlib.resources, which is slow to import).
+    return Path(__file__).resolve().parent.parent / "rulesets"
 
 
 def load_default(name: str = DEFAULT_RULESET, *, registry: FactRegistry | None = None) -> Ruleset:

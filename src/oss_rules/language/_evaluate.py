@@ -13,7 +13,6 @@ rule (half away from zero, to a whole number). A failure raises
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -76,8 +75,14 @@ def _add_months(day: Any, n: Any) -> dt.date:
     count = _whole("add_months", n, "a whole number of months")
     index = start.year * 12 + (start.month - 1) + count
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = _days_in_month(year, month + 1)
     return dt.date(year, month + 1, min(start.day, last))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # Not calendar.monthrange: importing calendar imports locale, a tenth of start-up.
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return (following - dt.date(year, month, 1)).days
 
 
 def _months_between(start: Any, end: Any) -> int:
