@@ -192,14 +192,18 @@ def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[Compi
 
 def _names_in(definition: Any) -> set[str]:
     """Every string in a durable definition: a superset of the field keys it reads."""
-    if isinstance(definition, Mapping):
-        out = set(definition)
-        for value in definition.values():
-            out |= _names_in(value)
-        return out
-    if isinstance(definition, list | tuple):
-        return set().union(*(_names_in(v) for v in definition))
-    return {definition} if isinstance(definition, str) else set()
+    names: set[str] = set()
+    pending = [definition]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            names.update(item)
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+        elif isinstance(item, str):
+            names.add(item)
+    return names
 
 
 def _encoder(kind: Kind) -> Callable[[Any], Any] | None:

@@ -15,6 +15,7 @@ the validators of the proven fields.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
@@ -139,8 +140,16 @@ def constructor(
     ``__init__`` does but runs the validators of the fields not in ``checked`` only.
 
     None when ``cls`` does something this cannot copy (a cached hash, a pre-init hook,
-    a required field that ``fields`` does not give): then use ``cls`` itself.
+    a required field that ``fields`` does not give): then use ``cls`` itself. Engines
+    share the functions: generating one costs more than many evaluations.
     """
+    return _constructor(cls, tuple(fields), frozenset(checked))
+
+
+@functools.lru_cache(maxsize=1024)
+def _constructor(
+    cls: type, fields: tuple[str, ...], checked: frozenset[str]
+) -> Callable[..., Any] | None:
     if not attrs.has(cls) or hasattr(cls, "__attrs_pre_init__"):
         return None
     if _caches_hash(cls) or any(a.converter is not None and not a.init for a in attrs.fields(cls)):
