@@ -161,8 +161,12 @@ class Engine:
                     for i, f in enumerate(run.facts)
                     if (name := type(f).__name__) in fields
                 ]
-                context = {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
-                network.run(sid, [initial, [context]], run.action(stratum))
+                # One batch: durable takes a batch's facts one after the other, so the
+                # context fact (the gate of negations) still arrives after every input.
+                initial.append(
+                    {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
+                )
+                network.run(sid, [initial], run.action(stratum))
         return build(
             ruleset=self._info,
             as_of=as_of,

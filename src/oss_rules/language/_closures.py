@@ -52,6 +52,10 @@ def compile_expression(
     """``expr`` as a closure of the scope; any failure is an :class:`ExpressionError`
     at the innermost node that knows why, else at ``expr`` itself."""
     inner = _Compiler(functions, frozenset(own)).node(expr)
+    if isinstance(expr, s.Literal | s.Name) or (
+        isinstance(expr, s.Attribute) and isinstance(expr.obj, s.Name)
+    ):
+        return inner  # raises nothing but ExpressionError: no wrapper needed
     span = expr.span
 
     def run(env: Mapping[str, Any]) -> Any:
@@ -123,6 +127,8 @@ class _Compiler:
                 return lambda env: value
             case s.Name(id=name):
                 return self.name(name, expr.span)
+            case s.Attribute(obj=s.Name(id=alias) as obj, name=name) if alias not in self.own:
+                return self.field_of_name(alias, obj.span, name, expr.span)
             case s.Attribute(obj=obj, name=name):
                 return self.attribute(self.node(obj), name, expr.span)
             case s.Index(obj=obj, key=key):
@@ -174,6 +180,29 @@ class _Compiler:
             return getter(value)
 
         return attribute
+
+    def field_of_name(self, alias: str, name_span: s.Span, name: str, span: s.Span) -> Evaluator:
+        """``alias.name``, the commonest expression, in one closure: as :meth:`name`
+        then :meth:`attribute` would do it."""
+        getter = operator.attrgetter(name)
+        checked: set[type] = set()
+
+        def field(env: Mapping[str, Any]) -> Any:
+            try:
+                value = env[alias]
+            except KeyError:
+                raise ExpressionError(name_span, f"unknown name {alias!r}") from None
+            cls = type(value)
+            if cls not in checked:
+                if isinstance(value, NotInForce):
+                    raise ExpressionError(name_span, not_in_force(value.param, value.day))
+                fields = getattr(cls, "__attrs_attrs__", None)
+                if fields is None or name.startswith("_") or not hasattr(fields, name):
+                    raise ExpressionError(span, f"`{name}` is not a field of {short(value)}")
+                checked.add(cls)
+            return getter(value)
+
+        return field
 
     def index(self, obj: Evaluator, key: Evaluator, span: s.Span) -> Evaluator:
         def index(env: Mapping[str, Any]) -> Any:
