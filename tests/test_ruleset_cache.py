@@ -209,6 +209,21 @@ def test_a_moved_ruleset_is_another_entry(tmp_path: Path, cache: Path) -> None:
     assert ruleset.rules[0].span.file == str(copy / "ruleset.yaml")
 
 
+def test_positions_keep_the_path_as_the_caller_gave_it(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same files named by a relative and an absolute path: each keeps its own spans."""
+    root = write(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    relative = oss_rules.load(Path("rules"))
+    absolute = oss_rules.load(root)
+    again = oss_rules.load(Path("rules"))
+    assert relative.rules[0].span.file == str(Path("rules") / "ruleset.yaml")
+    assert absolute.rules[0].span.file == str(root / "ruleset.yaml")
+    assert again.rules[0].span.file == relative.rules[0].span.file
+    assert len(entries(cache)) == 2
+
+
 def test_a_cached_load_imports_neither_yaml_nor_the_parser(cache: Path) -> None:
     """import oss_rules + a cached load_default() leave ruamel.yaml and lark unimported."""
     oss_rules.load_default()  # fills the cache

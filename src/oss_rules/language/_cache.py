@@ -77,8 +77,11 @@ def load_cached(root: Path, registry: FactRegistry, load: Callable[[], s.Ruleset
 
 
 def _key(root: Path, files_digest: str, registry: FactRegistry) -> str:
+    # Positions name the files as the caller named them (a relative path stays relative),
+    # so the key holds the path as given and, for a relative one, where it starts.
+    where = str(root) if root.is_absolute() else f"{os.getcwd()}\0{root}"
     h = hashlib.sha256(_FORMAT)
-    for part in (files_digest, str(root.resolve()), _registry_print(registry), _code_print()):
+    for part in (files_digest, where, _registry_print(registry), _code_print()):
         h.update(part.encode() + b"\0")
     return h.hexdigest()
 
