@@ -45,15 +45,19 @@ def test_evaluating_something_that_is_not_a_collection_of_facts(engine: Engine, 
         engine.evaluate(facts, as_of=AS_OF)
 
 
-def test_a_fact_of_an_unregistered_type_says_to_register_it(engine: Engine) -> None:
-    """An attrs instance the ruleset's registry does not know points to FactRegistry.register."""
+def test_a_fact_of_a_type_the_ruleset_does_not_use(engine: Engine) -> None:
+    """An attrs instance of a type outside the ruleset's domains names those domains, and
+    is listed with the other bad items rather than stopping at the first."""
 
     @attrs.frozen
     class Stranger:
         id: str
 
-    with pytest.raises(FactsError, match=r"\$\.facts\[0\].*FactRegistry\.register"):
-        engine.evaluate([Stranger("s1")], as_of=AS_OF)
+    with pytest.raises(FactsError) as info:
+        engine.evaluate([Stranger("s1"), {"type": "Hazard"}], as_of=AS_OF)
+    first, second = info.value.errors
+    assert first.path == "$.facts[0]" and "its domains are" in str(first)
+    assert second.path == "$.facts[1]" and "fact_from_json" in str(second)
 
 
 def test_facts_from_a_generator_are_evaluated(engine: Engine) -> None:

@@ -41,9 +41,9 @@ def test_compiling_and_the_oracle_do_not_stratify_again(monkeypatch: pytest.Monk
 
 def test_one_flip_table_serves_compile_conditions_and_negation() -> None:
     """The engine's modules share the language's flip table rather than keeping copies."""
-    from oss_rules.engine import _compile, _conditions, _negation
+    from oss_rules.engine import _conditions, _derive, _negation
 
-    assert _compile.FLIP is _conditions.FLIP is _negation.FLIP is FLIP
+    assert _derive.FLIP is _conditions.FLIP is _negation.FLIP is FLIP
     assert all(FLIP[FLIP[op]] == op for op in FLIP)
 
 

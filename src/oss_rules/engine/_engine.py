@@ -33,12 +33,11 @@ from ..errors import (
     require,
     suggest,
 )
-from ..language._versions import Versioned
+from ..language._versions import Versioned, environment
 from ..language.syntax import Ruleset
 from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
-from ..model.registry import FactRegistry, FactType
-from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
+from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._durable import Network
 from ._negation import NegationIndex
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
@@ -109,23 +108,43 @@ _REGISTER = (
 _EXPECTED = "an instance of a fact type registered with the ruleset"
 
 
-def _fact_objects(facts: Any, registry: FactRegistry) -> Sequence[Any]:
-    """``facts`` as a sequence; a :class:`FactsError` names every item that is not a fact."""
+def _fact_objects(facts: Any, ruleset: Ruleset[Any]) -> Sequence[Any]:
+    """``facts`` as a sequence; a :class:`FactsError` names every item that is not a fact
+    of a type ``ruleset`` uses."""
     if isinstance(facts, str | bytes | Mapping) or not isinstance(facts, Iterable):
         expected = "an iterable of fact objects"
         raise FactsError([FactError("evaluate", "facts", facts, expected, hint=_BUILD)])
     items = facts if isinstance(facts, Sequence) else list(facts)
+    registry = ruleset.registry
     problems = []
     for i, item in enumerate(items):
         try:
             registry.type_of(item)
         except ArgumentError:
-            # An attrs instance is a fact of a type the ruleset's registry lacks.
-            hint = _REGISTER if attrs.has(type(item)) else _BUILD
-            problems.append(FactError("fact", "", item, _EXPECTED, path=f"$.facts[{i}]", hint=hint))
+            problems.append(_not_a_fact(item, i, ruleset))
     if problems:
         raise FactsError(problems)
     return items
+
+
+def _not_a_fact(item: Any, index: int, ruleset: Ruleset[Any]) -> FactError:
+    path = f"$.facts[{index}]"
+    name = type(item).__name__
+    if not attrs.has(type(item)):
+        return FactError("fact", "", item, _EXPECTED, path=path, hint=_BUILD)
+    if name not in ruleset.registry:
+        domains = ", ".join(ruleset.domains) or "none"
+        return FactError(
+            name,
+            "type",
+            name,
+            f"a fact type that ruleset {ruleset.id} uses",
+            path=path,
+            hint=f"; its domains are {domains}: evaluate it with a ruleset whose domains "
+            "include its type's",
+        )
+    # Another class of the same name as a registered type.
+    return FactError("fact", "", item, _EXPECTED, path=path, hint=_REGISTER)
 
 
 class Engine(Generic[R]):
@@ -185,7 +204,7 @@ class Engine(Generic[R]):
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise FactError("evaluate", "as_of", as_of, "a datetime.date")
-        given = list(dict.fromkeys(_fact_objects(facts, self._registry)))
+        given = list(dict.fromkeys(_fact_objects(facts, self._ruleset)))
         check_fields(given, self._registry)
         if not isinstance(facts, CheckedFacts):
             check_inventory(given, self._registry)
@@ -194,13 +213,18 @@ class Engine(Generic[R]):
             for stratum, network in zip(self._strata, self._networks, strict=True):
                 sid = str(next(self._sessions))
                 run.sid = sid
+                fields = stratum.fields
                 initial = [
-                    run.message(i)
+                    run.message(i, fields[name])
                     for i, f in enumerate(run.facts)
-                    if type(f).__name__ in stratum.reads
+                    if (name := type(f).__name__) in fields
                 ]
-                context = {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
-                network.run(sid, [initial, [context]], run.action(stratum))
+                # One batch: durable takes a batch's facts one after the other, so the
+                # context fact (the gate of negations) still arrives after every input.
+                initial.append(
+                    {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
+                )
+                network.run(sid, [initial], run.action(stratum))
         return build(
             ruleset=self._info,
             as_of=as_of,
@@ -229,47 +253,55 @@ class _Run:
         self.seen: set[tuple[int, str, tuple[int, ...]]] = set()
         self.derived: set[int] = set()
         self.sid = ""
-        self._types: dict[str, FactType] = {}
+        # The names expressions see (params, versioned ones resolved on as_of): the same
+        # for every firing of the evaluation, so built once.
+        self.env = environment(engine._params, as_of)
         # A negated type is complete before the stratum that negates it starts, so its
         # index, built on first use, stays valid for the rest of the evaluation.
         self.negations = NegationIndex(self.of_type)
 
-    def message(self, index: int) -> dict[str, Any]:
+    def message(self, index: int, fields: tuple[MessageField, ...]) -> dict[str, Any]:
+        """The durable message of fact ``index``: the fields the stratum's conditions read."""
         fact = self.facts[index]
-        name = type(fact).__name__
-        info = self._types.get(name)
-        if info is None:
-            info = self._types[name] = self.engine._registry[name]
-        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": name}
-        for field in info.fields:
-            value = getattr(fact, field.name)
+        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": type(fact).__name__}
+        for name, key, encode in fields:
+            value = getattr(fact, name)
             if value is not None:
-                out[durable_key(field.name)] = field.kind.to_durable(value)
+                out[key] = value if encode is None else encode(value)
         return out
 
     def action(self, stratum: CompiledStratum) -> Any:
+        env = self.env
+        facts = self.facts
+        index_of = self.index
+        fields = stratum.fields
+
         def on_action(rule_name: str, frame: Mapping[str, Any]) -> list[dict[str, Any]]:
             if rule_name == SESSION_RULE:
                 return []
             compiled = stratum.rules[rule_name]
-            ids = tuple(int(frame[alias]["id"]) for alias in compiled.aliases)
-            bound = {alias: self.facts[i] for alias, i in zip(compiled.aliases, ids, strict=True)}
-            if not compiled.holds(bound, self.as_of, self.negations):
+            aliases = compiled.aliases
+            ids = tuple([int(frame[alias]["id"]) for alias in aliases])
+            bound = dict(zip(aliases, [facts[i] for i in ids], strict=True))
+            scope = {**env, **bound}
+            if compiled.checks_in_python and not compiled.holds(bound, scope, self.negations):
                 return []
-            absent = compiled.absent(bound, self.as_of) if compiled.rule.negatives else ()
+            rule_id = compiled.rule.id
+            absent = compiled.absent(scope) if compiled.negates else ()
             new_messages = []
-            for fact in compiled.derive(bound, self.as_of):
-                index = self.index.get(fact)
+            for fact in compiled.conclude(bound, scope):
+                index = index_of.get(fact)
                 if index is None:
-                    index = self._add(fact, compiled.rule.id)
-                    if type(fact).__name__ in stratum.matches:
-                        new_messages.append(self.message(index))
+                    index = self._add(fact, rule_id)
+                    name = type(fact).__name__
+                    if name in stratum.matches:
+                        new_messages.append(self.message(index, fields[name]))
                 self.derived.add(index)
-                key = (index, compiled.rule.id, ids)
+                key = (index, rule_id, ids)
                 if key not in self.seen:
                     self.seen.add(key)
-                    premises = tuple(self.facts[i] for i in ids)
-                    self.trace.append(Inference(fact, compiled.rule.id, premises, absent))
+                    premises = tuple([facts[i] for i in ids])
+                    self.trace.append(Inference(fact, rule_id, premises, absent))
             return new_messages
 
         return on_action
