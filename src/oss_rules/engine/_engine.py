@@ -17,9 +17,9 @@ import datetime as dt
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 import attrs
 from typing_extensions import TypeVar
@@ -34,6 +34,9 @@ from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, d
 from ._durable import Network
 from ._negation import NegationIndex
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
+
+if TYPE_CHECKING:
+    from ..batch._outcomes import Evaluated, Failed
 
 __all__ = ["Engine", "ParamError"]
 
@@ -123,6 +126,7 @@ class Engine(Generic[R]):
         self._strata = compile_ruleset(ruleset, self._params)
         self._networks = [Network(stratum.definition) for stratum in self._strata]
         self._max_facts = max_facts
+        self._overrides = dict(params or {})
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
@@ -142,6 +146,42 @@ class Engine(Generic[R]):
     def params(self) -> Mapping[str, Any]:
         """The params in force (the ruleset's, with this engine's overrides)."""
         return dict(self._params)
+
+    @property
+    def overrides(self) -> Mapping[str, Any]:
+        """The param overrides this engine was built with (a worker process rebuilds it)."""
+        return dict(self._overrides)
+
+    @property
+    def max_facts(self) -> int:
+        """The most facts one evaluation may hold before it stops with an error."""
+        return self._max_facts
+
+    def evaluate_many(
+        self,
+        inventories: Iterable[Any],
+        *,
+        as_of: dt.date | None = None,
+        workers: int = 1,
+        window: int | None = None,
+    ) -> Iterator[Evaluated[R] | Failed]:
+        """Evaluate each inventory on its own; yield one outcome per inventory, in order.
+
+        ``inventories`` is any iterable (a generator is fine) of
+        :class:`~oss_rules.model.convert.Inventory`, input documents as mappings, or
+        records from :func:`oss_rules.batch.read_records`. Each outcome is an
+        :class:`~oss_rules.batch.Evaluated` with the :class:`Result` or a
+        :class:`~oss_rules.batch.Failed` naming the inventory's index (and file and
+        line) and the problem: a bad inventory never stops the others. ``as_of``
+        replaces each inventory's date. ``workers`` > 1 evaluates in that many
+        processes, each compiling the ruleset once; at most ``window`` inventories are
+        read ahead, so memory does not grow with their number. See docs/batch.md.
+        """
+        # The batch package builds on the engine; imported here so the engine does not
+        # depend on it when loaded.
+        from ..batch._many import evaluate_many
+
+        return evaluate_many(self, inventories, as_of=as_of, workers=workers, window=window)
 
     def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
