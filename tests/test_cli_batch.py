@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from oss_rules.cli import main
+from oss_rules.cli._progress import Progress
 
 
 def write_corpus(path: Path, count: int, bad: frozenset[int] = frozenset()) -> Path:
@@ -135,3 +137,16 @@ def test_option_conflicts_are_usage_errors(tmp_path: Path, args: list[str], mess
     corpus = write_corpus(tmp_path / "c.jsonl", 1)
     code, _, stderr = run("evaluate", str(corpus), *args)
     assert code == 2 and message in stderr
+
+
+def test_the_progress_line_gives_records_rate_and_eta():
+    """Done/total, failures, records/s and the ETA, from the counts and the elapsed time."""
+    stream = io.StringIO()
+    progress = Progress(stream, 10, terminal=False, shown=True)
+    for failed in (False, True, False, False):
+        progress.advance(failed)
+    start = progress._start
+    assert progress.line(start + 2.0) == "4/10 records (1 failed)  2 records/s  ETA 0:00:03"
+    unknown = Progress(stream, None, terminal=False, shown=True)
+    unknown.advance(False)
+    assert unknown.line(unknown._start + 1.0) == "1 records  1 records/s"
