@@ -258,3 +258,19 @@ def test_the_csv_layout_follows_the_registry():
     assert {"workplace_id", "hazard_id", "hazard_severity", "workplace_declared_modules"} <= set(
         header
     )
+
+
+def test_a_csv_error_names_the_line_and_column_of_the_cell(tmp_path: Path, engine: Engine):
+    """A bad hazard cell is reported at its own row's line and column, with the value."""
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "as_of,workplace_id,workplace_sector,workplace_setting,workplace_headcount,"
+        "hazard_id,hazard_category,hazard_likelihood,hazard_severity\n"
+        "2026-06-30,w1,construction,field,40,h1,fall,4,5\n"
+        "2026-06-30,w1,construction,field,40,h2,noise,2,9\n",
+        "utf-8",
+    )
+    [outcome] = engine.evaluate_many(read_records(str(path), shipped_registry()))
+    assert isinstance(outcome, Failed) and outcome.where() == f"{path}:2"
+    assert "line 3, column hazard_severity: Hazard 'h2' field 'severity'" in outcome.reason
+    assert "(got 9)" in outcome.reason

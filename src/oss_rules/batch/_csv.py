@@ -27,7 +27,7 @@ import attrs
 from ..errors import OssRulesError, suggest
 from ..model._kinds import Boolean, Integer, Kind, Many, Number, Optional
 from ..model.registry import FactRegistry, FieldInfo
-from ._outcomes import Record
+from ._outcomes import Place, Record
 
 __all__ = ["CsvHeaderError", "CsvLayout", "csv_records"]
 
@@ -103,6 +103,10 @@ class CsvLayout:
         """The columns a file must have: ``as_of`` and the container's id."""
         return (AS_OF, self._prefix(self.container) + "id")
 
+    def _has_item(self, row: dict[str, str]) -> bool:
+        inner = self._prefix(self.item)
+        return any(row.get(inner + f.name) for f in self.item_fields)
+
     def document(self, rows: list[dict[str, str]]) -> dict[str, Any]:
         """The input document of one container's rows (JSON values, checked later)."""
         outer, inner = self._prefix(self.container), self._prefix(self.item)
@@ -110,12 +114,22 @@ class CsvLayout:
         container = _fact(self.container, outer, self.container_fields, first)
         facts = [container]
         for row in rows:
-            if not any(row.get(inner + f.name) for f in self.item_fields):
-                continue
-            fact = _fact(self.item, inner, self.item_fields, row)
-            fact[self.link] = container.get("id")
-            facts.append(fact)
+            if self._has_item(row):
+                fact = _fact(self.item, inner, self.item_fields, row)
+                fact[self.link] = container.get("id")
+                facts.append(fact)
         return {AS_OF: first.get(AS_OF) or None, "facts": facts}
+
+    def places(self, rows: list[dict[str, str]], lines: list[int]) -> tuple[Place, ...]:
+        """Where each fact of :meth:`document`'s result came from: its row's line and
+        its columns' prefix, so that an error names the cell, not ``$.facts[3]``."""
+        found = [(lines[0], self._prefix(self.container))]
+        found += [
+            (line, self._prefix(self.item))
+            for row, line in zip(rows, lines, strict=True)
+            if self._has_item(row)
+        ]
+        return tuple(found)
 
 
 def _fact(
@@ -163,30 +177,30 @@ def csv_records(source: str, file: Iterable[str], layout: CsvLayout) -> Iterator
     key = layout.required()[1]
     seen: set[str] = set()
     rows: list[dict[str, str]] = []
-    start = 2
+    lines: list[int] = []
     for row in reader:
         line = reader.line_num
         if None in row:
             yield Record(source, line, row, f"more cells than the {len(header)} columns")
             continue
         if rows and row.get(key) != rows[0].get(key):
-            yield _group(source, start, rows, layout, seen, key)
-            rows = []
-        if not rows:
-            start = line
+            yield _group(source, lines, rows, layout, seen, key)
+            rows, lines = [], []
         rows.append(row)
+        lines.append(line)
     if rows:
-        yield _group(source, start, rows, layout, seen, key)
+        yield _group(source, lines, rows, layout, seen, key)
 
 
 def _group(
     source: str,
-    line: int,
+    lines: list[int],
     rows: list[dict[str, str]],
     layout: CsvLayout,
     seen: set[str],
     key: str,
 ) -> Record:
+    line = lines[0]
     ident = rows[0].get(key) or ""
     # Rows of one workplace must be consecutive; a second run would be evaluated alone
     # and silently give a different answer, so it is an error.
@@ -196,4 +210,4 @@ def _group(
     dates = {r.get(AS_OF) for r in rows}
     if len(dates) > 1:
         return Record(source, line, rows, f"rows of {key} {ident!r} give different as_of dates")
-    return Record(source, line, layout.document(rows))
+    return Record(source, line, layout.document(rows), places=layout.places(rows, lines))

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from ..engine._engine import Engine
 from ..engine.result import Result
-from ..errors import FactError, OssRulesError
+from ..errors import FactError, FactsError, OssRulesError
 from ..model.convert import Inventory, read_inventory
 from ..model.registry import FactRegistry
 from ._outcomes import Evaluated, Failed, Outcome, Record
@@ -67,6 +67,8 @@ def evaluate_item(
     except Exception as error:  # a bad inventory must never stop the others
         kept = item.data if isinstance(item, Record) else item
         reason = str(error) if isinstance(error, OssRulesError) else repr(error)
+        if isinstance(item, Record) and isinstance(error, FactsError):
+            reason = item.locate(error)
         return Failed(index, type(error).__name__, reason, source, line, kept)
 
 

@@ -7,13 +7,21 @@ from a file, its source and line, so that a failure can be found and fixed.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-__all__ = ["Evaluated", "Failed", "Outcome", "Record"]
+from ..errors import FactsError
+
+__all__ = ["Evaluated", "Failed", "Outcome", "Place", "Record"]
 
 T = TypeVar("T")
+
+Place = tuple[int, str]
+"""Where a fact of a CSV record came from: its row's line and its columns' prefix."""
+
+_FACT_PATH = re.compile(r"^\$\.facts\[(\d+)\]\.(\w+)$")
 
 
 @attrs.frozen
@@ -29,6 +37,25 @@ class Record:
     line: int
     data: Any
     problem: str = ""
+    places: tuple[Place, ...] = ()
+    """For a CSV record, per fact of ``data["facts"]``: see :data:`Place`."""
+
+    def locate(self, error: FactsError) -> str:
+        """``error`` with each ``$.facts[i].field`` path as the CSV cell it came from
+        (``line 4, column hazard_severity``); other records keep the paths."""
+        if not self.places:
+            return str(error)
+        lines = [str(error).split("\n", 1)[0]]
+        for problem in error.errors:
+            text, path = str(problem), problem.path or ""
+            match = _FACT_PATH.match(path)
+            if match and int(match.group(1)) < len(self.places):
+                line, prefix = self.places[int(match.group(1))]
+                text = f"line {line}, column {prefix}{match.group(2)}" + text[len(path) :]
+            elif path == "$.as_of":
+                text = f"line {self.line}, column as_of" + text[len(path) :]
+            lines.append(f"  {text}")
+        return "\n".join(lines)
 
 
 @attrs.frozen
