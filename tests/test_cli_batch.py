@@ -150,3 +150,32 @@ def test_the_progress_line_gives_records_rate_and_eta():
     unknown = Progress(stream, None, terminal=False, shown=True)
     unknown.advance(False)
     assert unknown.line(unknown._start + 1.0) == "1 records  1 records/s"
+
+
+def test_split_evaluates_each_workplace_of_one_document_alone(tmp_path: Path):
+    """--split cuts a portfolio document into inventories whose findings add up to the whole."""
+    documents = [json.loads(line) for line in write_corpus(tmp_path / "c.jsonl", 4).read_text(
+        "utf-8").splitlines() if not line.startswith("{not")]  # fmt: skip
+    portfolio = {"as_of": "2026-06-30", "facts": [f for d in documents for f in d["facts"]]}
+    path = tmp_path / "portfolio.json"
+    path.write_text(json.dumps(portfolio), "utf-8")
+    code, whole, _ = run("evaluate", str(path), "--json")
+    assert code == 0
+    code, parts, stderr = run("evaluate", str(path), "--split", "--jsonl")
+    assert code == 0 and "4 records: 4 evaluated" in stderr
+    lines = [json.loads(line) for line in parts.splitlines()]
+    assert [r["line"] for r in lines] == [1, 1, 1, 1]
+
+    def findings(results: list[dict[str, object]]) -> list[str]:
+        return sorted(json.dumps(f, sort_keys=True) for r in results for f in r["findings"])  # type: ignore[attr-defined]
+
+    assert findings([r["result"] for r in lines]) == findings([json.loads(whole)])
+
+
+def test_split_refuses_a_ruleset_that_joins_unlinked_facts(tmp_path: Path):
+    """--split with a ruleset that OSS150 flags is a usage error naming the rule."""
+    path = tmp_path / "one.json"
+    path.write_text('{"as_of": "2026-06-30", "facts": []}', "utf-8")
+    ruleset = str(ROOT / "tests" / "broken_rulesets" / "unsplittable.yaml")
+    code, _, stderr = run("evaluate", str(path), "--split", "--ruleset", ruleset)
+    assert code == 2 and "rule `same-category-elsewhere` joins Hazard with Hazard" in stderr

@@ -20,16 +20,19 @@ that does is refused with :class:`SplitError`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..errors import OssRulesError
 from ..language._splittable import Unlinked, unlinked_joins
 from ..language.syntax import Ruleset
-from ..model.convert import Inventory
+from ..model.convert import Inventory, fact_to_json
 from ..model.registry import FactRegistry
+from ._many import prepare
+from ._outcomes import Record
 
-__all__ = ["SplitError", "split", "split_inventory"]
+__all__ = ["SplitError", "check_splittable", "split", "split_inventory", "split_records"]
 
 
 class SplitError(OssRulesError, ValueError):
@@ -70,6 +73,33 @@ def split_inventory(inventory: Inventory, ruleset: Ruleset) -> Iterator[Inventor
     """The independent inventories of ``inventory`` (same ``as_of``), see :func:`split`."""
     for group in split(inventory.facts, ruleset):
         yield Inventory(inventory.as_of, group)
+
+
+def split_records(
+    records: Iterable[Record], rulesets: Sequence[Ruleset], as_of: dt.date | None = None
+) -> Iterator[Record]:
+    """Each record's independent inventories, as records of the same file and line.
+
+    A record that cannot be read or whose facts are invalid is passed on as it is, so that
+    evaluating it reports the problem. Raises :class:`SplitError` first when one of the
+    ``rulesets`` (every one the records will be evaluated with) does not allow splitting.
+    """
+    for ruleset in rulesets:
+        check_splittable(ruleset)
+    registry = rulesets[0].registry
+    for record in records:
+        if record.problem:
+            yield record
+            continue
+        try:
+            inventory = prepare(record, registry, as_of)
+        except OssRulesError:
+            yield record
+            continue
+        for group in _groups(list(inventory.facts), registry):
+            facts = [fact_to_json(f, registry) for f in group]
+            document = {"as_of": inventory.as_of.isoformat(), "facts": facts}
+            yield Record(record.source, record.line, document)
 
 
 def _groups(facts: list[Any], registry: FactRegistry) -> list[tuple[Any, ...]]:

@@ -17,7 +17,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -26,8 +26,18 @@ from typing import IO, Any
 import attrs
 import click
 
-from ..batch import STDIN, CsvHeaderError, Evaluated, Failed, read_records
+from ..batch import (
+    STDIN,
+    CsvHeaderError,
+    Evaluated,
+    Failed,
+    Record,
+    SplitError,
+    check_splittable,
+    read_records,
+)
 from ..batch._many import outcomes
+from ..batch._split import split_records
 from ..engine._engine import Engine
 from ..engine.result import Result, show_fact
 from ..language import DEFAULT_RULESET
@@ -163,19 +173,35 @@ def evaluate_stream(
     reject: str | None,
     workers: int,
     progress: bool | None,
+    split: bool = False,
 ) -> int:
-    """Evaluate every record of ``files``; return the exit status (1 if any failed)."""
+    """Evaluate every record of ``files``; return the exit status (1 if any failed).
+
+    With ``split``, each record is first cut into its independent inventories.
+    """
     if sum(path == STDIN for path in files) > 1:
         raise UsageError("standard input (-) can be given once")
     _check_inputs(files, engines)
     registry = engines[0].ruleset.registry
-    records = itertools.chain.from_iterable(read_records(path, registry) for path in files)
+    records: Iterable[Record] = itertools.chain.from_iterable(
+        read_records(path, registry) for path in files
+    )
+    if split:
+        try:
+            for engine in engines:
+                check_splittable(engine.ruleset)
+        except SplitError as error:
+            raise UsageError(f"--split: {error}") from None
+        records = split_records(records, [e.ruleset for e in engines], as_of)
     several = len(engines) > 1
     render = Render(as_jsonl, several or engines[0].ruleset.id != DEFAULT_RULESET)
     terminal = sys.stderr.isatty()
     visible = terminal if progress is None else progress
     shown = Progress(
-        sys.stderr, _count(files) if visible else None, terminal=terminal, shown=visible
+        sys.stderr,
+        _count(files) if visible and not split else None,
+        terminal=terminal,
+        shown=visible,
     )
     findings: collections.Counter[str] = collections.Counter()
     start = time.monotonic()

@@ -74,6 +74,12 @@ def main() -> None:
     help="Evaluate in this many processes (same output, same order).",
 )
 @click.option(
+    "--split",
+    is_flag=True,
+    help="Cut each input document into independent inventories along fact references "
+    "(hazards with their workplace, workplaces with their employer) and evaluate each alone.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show records, records/s and the ETA on stderr (default: when it is a terminal).",
@@ -89,6 +95,7 @@ def evaluate_command(
     output: str | None,
     reject: str | None,
     workers: int,
+    split: bool,
     progress: bool | None,
     ruleset_specs: tuple[str, ...],
     all_rulesets: bool,
@@ -102,14 +109,14 @@ def evaluate_command(
 
     A .jsonl FILE holds one input document per line, a .csv FILE one hazard per row
     (columns: `oss-rules schema --csv`), and - is standard input. Such inputs, and the
-    options --jsonl, -o, --reject, --workers and --progress, evaluate record by record:
+    options --jsonl, -o, --reject, --workers, --split and --progress, evaluate record by record:
     each result is written as soon as it is ready, in input order, a summary goes to
     stderr, and the exit status is 1 when any record failed (see docs/batch.md).
     """
     engines = build_engines(ruleset_specs, all_rulesets, params)
     day = as_of.date() if as_of else None
     streamed = any(f == STDIN or Path(f).suffix.lower() in STREAMED for f in files)
-    if streamed or as_jsonl or output or reject or workers > 1 or progress:
+    if streamed or as_jsonl or output or reject or workers > 1 or progress or split:
         if as_json:
             raise UsageError(
                 "--json prints one document; for record-by-record evaluation "
@@ -125,6 +132,7 @@ def evaluate_command(
                 reject=reject,
                 workers=workers,
                 progress=progress,
+                split=split,
             )
         )
     evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
