@@ -22,19 +22,20 @@ from ._outcomes import Evaluated, Failed, Outcome, Record
 __all__ = ["Item", "evaluate_item", "evaluate_many", "first_result", "outcomes"]
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Result)
 
 Item = Inventory | Record | Mapping[str, Any]
 """What batch evaluation accepts: an :class:`Inventory`, a :class:`Record` read from a
 file, or an input document as a mapping (``{"as_of": ..., "facts": [...]}``)."""
 
-Finish = Callable[[Sequence[Result]], T]
+Finish = Callable[[Sequence[Any]], T]
 """What to keep of an inventory's results (one per engine); runs where they were computed,
 so with worker processes it must be a module-level function (it is pickled)."""
 
 INVALID_RECORD = "InvalidRecord"
 
 
-def first_result(results: Sequence[Result]) -> Result:
+def first_result(results: Sequence[R]) -> R:
     """The result of the only engine (the :class:`Finish` of :func:`evaluate_many`)."""
     return results[0]
 
@@ -50,7 +51,7 @@ def prepare(item: Item, registry: FactRegistry, as_of: dt.date | None) -> Invent
 
 
 def evaluate_item(
-    engines: Sequence[Engine],
+    engines: Sequence[Engine[Any]],
     index: int,
     item: Item,
     as_of: dt.date | None,
@@ -73,7 +74,7 @@ def evaluate_item(
 
 
 def outcomes(
-    engines: Sequence[Engine],
+    engines: Sequence[Engine[Any]],
     items: Iterable[Item],
     finish: Finish[T],
     *,
@@ -100,20 +101,20 @@ def outcomes(
 
 
 def _in_process(
-    engines: Sequence[Engine], items: Iterable[Item], finish: Finish[T], as_of: dt.date | None
+    engines: Sequence[Engine[Any]], items: Iterable[Item], finish: Finish[T], as_of: dt.date | None
 ) -> Iterator[Outcome[T]]:
     for index, item in enumerate(items):
         yield evaluate_item(engines, index, item, as_of, finish)
 
 
 def evaluate_many(
-    engine: Engine,
+    engine: Engine[R],
     inventories: Iterable[Item],
     *,
     as_of: dt.date | None = None,
     workers: int = 1,
     window: int | None = None,
-) -> Iterator[Outcome[Result]]:
+) -> Iterator[Outcome[R]]:
     """See :meth:`oss_rules.Engine.evaluate_many`."""
     return outcomes(
         [engine], inventories, first_result, as_of=as_of, workers=workers, window=window

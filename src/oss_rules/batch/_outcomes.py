@@ -1,22 +1,21 @@
 """What batch evaluation reads and yields: records in, one outcome per record out.
 
-An outcome is :class:`Evaluated` (the result) or :class:`Failed` (why not), and always
-names the inventory's position in the input (``index``, from 0) and, for records read
-from a file, its source and line, so that a failure can be found and fixed.
+A :class:`Record` is an input document read from a file, with its source and line. The
+outcomes (:class:`Evaluated`, :class:`Failed`) are defined with the engine, whose
+``evaluate_many`` returns them, and re-exported here.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import attrs
 
+from ..engine.outcomes import Evaluated, Failed, Outcome
 from ..errors import FactsError
 
 __all__ = ["Evaluated", "Failed", "Outcome", "Place", "Record"]
-
-T = TypeVar("T")
 
 Place = tuple[int, str]
 """Where a fact of a CSV record came from: its row's line and its columns' prefix."""
@@ -56,38 +55,3 @@ class Record:
                 text = f"line {self.line}, column as_of" + text[len(path) :]
             lines.append(f"  {text}")
         return "\n".join(lines)
-
-
-@attrs.frozen
-class Evaluated(Generic[T]):
-    """An inventory that was evaluated: its position in the input and its result."""
-
-    index: int
-    result: T
-    source: str = ""
-    line: int = 0
-
-
-@attrs.frozen
-class Failed:
-    """An inventory that could not be evaluated, and why.
-
-    ``error`` is the exception's class name (``FactsError``, ``EvaluationError``, or
-    ``InvalidRecord`` for a record that could not be read), ``reason`` its message, and
-    ``record`` the input as it was read (for reject files).
-    """
-
-    index: int
-    error: str
-    reason: str
-    source: str = ""
-    line: int = 0
-    record: Any = None
-
-    def where(self) -> str:
-        """``source:line`` for records read from a file, else ``inventory N``."""
-        return f"{self.source}:{self.line}" if self.source else f"inventory {self.index}"
-
-
-Outcome = Evaluated[T] | Failed
-"""One outcome per input inventory, in input order."""

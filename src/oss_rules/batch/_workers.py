@@ -44,7 +44,7 @@ class EngineRecipe:
     max_facts: tuple[int, ...]
 
     @classmethod
-    def of(cls, engines: Sequence[Engine]) -> EngineRecipe:
+    def of(cls, engines: Sequence[Engine[Any]]) -> EngineRecipe:
         """The recipe of ``engines``."""
         return cls(
             tuple(e.ruleset for e in engines),
@@ -52,7 +52,7 @@ class EngineRecipe:
             tuple(e.max_facts for e in engines),
         )
 
-    def build(self) -> list[Engine]:
+    def build(self) -> list[Engine[Any]]:
         """Compile the engines."""
         return [
             Engine(ruleset, params=params, max_facts=limit)
@@ -62,7 +62,7 @@ class EngineRecipe:
         ]
 
 
-_engines: list[Engine] = []
+_engines: list[Engine[Any]] = []
 """This worker process's engines, compiled once by :func:`_start`."""
 
 
@@ -77,7 +77,7 @@ def _chunk(
 
 
 def parallel_outcomes(
-    engines: Sequence[Engine],
+    engines: Sequence[Engine[Any]],
     items: Iterable[Item],
     finish: Finish[T],
     *,

@@ -35,7 +35,7 @@ from ._workers import EngineRecipe
 
 __all__ = ["evaluate_bag", "evaluate_hazard_frame"]
 
-_compiled: dict[str, list[Engine]] = {}
+_compiled: dict[str, list[Engine[Any]]] = {}
 """Engines compiled in this process, by recipe: once per worker, not once per task."""
 
 
@@ -44,7 +44,7 @@ def _key(recipe: EngineRecipe) -> str:
     return "|".join([*(r.digest for r in recipe.rulesets), overrides, repr(recipe.max_facts)])
 
 
-def _engines(recipe: EngineRecipe) -> list[Engine]:
+def _engines(recipe: EngineRecipe) -> list[Engine[Any]]:
     key = _key(recipe)
     if key not in _compiled:
         _compiled[key] = recipe.build()

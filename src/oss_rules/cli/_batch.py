@@ -148,7 +148,7 @@ def _count(files: Sequence[str]) -> int | None:
     return total
 
 
-def _check_inputs(files: Sequence[str], engines: Sequence[Engine]) -> None:
+def _check_inputs(files: Sequence[str], engines: Sequence[Engine[Any]]) -> None:
     """Fail before any output on a file that cannot be read or a CSV header that does
     not fit: those are not one bad record but a wrong command."""
     for path in files:
@@ -164,7 +164,7 @@ def _check_inputs(files: Sequence[str], engines: Sequence[Engine]) -> None:
 
 
 def evaluate_stream(
-    engines: Sequence[Engine],
+    engines: Sequence[Engine[Any]],
     files: Sequence[str],
     *,
     as_of: dt.date | None,

