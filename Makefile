@@ -48,8 +48,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
-# The batch benchmark's default corpus is 200,000 workplaces (an hour or more on two
-# cores); BATCH_RECORDS=20000 make bench for a shorter run.
+# The batch benchmark's default corpus is 200,000 workplaces: hours on a shared 2-core
+# machine (about 25 records/s in one process); BATCH_RECORDS=20000 make bench is shorter.
 BATCH_RECORDS ?= 200000
 
 bench: $(STAMP)
