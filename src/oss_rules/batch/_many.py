@@ -30,7 +30,7 @@ file, or an input document as a mapping (``{"as_of": ..., "facts": [...]}``)."""
 
 Finish = Callable[[Sequence[Any]], T]
 """What to keep of an inventory's results (one per engine); runs where they were computed,
-so with worker processes it must be a module-level function (it is pickled)."""
+so with worker processes it must pickle (a module-level function or class instance)."""
 
 INVALID_RECORD = "InvalidRecord"
 
