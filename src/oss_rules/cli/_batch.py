@@ -182,6 +182,9 @@ def evaluate_stream(
     if sum(path == STDIN for path in files) > 1:
         raise UsageError("standard input (-) can be given once")
     _check_inputs(files, engines)
+    for option, target in (("-o", output), ("--reject", reject)):
+        if target and target != STDIN and not Path(target).resolve().parent.is_dir():
+            raise UsageError(f"{option} {target}: no such directory")
     registry = engines[0].ruleset.registry
     records: Iterable[Record] = itertools.chain.from_iterable(
         read_records(path, registry) for path in files
