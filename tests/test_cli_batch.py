@@ -130,10 +130,12 @@ def test_progress_is_shown_on_request(tmp_path: Path):
     [
         (["--json", "--jsonl"], "use --jsonl"),
         (["--workers", "0"], "--workers"),
+        (["--jsonl", "-o", "no/such/dir/out.jsonl"], "no such directory"),
     ],
 )
 def test_option_conflicts_are_usage_errors(tmp_path: Path, args: list[str], message: str):
-    """--json with record-by-record evaluation, or zero workers, is refused with a reason."""
+    """--json with record-by-record evaluation, zero workers or an output in a directory that
+    does not exist is refused with a reason, before any work."""
     corpus = write_corpus(tmp_path / "c.jsonl", 1)
     code, _, stderr = run("evaluate", str(corpus), *args)
     assert code == 2 and message in stderr
