@@ -14,7 +14,8 @@ See docs/batch.md.
 """
 
 from ._csv import CsvHeaderError, CsvLayout
-from ._many import Item, evaluate_many
+from ._many import evaluate_many
+from ._one import Item
 from ._outcomes import Evaluated, Failed, Outcome, Record
 from ._records import STDIN, read_records
 from ._split import SplitError, check_splittable, split, split_inventory

@@ -9,68 +9,24 @@ that fails on it) becomes a :class:`Failed` outcome and the others go on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from ..engine._engine import Engine
 from ..engine.result import Result
-from ..errors import FactError, FactsError, OssRulesError
-from ..model.convert import Inventory, read_inventory
-from ..model.registry import FactRegistry
-from ._outcomes import Evaluated, Failed, Outcome, Record
+from ..errors import FactError
+from ._one import Finish, Item, evaluate_item
+from ._outcomes import Outcome
 
-__all__ = ["Item", "evaluate_item", "evaluate_many", "first_result", "outcomes"]
+__all__ = ["evaluate_many", "first_result", "outcomes"]
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Result)
-
-Item = Inventory | Record | Mapping[str, Any]
-"""What batch evaluation accepts: an :class:`Inventory`, a :class:`Record` read from a
-file, or an input document as a mapping (``{"as_of": ..., "facts": [...]}``)."""
-
-Finish = Callable[[Sequence[Any]], T]
-"""What to keep of an inventory's results (one per engine); runs where they were computed,
-so with worker processes it must pickle (a module-level function or class instance)."""
-
-INVALID_RECORD = "InvalidRecord"
 
 
 def first_result(results: Sequence[R]) -> R:
     """The result of the only engine (the :class:`Finish` of :func:`evaluate_many`)."""
     return results[0]
-
-
-def prepare(item: Item, registry: FactRegistry, as_of: dt.date | None) -> Inventory:
-    """The inventory of ``item``, with ``as_of`` (when given) replacing its date."""
-    if isinstance(item, Inventory):
-        return Inventory(as_of, item.facts) if as_of else item
-    data = item.data if isinstance(item, Record) else item
-    if as_of is not None and isinstance(data, Mapping):
-        data = {**data, "as_of": as_of.isoformat()}
-    return read_inventory(data, registry)
-
-
-def evaluate_item(
-    engines: Sequence[Engine[Any]],
-    index: int,
-    item: Item,
-    as_of: dt.date | None,
-    finish: Finish[T],
-) -> Outcome[T]:
-    """Evaluate one item with every engine; any failure becomes :class:`Failed`."""
-    source, line = (item.source, item.line) if isinstance(item, Record) else ("", 0)
-    if isinstance(item, Record) and item.problem:
-        return Failed(index, INVALID_RECORD, item.problem, source, line, item.data)
-    try:
-        inventory = prepare(item, engines[0].ruleset.registry, as_of)
-        results = [e.evaluate(inventory.facts, as_of=inventory.as_of) for e in engines]
-        return Evaluated(index, finish(results), source, line)
-    except Exception as error:  # a bad inventory must never stop the others
-        kept = item.data if isinstance(item, Record) else item
-        reason = str(error) if isinstance(error, OssRulesError) else repr(error)
-        if isinstance(item, Record) and isinstance(error, FactsError):
-            reason = item.locate(error)
-        return Failed(index, type(error).__name__, reason, source, line, kept)
 
 
 def outcomes(

@@ -29,7 +29,7 @@ from ..language._splittable import Unlinked, unlinked_joins
 from ..language.syntax import Ruleset
 from ..model.convert import Inventory, fact_to_json
 from ..model.registry import FactRegistry
-from ._many import prepare
+from ._one import prepare
 from ._outcomes import Record
 
 __all__ = ["SplitError", "check_splittable", "split", "split_inventory", "split_records"]

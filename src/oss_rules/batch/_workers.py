@@ -19,7 +19,7 @@ import attrs
 
 from ..engine._engine import Engine
 from ..language.syntax import Ruleset
-from ._many import Finish, Item, evaluate_item
+from ._one import Finish, Item, evaluate_item
 from ._outcomes import Outcome
 
 __all__ = ["EngineRecipe", "parallel_outcomes"]

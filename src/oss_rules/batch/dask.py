@@ -29,7 +29,7 @@ from ..engine._engine import Engine
 from ..engine.result import Result
 from ..language.syntax import Ruleset
 from ._csv import CsvLayout
-from ._many import Item, evaluate_item
+from ._one import Item, evaluate_item
 from ._outcomes import Failed
 from ._workers import EngineRecipe
 
