@@ -14,10 +14,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Generic
 
@@ -32,6 +33,7 @@ from ..model.domain import result_class
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._durable import Network
 from ._negation import NegationIndex
+from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
 __all__ = ["Engine", "ParamError"]
@@ -122,6 +124,7 @@ class Engine(Generic[R]):
         self._strata = compile_ruleset(ruleset, self._params)
         self._networks = [Network(stratum.definition) for stratum in self._strata]
         self._max_facts = max_facts
+        self._overrides = dict(params or {})
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
@@ -141,6 +144,44 @@ class Engine(Generic[R]):
     def params(self) -> Mapping[str, Any]:
         """The params in force (the ruleset's, with this engine's overrides)."""
         return dict(self._params)
+
+    @property
+    def overrides(self) -> Mapping[str, Any]:
+        """The param overrides this engine was built with (a worker process rebuilds it)."""
+        return dict(self._overrides)
+
+    @property
+    def max_facts(self) -> int:
+        """The most facts one evaluation may hold before it stops with an error."""
+        return self._max_facts
+
+    def evaluate_many(
+        self,
+        inventories: Iterable[Any],
+        *,
+        as_of: dt.date | None = None,
+        workers: int = 1,
+        window: int | None = None,
+    ) -> Iterator[Evaluated[R] | Failed]:
+        """Evaluate each inventory on its own; yield one outcome per inventory, in order.
+
+        ``inventories`` is any iterable (a generator is fine) of
+        :class:`~oss_rules.model.convert.Inventory`, input documents as mappings, or
+        records from :func:`oss_rules.batch.read_records`. Each outcome is an
+        :class:`~oss_rules.batch.Evaluated` with the :class:`Result` or a
+        :class:`~oss_rules.batch.Failed` naming the inventory's index (and file and
+        line) and the problem: a bad inventory never stops the others. ``as_of``
+        replaces each inventory's date. ``workers`` > 1 evaluates in that many
+        processes, each compiling the ruleset once; at most ``window`` inventories are
+        read ahead, so memory does not grow with their number. See docs/batch.md.
+        """
+        # The batch package sits above the engine (it reads files, starts processes), so
+        # it is found by name, not imported: the engine depends on nothing above it.
+        batch = importlib.import_module("oss_rules.batch._many")
+        outcomes: Iterator[Evaluated[R] | Failed] = batch.evaluate_many(
+            self, inventories, as_of=as_of, workers=workers, window=window
+        )
+        return outcomes
 
     def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
