@@ -143,7 +143,7 @@ def _plan(info: FactType) -> _Plan:
     if plan is None:
         computed = tuple(f.name for f in info.fields if not f.init)
         # A class without __weakref__ cannot be remembered: Engine.evaluate checks it again.
-        remember = not all(f.validated for f in info.fields) and info.cls.__weakrefoffset__ != 0
+        remember = bool(info.unchecked) and info.cls.__weakrefoffset__ != 0
         plan = _PLANS[info.cls] = _Plan(frozenset({"type", *computed}), computed, remember)
     return plan
 

@@ -90,11 +90,9 @@ def check_fields(facts: Sequence[Any], registry: FactRegistry) -> None:
     problems = []
     for i, fact in enumerate(facts):
         info = registry.type_of(fact)
-        if all(field.validated for field in info.fields) or was_checked(fact):
+        if not info.unchecked or was_checked(fact):
             continue
-        for field in info.fields:
-            if field.validated:
-                continue
+        for field in info.unchecked:
             value = getattr(fact, field.name)
             if not field.kind.check(value):
                 problems.append(

@@ -51,6 +51,13 @@ class FactType:
     name: str
     cls: type
     fields: tuple[FieldInfo, ...]
+    unchecked: tuple[FieldInfo, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: tuple(f for f in self.fields if not f.validated), True),
+    )
+    """The fields the class does not check itself: the converter or Engine.evaluate does."""
 
     def field(self, name: str) -> FieldInfo | None:
         """The field called ``name``, or ``None``."""
