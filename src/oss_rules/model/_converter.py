@@ -260,7 +260,7 @@ def _problems(
         elif isinstance(exc, KeyError):
             value, shown, hint = _MISSING, field.kind.expected, ""
         else:
-            raise exc
+            raise exc from None
         fields.append(
             FactError(
                 info.name,
@@ -279,7 +279,7 @@ def _problems(
             raised.append(exc.at(path))
         else:
             # An app's own validator failed: its error is not ours to rephrase.
-            raise exc
+            raise exc from None
     names = info.field_names
     extra = [
         FactError(
