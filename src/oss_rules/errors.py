@@ -17,6 +17,7 @@ __all__ = [
     "EvaluationError",
     "FactError",
     "FactsError",
+    "FileError",
     "InputError",
     "OssRulesError",
     "Problem",
@@ -191,3 +192,18 @@ class SubmissionError(OssRulesError, ValueError):
         count = len(self.problems)
         head = "1 problem:" if count == 1 else f"{count} problems:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class FileError(OssRulesError, ValueError):
+    """A file cannot be read as text: it is missing, a directory, or not UTF-8.
+
+    Cause: a wrong path, or a file saved in another encoding (Latin-1, UTF-16) or
+    damaged. Remedy: the message names the file and, for bad bytes, the byte offset and
+    line; fix the path, or save the file as UTF-8.
+    """
+
+    def __init__(self, path: str, message: str, *, offset: int | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.offset = offset
+        super().__init__(f"{path}: {message}")

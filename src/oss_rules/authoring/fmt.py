@@ -51,6 +51,9 @@ HEADER_ORDER = (
 RULE_FILE_ORDER = ("description", "rules", "tables")
 """The order of the keys of the other rule files."""
 
+RULESET_KEYS = frozenset({"ruleset", "rules", "tables"})
+"""A file is a ruleset file when its top-level mapping has one of these keys."""
+
 _ITEM = re.compile(r"^(?P<indent> *)- '(?P<body>.*)'$")
 _ROW = re.compile(r"^(?P<indent> *)- \[(?P<body>.*)\]$")
 _ROWS_KEY = re.compile(r"^(?P<indent> *)rows:$")
@@ -59,7 +62,9 @@ _ROWS_KEY = re.compile(r"^(?P<indent> *)rows:$")
 def format_text(text: str, name: str = "<text>") -> str:
     """``text`` (one ruleset YAML file) in canonical form.
 
-    Raises :class:`~oss_rules.errors.RulesetError` (OSS003) when it is not valid YAML.
+    Raises :class:`~oss_rules.errors.RulesetError` (OSS003) when it is not valid YAML, and
+    (OSS004) when it is not a ruleset file (a mapping with ``ruleset``, ``rules`` or
+    ``tables``).
     """
     yaml = _yaml()
     try:
@@ -70,8 +75,21 @@ def format_text(text: str, name: str = "<text>") -> str:
         raise RulesetError(
             [Diagnostic(name, line, col, "OSS003", f"invalid YAML: {error.problem}")]
         ) from None
-    if not isinstance(doc, CommentedMap):
-        return text
+    if not isinstance(doc, CommentedMap) or not RULESET_KEYS & set(doc):
+        # Formatting rewrites keys and lines: a file that is not a ruleset file (an input
+        # document, a test file, some other YAML) must stay as it is.
+        raise RulesetError(
+            [
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "OSS004",
+                    "not a ruleset file: it has none of the keys `ruleset`, `rules`, `tables`",
+                    "fmt formats ruleset files only; this file was left unchanged",
+                )
+            ]
+        )
     _order(doc, HEADER_ORDER if "ruleset" in doc else RULE_FILE_ORDER)
     for key, keys in (("rules", RULE_KEYS), ("tables", TABLE_KEYS)):
         items = doc.get(key)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -145,6 +147,65 @@ def read_input(path: str, as_of: dt.date | None) -> Inventory:
             raise UsageError(f"{path}: {error}") from None
         inventory = read_inventory({**json.loads(text), "as_of": as_of.isoformat()})
     return attrs.evolve(inventory, as_of=as_of) if as_of else inventory
+
+
+def write_output(target: str, text: str, inputs: Sequence[str] = ()) -> None:
+    """Write ``text`` to the file ``target`` atomically, refusing to overwrite an input.
+
+    The text goes to a temporary file in the same directory, which then replaces
+    ``target`` in one step (``os.replace``): an interrupted or failing command leaves
+    the old file whole, never a truncated one. ``target`` may not be one of ``inputs``
+    (compared as resolved paths and by identity, so links are caught too).
+    """
+    path = Path(target)
+    for source in inputs:
+        if _same_file(path, Path(source)):
+            raise UsageError(
+                f"{target}: this is also an input file ({source}); write the output elsewhere"
+            )
+    if path.is_symlink():
+        # Replace the file the link points at, not the link.
+        path = path.resolve()
+    if path.is_dir():
+        raise UsageError(f"{target}: is a directory; give the name of a file to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{target}: cannot write: directory {path.parent} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise UsageError(f"{target}: cannot write: {error.strerror}") from None
+    try:
+        # newline="" keeps "\n" line ends on every platform: the same bytes everywhere.
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise UsageError(f"{target}: cannot write: {error.strerror}") from None
+        raise
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of the file being replaced, or those a new file gets (umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def evaluate_file(engine: Engine, path: str, as_of: dt.date | None) -> Result:
