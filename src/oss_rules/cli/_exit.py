@@ -8,13 +8,17 @@ report it; the traceback is printed only with ``--debug``); 130 interrupted (Ctr
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 import traceback
-from typing import Any, NoReturn
+from collections.abc import Iterator
+from typing import Any, NoReturn, TextIO
 
 import click
 
+from .._untrusted import escape_control
 from ..errors import OssRulesError
 
 __all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_USAGE", "GuardedGroup"]
@@ -44,7 +48,16 @@ class GuardedGroup(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command, mapping what escapes it to an exit status."""
+        """Run the command, mapping what escapes it to an exit status.
+
+        While it runs, standard output and error escape control characters (see
+        :func:`~oss_rules._untrusted.escape_control`): whatever an input file holds,
+        what is printed cannot command the terminal.
+        """
+        with _escaped_terminal():
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
@@ -62,6 +75,51 @@ class GuardedGroup(click.Group):
             raise click.exceptions.Exit(EXIT_USAGE) from None
         except Exception as error:
             _internal(ctx, error)
+
+
+class _EscapingWriter(io.TextIOBase):
+    """A text stream that writes to ``target`` with control characters escaped."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._target, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self._target, "errors", None) or "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            # click probes for a binary stream with write(b""); this one is not.
+            raise TypeError("write() argument must be str")
+        self._target.write(escape_control(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+
+@contextlib.contextmanager
+def _escaped_terminal() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _EscapingWriter(saved[0])
+    sys.stderr = _EscapingWriter(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def debugging(ctx: click.Context) -> bool:
