@@ -67,7 +67,7 @@ class FactError(OssRulesError, ValueError):
     def _render(self) -> str:
         where = f"{self.path}: " if self.path else ""
         which = f"{self.fact} {self.fact_id!r}" if self.fact_id else self.fact
-        got = "missing" if self.value is _MISSING else f"got {self.value!r}"
+        got = "missing" if self.value is _MISSING else f"got {_shown(self.value)}"
         return f"{where}{which} field {self.field!r} must be {self.expected} ({got}){self.hint}"
 
     def at(self, path: str) -> FactError:
@@ -81,6 +81,15 @@ class FactError(OssRulesError, ValueError):
             path=f"{path}.{self.field}" if self.field else path,
             hint=self.hint,
         )
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    """``repr(value)``, cut in the middle when longer than ``limit`` (a 5,000-digit
+    number in a message helps nobody)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-limit // 4 :]} ({len(text)} characters)"
 
 
 class _Missing:

@@ -8,7 +8,6 @@ with each ruleset apart: one engine and one result per ruleset.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -18,11 +17,13 @@ from typing import Any
 import attrs
 import click
 
+from .._files import read_text
 from ..engine._engine import Engine, ParamError
 from ..engine.result import Result
-from ..errors import FactsError, InputError, OssRulesError, RulesetError, suggest
+from ..errors import FactsError, FileError, InputError, OssRulesError, RulesetError, suggest
 from ..language import Ruleset, load, load_default, shipped_rulesets
 from ..language._loader import HEADER_FILE
+from ..model._json import loads
 from ..model.convert import Inventory, read_inventory
 
 
@@ -123,29 +124,30 @@ def parse_param(text: str) -> tuple[str, Any]:
     if not sep or not name:
         raise UsageError(f"--param {text!r}: write NAME=VALUE, e.g. --param high_from=16")
     try:
-        return name, json.loads(raw)
-    except json.JSONDecodeError:
+        # Strict JSON: NaN and Infinity are not numbers, so they stay strings here and
+        # the engine refuses them as the wrong type for a number param.
+        return name, loads(raw, f"--param {name}")
+    except InputError:
         return name, raw
 
 
 def read_input(path: str, as_of: dt.date | None) -> Inventory:
     """The inventory in the input file at ``path``; ``as_of`` replaces the file's date."""
-    file = Path(path)
     try:
-        text = file.read_text("utf-8")
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        inventory = read_inventory(text)
+        data = loads(read_text(path), path)
+        try:
+            inventory = read_inventory(data)
+        except FactsError as error:
+            if as_of is None or any(e.path != "$.as_of" for e in error.errors):
+                raise
+            # The same data (exact decimals), with the date of --as-of.
+            inventory = read_inventory({**data, "as_of": as_of.isoformat()})
     except InputError as error:
-        raise UsageError(
-            f"{path}:{error.line}:{error.col}: invalid JSON: "
-            f"{str(error).split('invalid JSON: ', 1)[1]}"
-        ) from None
+        raise UsageError(str(error)) from None
+    except FileError as error:
+        raise UsageError(f"{error.path}: {error.message}") from None
     except FactsError as error:
-        if as_of is None or any(e.path != "$.as_of" for e in error.errors):
-            raise UsageError(f"{path}: {error}") from None
-        inventory = read_inventory({**json.loads(text), "as_of": as_of.isoformat()})
+        raise UsageError(f"{path}: {error}") from None
     return attrs.evolve(inventory, as_of=as_of) if as_of else inventory
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import EvaluationError, FactError, OssRulesError, suggest
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
+from ..model._kinds import RANGE_HINT, in_range
 from ..model.convert import check_fields, check_inventory
 from ..model.registry import FactType
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
@@ -80,8 +81,22 @@ def _merge_params(ruleset: Ruleset, overrides: Mapping[str, Any]) -> dict[str, A
         shape = current.versions[-1].value if isinstance(current, Versioned) else current
         if _json_type(value) != _json_type(shape):
             raise ParamError(name, value, _json_type(shape))
+        _check_numbers(name, value)
         merged[name] = _exact(value)
     return {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+def _check_numbers(name: str, value: Any) -> None:
+    """Refuse NaN, infinities and numbers beyond the limits, also inside lists and maps."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if not in_range(value):
+            raise ParamError(name, value, "a finite number", RANGE_HINT)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_numbers(name, item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _check_numbers(name, item)
 
 
 def _exact(value: Any) -> Any:

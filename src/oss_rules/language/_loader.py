@@ -16,6 +16,7 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from ..errors import suggest
+from ..model._kinds import RANGE_HINT, in_range
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._parser import ParseError, parse_derivation, parse_pattern
@@ -68,8 +69,17 @@ class _Constructor(RoundTripConstructor):
                 None, None, f"{node.value!r} is not a real date", node.start_mark
             ) from None
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        # int() of more than 4,300 digits raises a bare ValueError; no ruleset needs 40.
+        if len(str(node.value)) > 40:
+            raise ConstructorError(
+                None, None, f"the number {node.value[:40]}... is out of range", node.start_mark
+            )
+        return super().construct_yaml_int(node)
+
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
 def _yaml() -> YAML:
@@ -92,6 +102,16 @@ def _plain(value: Any) -> Any:
         # so the Decimal is exact (the money path never holds a float).
         return Decimal(repr(float(value)))
     return value
+
+
+def _numbers_in_range(value: Any) -> bool:
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return in_range(value)
+    if isinstance(value, list):
+        return all(_numbers_in_range(v) for v in value)
+    if isinstance(value, Mapping):
+        return all(_numbers_in_range(v) for v in value.values())
+    return True
 
 
 class RawRuleset:
@@ -267,6 +287,13 @@ def _read_mapping(
             continue
         into[str(name)] = _plain(value)
         spans[str(name)] = span
+        if not text_only and not _numbers_in_range(into[str(name)]):
+            out.add(
+                _value_span(node, name, file),
+                "OSS017",
+                f"param `{name}` holds a number that is out of range (or NaN, or infinite)",
+                RANGE_HINT.removeprefix("; "),
+            )
 
 
 def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:

@@ -23,6 +23,35 @@ from ..errors import suggest
 _IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$")
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 
+MAX_MAGNITUDE = 10**15
+"""Every number a fact or a param holds is strictly between -10^15 and 10^15: far above
+any headcount or rupiah amount, and small enough that durable's doubles hold it exactly."""
+MAX_DIGITS = 28
+"""At most this many significant digits (the decimal context's precision): reading a
+number never rounds it."""
+RANGE_HINT = "; every number is limited to -10^15 < x < 10^15 with at most 28 significant digits"
+
+
+def in_range(value: int | float | Decimal) -> bool:
+    """Whether the number ``value`` is finite and within the limits above.
+
+    The checks look at the exponent first, so ``1e9999999999`` is refused at once
+    instead of being expanded into a ten-billion-digit integer.
+    """
+    if isinstance(value, int):
+        return -MAX_MAGNITUDE < value < MAX_MAGNITUDE
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) < MAX_MAGNITUDE
+    if not value.is_finite():
+        return False
+    if value.is_zero():
+        return True
+    if value.adjusted() >= 15:
+        return False
+    digits = value.as_tuple().digits
+    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    return len(digits) - trailing <= MAX_DIGITS
+
 
 class Kind(abc.ABC):
     """Base of field kinds; subclasses are frozen attrs classes."""
@@ -91,9 +120,16 @@ class Integer(Kind):
     def check(self, value: Any) -> bool:
         if not isinstance(value, int) or isinstance(value, bool):
             return False
+        if not -MAX_MAGNITUDE < value < MAX_MAGNITUDE:
+            return False
         if self.minimum is not None and value < self.minimum:
             return False
         return self.maximum is None or value <= self.maximum
+
+    def hint(self, value: Any) -> str:
+        if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+            return "" if in_range(value) else RANGE_HINT
+        return ""
 
 
 @attrs.frozen
@@ -107,12 +143,8 @@ class Number(Kind):
     def check(self, value: Any) -> bool:
         if isinstance(value, bool):
             return False
-        if isinstance(value, int):
-            return True
-        if isinstance(value, Decimal):
-            return value.is_finite()
         # NaN and infinities break set semantics (NaN != NaN) and have no JSON form.
-        return isinstance(value, float) and math.isfinite(value)
+        return isinstance(value, int | Decimal | float) and in_range(value)
 
     def from_json(self, value: Any) -> Any:
         if isinstance(value, float):
@@ -136,6 +168,8 @@ class Number(Kind):
     def hint(self, value: Any) -> str:
         if isinstance(value, str):
             return '; write digits with an optional decimal point, e.g. 1250000 or "0.24"'
+        if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+            return "" if in_range(value) else RANGE_HINT
         return ""
 
 
