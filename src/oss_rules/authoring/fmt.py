@@ -29,6 +29,7 @@ from ruamel.yaml.tokens import CommentToken
 from ..errors import Diagnostic, RulesetError
 from ..language._loader import RULE_KEYS
 from ..language._table_reader import TABLE_KEYS
+from ..language._yaml import safe_yaml
 
 __all__ = ["WIDTH", "format_text"]
 
@@ -103,8 +104,7 @@ def format_text(text: str, name: str = "<text>") -> str:
 
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
+    yaml = safe_yaml()
     yaml.indent(mapping=2, sequence=4, offset=2)
     # Lines are wrapped by _wrap_items, between arguments; ruamel would break anywhere.
     yaml.width = 1 << 16

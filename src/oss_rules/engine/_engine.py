@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import EvaluationError, FactError, OssRulesError, suggest
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
-from ..model._kinds import RANGE_HINT, in_range
+from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
 from ..model.convert import check_fields, check_inventory
 from ..model.registry import FactType
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
@@ -156,6 +156,8 @@ class Engine:
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise FactError("evaluate", "as_of", as_of, "a datetime.date")
+        if not day_in_range(as_of):
+            raise FactError("evaluate", "as_of", as_of, "a date", hint=DATE_HINT)
         given = list(dict.fromkeys(facts))
         for i, fact in enumerate(given):
             try:

@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
-from ..errors import suggest
+from .._files import read_text
+from ..errors import FileError, suggest
 from ..model._kinds import RANGE_HINT, in_range
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._parser import ParseError, parse_derivation, parse_pattern
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
+from ._yaml import safe_yaml
 
 if TYPE_CHECKING:
     from .tables import Table
@@ -58,35 +58,13 @@ def digest(files: list[Path], root: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
-class _Constructor(RoundTripConstructor):
-    """ruamel's round-trip constructor, but an impossible date is a located YAML error."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            raise ConstructorError(
-                None, None, f"{node.value!r} is not a real date", node.start_mark
-            ) from None
-
-    def construct_yaml_int(self, node: Any) -> Any:
-        # int() of more than 4,300 digits raises a bare ValueError; no ruleset needs 40.
-        if len(str(node.value)) > 40:
-            raise ConstructorError(
-                None, None, f"the number {node.value[:40]}... is out of range", node.start_mark
-            )
-        return super().construct_yaml_int(node)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.preserve_quotes = True
-    return yaml
+def _file_error_place(file: Path, error: FileError) -> tuple[int, int]:
+    """The line and column of the byte a decoding error points at (1, 1 otherwise)."""
+    if error.offset is None:
+        return 1, 1
+    data = file.read_bytes()
+    line = data.count(b"\n", 0, error.offset) + 1
+    return line, error.offset - (data.rfind(b"\n", 0, error.offset) + 1) + 1
 
 
 def _plain(value: Any) -> Any:
@@ -156,7 +134,15 @@ def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:
     for index, file in enumerate(files):
         name = str(file)
         try:
-            doc = _yaml().load(io.StringIO(file.read_text("utf-8")))
+            doc = safe_yaml().load(io.StringIO(read_text(file)))
+        except FileError as error:
+            out.add(
+                s.Span(name, *_file_error_place(file, error)),
+                "OSS003",
+                error.message,
+                "save the file as UTF-8" if error.offset is not None else "give a ruleset file",
+            )
+            continue
         except MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -32,6 +32,34 @@ number never rounds it."""
 RANGE_HINT = "; every number is limited to -10^15 < x < 10^15 with at most 28 significant digits"
 
 
+FIRST_DAY = dt.date(1000, 1, 1)
+"""The first date a fact or ``as_of`` may hold."""
+LAST_DAY = dt.date(8999, 12, 31)
+"""The last date a fact or ``as_of`` may hold: a rule may add or subtract up to a thousand
+years without leaving the calendar (Python's dates end at 9999-12-31)."""
+DATE_HINT = "; dates are YYYY-MM-DD, from 1000-01-01 to 8999-12-31"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """The date written ``YYYY-MM-DD`` (and nothing else: not ``20260630``, not
+    ``2026-W27-2``) within the calendar limits, or ``None``."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def day_in_range(value: dt.date) -> bool:
+    """Whether ``value`` (a date or a date-time) lies within the calendar limits."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 def in_range(value: int | float | Decimal) -> bool:
     """Whether the number ``value`` is finite and within the limits above.
 
@@ -201,15 +229,20 @@ class Day(Kind):
     expected = "a date (YYYY-MM-DD)"
 
     def check(self, value: Any) -> bool:
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        return (
+            isinstance(value, dt.date)
+            and not isinstance(value, dt.datetime)
+            and day_in_range(value)
+        )
 
     def from_json(self, value: Any) -> Any:
         if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                return value
+            day = parse_day(value)
+            return value if day is None else day
         return value
+
+    def hint(self, value: Any) -> str:
+        return DATE_HINT if isinstance(value, str | dt.date) else ""
 
     def to_json(self, value: Any) -> Any:
         return value.isoformat()
@@ -227,10 +260,15 @@ class Moment(Kind):
     expected = "a local date-time (YYYY-MM-DDTHH:MM[:SS], no offset)"
 
     def check(self, value: Any) -> bool:
-        return isinstance(value, dt.datetime) and value.tzinfo is None and value.microsecond == 0
+        return (
+            isinstance(value, dt.datetime)
+            and value.tzinfo is None
+            and value.microsecond == 0
+            and day_in_range(value)
+        )
 
     def from_json(self, value: Any) -> Any:
-        if isinstance(value, str) and "T" in value:
+        if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
             try:
                 return dt.datetime.fromisoformat(value)
             except ValueError:
@@ -265,7 +303,12 @@ class Month(Kind):
     expected = "a month (YYYY-MM)"
 
     def check(self, value: Any) -> bool:
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value.day == 1
+        return (
+            isinstance(value, dt.date)
+            and not isinstance(value, dt.datetime)
+            and value.day == 1
+            and day_in_range(value)
+        )
 
     def from_json(self, value: Any) -> Any:
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):

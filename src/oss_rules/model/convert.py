@@ -22,6 +22,7 @@ import attrs
 from .._files import read_text
 from ..errors import _MISSING, FactError, FactsError, suggest
 from ._json import loads
+from ._kinds import DATE_HINT, parse_day
 from .registry import FactRegistry, shipped_registry
 
 __all__ = [
@@ -296,7 +297,9 @@ def read_inventory(
     as_of = _date_or_none(raw_date)
     if as_of is None:
         problems.append(
-            FactError("input", "as_of", raw_date, "a date (YYYY-MM-DD)", path="$.as_of")
+            FactError(
+                "input", "as_of", raw_date, "a date (YYYY-MM-DD)", path="$.as_of", hint=DATE_HINT
+            )
         )
     try:
         facts = facts_from_json(data.get("facts", _MISSING) if "facts" in data else [], registry)
@@ -314,12 +317,7 @@ def read_inventory(
 
 
 def _date_or_none(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return parse_day(value) if isinstance(value, str) else None
 
 
 def unique_sorted(facts: Iterable[Any], registry: FactRegistry) -> tuple[Any, ...]:
