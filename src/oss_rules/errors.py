@@ -19,6 +19,7 @@ __all__ = [
     "FactsError",
     "FileError",
     "InputError",
+    "LimitError",
     "OssRulesError",
     "Problem",
     "RulesetError",
@@ -216,3 +217,17 @@ class FileError(OssRulesError, ValueError):
         self.message = message
         self.offset = offset
         super().__init__(f"{path}: {message}")
+
+
+class LimitError(OssRulesError, ValueError):
+    """An input or a ruleset goes beyond one of the documented limits (docs/errors.md).
+
+    Cause: an input too large for one evaluation, a rule that derives facts forever, a
+    fact type with more fields than durable-rules stores. Remedy: the message says which
+    limit (``limit``, ``maximum``) and how to stay within it.
+    """
+
+    def __init__(self, limit: str, maximum: int, message: str) -> None:
+        self.limit = limit
+        self.maximum = maximum
+        super().__init__(message)

@@ -18,7 +18,7 @@ import attrs
 import click
 
 from .._files import read_text
-from ..engine._engine import Engine, ParamError
+from ..engine._engine import DEFAULT_MAX_FACTS, Engine, ParamError
 from ..engine.result import Result
 from ..errors import FactsError, FileError, InputError, OssRulesError, RulesetError, suggest
 from ..language import Ruleset, load, load_default, shipped_rulesets
@@ -111,11 +111,24 @@ def build_engines(specs: Sequence[str], all_rulesets: bool, params: Sequence[str
             overrides[i][name] = value
     try:
         return [
-            Engine(ruleset, params=chosen)
+            Engine(ruleset, params=chosen, max_facts=max_facts())
             for ruleset, chosen in zip(rulesets, overrides, strict=True)
         ]
     except ParamError as error:
         raise UsageError(str(error)) from None
+
+
+def max_facts() -> int:
+    """The ``--max-facts`` given before the command (``oss-rules --max-facts N ...``), or
+    the engine's default."""
+    context = click.get_current_context(silent=True)
+    chosen = context.find_root().params.get("max_facts") if context else None
+    return int(chosen) if chosen else DEFAULT_MAX_FACTS
+
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""Input files larger than this are refused before they are read: at about 30 KB of
+memory per fact, one evaluation of such a file would need tens of gigabytes."""
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -134,6 +147,12 @@ def parse_param(text: str) -> tuple[str, Any]:
 def read_input(path: str, as_of: dt.date | None) -> Inventory:
     """The inventory in the input file at ``path``; ``as_of`` replaces the file's date."""
     try:
+        size = Path(path).stat().st_size if Path(path).is_file() else 0
+        if size > MAX_INPUT_BYTES:
+            raise UsageError(
+                f"{path}: {size} bytes, more than {MAX_INPUT_BYTES} for one evaluation; "
+                "split it into smaller inputs (one per workplace) and evaluate each"
+            )
         data = loads(read_text(path), path)
         try:
             inventory = read_inventory(data)

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import click
 
+from ..engine._engine import DEFAULT_MAX_FACTS
 from ..engine.result import Proof, Result, show_fact
 from ..language import DEFAULT_RULESET
 from ..language import syntax as s
@@ -48,7 +49,13 @@ from ._verify import verify_command
     is_flag=True,
     help="Print the traceback of an internal error (exit status 3); also OSS_RULES_DEBUG=1.",
 )
-def main(debug: bool) -> None:
+@click.option(
+    "--max-facts",
+    type=click.IntRange(1),
+    metavar="N",
+    help=f"Facts one evaluation may hold, given and derived (default {DEFAULT_MAX_FACTS:,}).",
+)
+def main(debug: bool, max_facts: int | None) -> None:
     """Turn hazard inventories into OSS obligations, actions and findings, with reasons.
 
     Exit statuses: 0 ok, 1 found what was asked (a failing test, --check), 2 user error,

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..errors import EvaluationError, FactError, OssRulesError, suggest
+from ..errors import EvaluationError, FactError, LimitError, OssRulesError, suggest
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
 from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
@@ -29,12 +29,16 @@ from ..model.convert import check_fields, check_inventory
 from ..model.registry import FactType
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
 from ._durable import Network
+from ._ids import fact_index, message_id
 from ._negation import NegationIndex
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
 __all__ = ["Engine", "ParamError"]
 
-DEFAULT_MAX_FACTS = 1_000_000
+DEFAULT_MAX_FACTS = 200_000
+"""Facts one evaluation may hold, given and derived. Each costs durable about 30 KB, so
+this bounds an evaluation near 6 GB; a larger input is many inventories, to evaluate
+one by one (split the input by workplace)."""
 
 
 class ParamError(OssRulesError, ValueError):
@@ -166,6 +170,15 @@ class Engine:
                 raise FactError(
                     "evaluate", "facts", fact, str(error), path=f"$.facts[{i}]"
                 ) from None
+        if len(given) > self._max_facts:
+            raise LimitError(
+                "facts",
+                self._max_facts,
+                f"the input has {len(given)} facts, more than max_facts={self._max_facts} "
+                "for one evaluation; split it into smaller inputs (one per workplace, or per "
+                "group of workplaces that refer to each other) and evaluate each, or raise "
+                "max_facts (--max-facts) if the memory allows (about 30 KB per fact)",
+            )
         check_fields(given, self._registry)
         check_inventory(given, self._registry)
         with self._lock:
@@ -199,6 +212,7 @@ class _Run:
         self.engine = engine
         self.as_of = as_of
         self.facts: list[Any] = list(given)
+        self.given = len(given)
         self.index: dict[Any, int] = {f: i for i, f in enumerate(given)}
         self.by_type: dict[str, list[Any]] = {}
         for fact in given:
@@ -218,7 +232,7 @@ class _Run:
         info = self._types.get(name)
         if info is None:
             info = self._types[name] = self.engine._registry[name]
-        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": name}
+        out: dict[str, Any] = {"sid": self.sid, "id": message_id(index), "type": name}
         for field in info.fields:
             value = getattr(fact, field.name)
             if value is not None:
@@ -230,7 +244,7 @@ class _Run:
             if rule_name == SESSION_RULE:
                 return []
             compiled = stratum.rules[rule_name]
-            ids = tuple(int(frame[alias]["id"]) for alias in compiled.aliases)
+            ids = tuple(fact_index(frame[alias]["id"]) for alias in compiled.aliases)
             bound = {alias: self.facts[i] for alias, i in zip(compiled.aliases, ids, strict=True)}
             if not compiled.holds(bound, self.as_of, self.negations):
                 return []
@@ -254,13 +268,24 @@ class _Run:
 
     def _add(self, fact: Any, rule_id: str) -> int:
         if len(self.facts) >= self.engine._max_facts:
+            derived = len(self.facts) - self.given
+            # Many derived facts per given one means a loop; few, an input too large.
+            cause = (
+                "does a rule derive new facts from its own output forever?"
+                if derived > 50 * max(self.given, 1)
+                else "the input is too large for one evaluation: split it into smaller "
+                "inputs (one per workplace) and evaluate each, or raise max_facts"
+            )
             raise EvaluationError(
                 rule_id,
                 "evaluate",
-                f"{len(self.facts)} facts",
-                RuntimeError(
-                    f"more than max_facts={self.engine._max_facts} facts; "
-                    "does a rule derive new facts from its own output forever?"
+                f"{self.given} given facts and {derived} derived ones",
+                LimitError(
+                    "facts",
+                    self.engine._max_facts,
+                    f"reached max_facts={self.engine._max_facts} facts: the rules derived "
+                    f"{derived} facts from {self.given} given, the last by rule "
+                    f"{rule_id!r}; {cause}",
                 ),
             )
         index = len(self.facts)
