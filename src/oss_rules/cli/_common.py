@@ -59,8 +59,13 @@ def ruleset_location(spec: str) -> Path:
 
 
 def _load(spec: str | None) -> Ruleset:
+    if spec is not None and not spec.strip():
+        raise UsageError(
+            f"--ruleset {spec!r}: empty; give a shipped id ({', '.join(shipped_ruleset_ids())}) "
+            "or a path, or leave the option out for the default"
+        )
     try:
-        return load(ruleset_location(spec)) if spec else load_default()
+        return load(ruleset_location(spec)) if spec is not None else load_default()
     except RulesetError as error:
         raise UsageError(str(error)) from None
     except FileNotFoundError as error:
@@ -70,7 +75,7 @@ def _load(spec: str | None) -> Ruleset:
 def build_engine(ruleset_path: str | None, params: Sequence[str]) -> Engine:
     """The engine of one ruleset (a shipped id or a path; default ``oss``) with the
     ``--param NAME=VALUE`` overrides."""
-    return build_engines([ruleset_path] if ruleset_path else [], False, params)[0]
+    return build_engines([ruleset_path] if ruleset_path is not None else [], False, params)[0]
 
 
 def build_engines(specs: Sequence[str], all_rulesets: bool, params: Sequence[str]) -> list[Engine]:

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import EvaluationError, FactError, LimitError, OssRulesError, suggest
+from ..language._constants import check_overrides
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
 from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
@@ -132,6 +133,16 @@ class Engine:
         self._ruleset = ruleset
         self._registry = ruleset.registry
         self._params = _merge_params(ruleset, params or {})
+        if params:
+            for name, problem in check_overrides(
+                ruleset.rules, self._registry, self._params, params
+            )[:1]:
+                raise ParamError(
+                    name,
+                    params[name],
+                    "a value the rules can match",
+                    f": {problem.message}, at {problem.file}:{problem.line}:{problem.col}",
+                )
         self._strata = compile_ruleset(ruleset, self._params)
         self._networks = [Network(stratum.definition) for stratum in self._strata]
         self._max_facts = max_facts

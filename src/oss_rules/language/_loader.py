@@ -15,12 +15,12 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from .._files import read_text
 from ..errors import FileError, suggest
-from ..model._kinds import RANGE_HINT, in_range
+from ..model._kinds import RANGE_HINT
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._parser import ParseError, parse_derivation, parse_pattern
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
-from ._yaml import safe_yaml
+from ._yaml import foreign_tag, numbers_in_range, safe_yaml
 
 if TYPE_CHECKING:
     from .tables import Table
@@ -80,16 +80,6 @@ def _plain(value: Any) -> Any:
         # so the Decimal is exact (the money path never holds a float).
         return Decimal(repr(float(value)))
     return value
-
-
-def _numbers_in_range(value: Any) -> bool:
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return in_range(value)
-    if isinstance(value, list):
-        return all(_numbers_in_range(v) for v in value)
-    if isinstance(value, Mapping):
-        return all(_numbers_in_range(v) for v in value.values())
-    return True
 
 
 class RawRuleset:
@@ -265,6 +255,15 @@ def _read_mapping(
                 'e.g. seed-step2: "Classify risks: ..."',
             )
             continue
+        tag = foreign_tag(value)
+        if tag is not None:
+            out.add(
+                _value_span(node, name, file),
+                "OSS018",
+                f"{'source' if text_only else 'param'} `{name}` carries the YAML tag {tag}",
+                "rulesets are data and tags are never run: remove the tag",
+            )
+            continue
         if not text_only and is_versioned(value):
             versioned = read_versions(str(name), value, file, out, _plain)
             if versioned is not None:
@@ -273,7 +272,7 @@ def _read_mapping(
             continue
         into[str(name)] = _plain(value)
         spans[str(name)] = span
-        if not text_only and not _numbers_in_range(into[str(name)]):
+        if not text_only and not numbers_in_range(into[str(name)]):
             out.add(
                 _value_span(node, name, file),
                 "OSS017",

@@ -18,6 +18,8 @@ readers turn into their usual "invalid YAML" diagnostic.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -26,7 +28,9 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "safe_yaml"]
+from ..model._kinds import in_range
+
+__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "foreign_tag", "numbers_in_range", "safe_yaml"]
 
 MAX_DEPTH = 64
 """Mappings and sequences nest at most this deep in a YAML file (rulesets need 6)."""
@@ -121,3 +125,36 @@ def safe_yaml(*, dates_as_text: bool = False) -> YAML:
     # Rulesets keep their quoting (fmt writes it back); test files are read as data.
     yaml.preserve_quotes = not dates_as_text
     return yaml
+
+
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
+
+
+def foreign_tag(value: Any) -> str | None:
+    """The first tag in ``value`` that is not one of YAML's core types (``!!python/...``,
+    ``!custom``), or ``None``."""
+    tag = getattr(getattr(value, "tag", None), "value", None)
+    if tag is not None and tag not in _CORE_TAGS:
+        return str(tag)
+    items = (
+        value.values() if isinstance(value, Mapping) else value if isinstance(value, list) else ()
+    )
+    for item in items:
+        found = foreign_tag(item)
+        if found is not None:
+            return found
+    return None
+
+
+def numbers_in_range(value: Any) -> bool:
+    """Whether every number in ``value`` (a param) is within the limits of numbers."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return in_range(value)
+    if isinstance(value, list):
+        return all(numbers_in_range(v) for v in value)
+    if isinstance(value, Mapping):
+        return all(numbers_in_range(v) for v in value.values())
+    return True
