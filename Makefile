@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck rulesets bench clean
+.PHONY: setup demo test lint typecheck rulesets bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
+
+# A long fuzzing soak (tests/test_fuzz.py): fresh examples each run, FUZZ_EXAMPLES per
+# target (2,000 take about half an hour). A finding becomes a regression test.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	OSS_RULES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -x tests/test_fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py

@@ -216,3 +216,23 @@ def test_a_few_aliases_still_load(tmp_path: Path):
     with pytest.raises(RulesetError) as caught:
         oss_rules.load(root)
     assert all("more than" not in d.message for d in caught.value.diagnostics)
+
+
+@pytest.mark.parametrize("name", ["ruleset.yaml", "tests/classify.yaml"])
+def test_a_nul_character_in_yaml_is_located(tmp_path: Path, name: str):
+    """A NUL byte (found by the fuzz suite: ruamel's ReaderError escaped every reader) is an
+    invalid-YAML diagnostic at its line, from load, test and fmt alike."""
+    root = tmp_path / "rs"
+    shutil.copytree(ROOT / "rulesets" / "oss", root)
+    target = root / name
+    target.write_bytes(target.read_bytes().replace(b"\n", b"\n\x00", 3).replace(b"\x00", b"", 2))
+    line = (
+        target.read_bytes()
+        .split(b"\n")
+        .index(next(x for x in target.read_bytes().split(b"\n") if b"\x00" in x))
+    )
+    command = ["test", str(root)] if "tests" in name else ["fmt", "--check", str(target)]
+    code, output = run(*command)
+    assert code == 2, output
+    assert f"{target}:{line + 1}:1:" in output
+    assert "0x0 is not allowed" in output

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import YAMLError
 
 from .._files import read_text
 from ..engine._engine import Engine, ParamError
 from ..errors import Diagnostic, FactError, FactsError, FileError, RulesetError, suggest
 from ..language._loader import _plain
-from ..language._yaml import safe_yaml
+from ..language._yaml import safe_yaml, yaml_problem
 from ..language.syntax import Ruleset, Span
 from ..model.convert import facts_from_json
 from ..model.registry import FactRegistry
@@ -109,13 +109,12 @@ class _Reader:
         self.lines = source.splitlines()
         try:
             doc = safe_yaml(dates_as_text=True).load(io.StringIO(source))
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            span = self.at(mark.line, mark.column) if mark else Span(self.file, 1, 1)
+        except YAMLError as error:
+            line, col, problem = yaml_problem(error, source)
             self.problem(
-                span,
+                Span(self.file, line, col),
                 "OSS201",
-                f"invalid YAML: {error.problem}",
+                f"invalid YAML: {problem}",
                 "check indentation and quoting around this place",
             )
             return

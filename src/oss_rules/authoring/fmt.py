@@ -23,13 +23,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark, MarkedYAMLError
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from ..errors import Diagnostic, RulesetError
 from ..language._loader import RULE_KEYS
 from ..language._table_reader import TABLE_KEYS
-from ..language._yaml import safe_yaml
+from ..language._yaml import safe_yaml, yaml_problem
 
 __all__ = ["WIDTH", "format_text"]
 
@@ -70,11 +70,10 @@ def format_text(text: str, name: str = "<text>") -> str:
     yaml = _yaml()
     try:
         doc = yaml.load(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    except YAMLError as error:
+        line, col, problem = yaml_problem(error, text)
         raise RulesetError(
-            [Diagnostic(name, line, col, "OSS003", f"invalid YAML: {error.problem}")]
+            [Diagnostic(name, line, col, "OSS003", f"invalid YAML: {problem}")]
         ) from None
     if not isinstance(doc, CommentedMap) or not RULESET_KEYS & set(doc):
         # Formatting rewrites keys and lines: a file that is not a ruleset file (an input

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import YAMLError
 
 from .._files import read_text
 from ..errors import FileError, suggest
@@ -20,7 +20,7 @@ from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._parser import ParseError, parse_derivation, parse_pattern
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
-from ._yaml import foreign_tag, numbers_in_range, safe_yaml
+from ._yaml import foreign_tag, numbers_in_range, safe_yaml, yaml_problem
 
 if TYPE_CHECKING:
     from .tables import Table
@@ -124,7 +124,8 @@ def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:
     for index, file in enumerate(files):
         name = str(file)
         try:
-            doc = safe_yaml().load(io.StringIO(read_text(file)))
+            source = read_text(file)
+            doc = safe_yaml().load(io.StringIO(source))
         except FileError as error:
             out.add(
                 s.Span(name, *_file_error_place(file, error)),
@@ -133,13 +134,12 @@ def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:
                 "save the file as UTF-8" if error.offset is not None else "give a ruleset file",
             )
             continue
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        except YAMLError as error:
+            line, col, problem = yaml_problem(error, source)
             out.add(
                 s.Span(name, line, col),
                 "OSS003",
-                f"invalid YAML: {error.problem}",
+                f"invalid YAML: {problem}",
                 "check indentation and quoting around this place",
             )
             continue

@@ -25,12 +25,21 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from ..model._kinds import in_range
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "foreign_tag", "numbers_in_range", "safe_yaml"]
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "foreign_tag",
+    "numbers_in_range",
+    "safe_yaml",
+    "yaml_problem",
+]
 
 MAX_DEPTH = 64
 """Mappings and sequences nest at most this deep in a YAML file (rulesets need 6)."""
@@ -158,3 +167,21 @@ def numbers_in_range(value: Any) -> bool:
     if isinstance(value, Mapping):
         return all(numbers_in_range(v) for v in value.values())
     return True
+
+
+def yaml_problem(error: YAMLError, text: str) -> tuple[int, int, str]:
+    """The 1-based line and column of a YAML error in ``text``, and what is wrong.
+
+    Most errors carry a mark; the reader's (a NUL or another character YAML forbids)
+    carries only an offset.
+    """
+    if isinstance(error, MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return line, col, str(error.problem)
+    if isinstance(error, ReaderError):
+        at = min(max(error.position, 0), len(text))
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        return line, col, f"the character {error.character:#x} is not allowed in YAML"
+    return 1, 1, str(error)
