@@ -236,3 +236,12 @@ def test_a_nul_character_in_yaml_is_located(tmp_path: Path, name: str):
     assert code == 2, output
     assert f"{target}:{line + 1}:1:" in output
     assert "0x0 is not allowed" in output
+
+
+def test_a_lone_surrogate_in_a_fact_built_in_python_is_refused():
+    """A fact built in Python with a lone surrogate in a text field is a FactError, so no
+    output format crashes on it later."""
+    from oss_rules.domains.bpjstk.facts import Worker
+
+    with pytest.raises(FactError, match="lone surrogate"):
+        Worker(id="w", employer="e", basic_wage=1, name="a\ud800")

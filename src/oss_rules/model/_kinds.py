@@ -22,6 +22,7 @@ from ..errors import suggest
 
 _IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$")
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MAX_MAGNITUDE = 10**15
 """Every number a fact or a param holds is strictly between -10^15 and 10^15: far above
@@ -125,7 +126,15 @@ class Text(Kind):
             return False
         if not self.empty and not value.strip():
             return False
-        return not self.ident or bool(_IDENT.match(value))
+        if self.ident:
+            return bool(_IDENT.match(value))
+        # A lone surrogate is not a character: no output (UTF-8, HTML, CSV) can encode it.
+        return not _SURROGATE.search(value)
+
+    def hint(self, value: Any) -> str:
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return "; it holds a lone surrogate (half of a UTF-16 pair), which is not a character"
+        return ""
 
 
 @attrs.frozen
