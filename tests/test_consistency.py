@@ -69,7 +69,7 @@ def test_a_valid_override_still_works(engine: Engine):
 
 
 def test_a_python_tagged_param_is_reported_at_the_param(tmp_path: Path):
-    """`!!python/...` on a param is OSS018 at the param's line, not errors at table rows;
+    """`!!python/...` on a param is OSS028 at the param's line, not errors at table rows;
     the tag is never run."""
     root = tmp_path / "rs"
     shutil.copytree(ROOT / "rulesets" / "oss", root)
@@ -82,5 +82,5 @@ def test_a_python_tagged_param_is_reported_at_the_param(tmp_path: Path):
     with pytest.raises(RulesetError) as caught:
         oss_rules.load(root)
     (diagnostic,) = caught.value.diagnostics
-    assert (diagnostic.code, diagnostic.line) == ("OSS018", line)
+    assert (diagnostic.code, diagnostic.line) == ("OSS028", line)
     assert not marker.exists()

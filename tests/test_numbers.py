@@ -119,7 +119,7 @@ rules:
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [(".nan", "OSS017"), (".inf", "OSS017"), ("1e9999999999", "OSS017"), ("9" * 5000, "OSS003")],
+    [(".nan", "OSS027"), (".inf", "OSS027"), ("1e9999999999", "OSS027"), ("9" * 5000, "OSS003")],
 )
 def test_ruleset_params_are_bounded(tmp_path: Path, value: str, code: str):
     """A ruleset param that is NaN, infinite or out of range is a located load error."""
@@ -130,12 +130,12 @@ def test_ruleset_params_are_bounded(tmp_path: Path, value: str, code: str):
 
 
 def test_a_huge_literal_in_a_rule_is_a_located_error(tmp_path: Path):
-    """A number literal beyond the limits in a pattern is OSS017 at its column."""
+    """A number literal beyond the limits in a pattern is OSS027 at its column."""
     text = HEADER.format(value=4).replace("severity >= severe_from", "severity >= " + "9" * 30)
     with pytest.raises(RulesetError) as caught:
         oss_rules.load(write_ruleset(tmp_path, text))
     (diagnostic,) = caught.value.diagnostics
-    assert diagnostic.code == "OSS017"
+    assert diagnostic.code == "OSS027"
     assert (diagnostic.line, diagnostic.col) == (11, 31)
 
 

@@ -14,6 +14,7 @@ import attrs
 
 __all__ = [
     "Diagnostic",
+    "DomainError",
     "EvaluationError",
     "FactError",
     "FactsError",
@@ -161,6 +162,14 @@ class RulesetError(OssRulesError):
         count = len(self.diagnostics)
         head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
         super().__init__("\n".join([head, *(str(d) for d in self.diagnostics)]))
+
+
+class DomainError(OssRulesError, LookupError):
+    """A ruleset or a call names a domain that is not installed.
+
+    Remedy: use one of the names listed in the message, or install the package that
+    provides the domain (it registers itself in the ``oss_rules.domains`` entry points).
+    """
 
 
 class EvaluationError(OssRulesError):

@@ -40,6 +40,7 @@ HEADER_ORDER = (
     "ruleset",
     "version",
     "title",
+    "domains",
     "description",
     "sources",
     "params",

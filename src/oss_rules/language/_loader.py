@@ -23,13 +23,14 @@ from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
 from ._yaml import foreign_tag, numbers_in_range, safe_yaml, yaml_problem
 
 if TYPE_CHECKING:
-    from .tables import Table
+    from .syntax import Table
 
 HEADER_FILE = "ruleset.yaml"
 HEADER_KEYS = (
     "ruleset",
     "version",
     "title",
+    "domains",
     "description",
     "sources",
     "params",
@@ -89,6 +90,8 @@ class RawRuleset:
         self.id = ""
         self.version = ""
         self.title = ""
+        self.domains: tuple[str, ...] | None = None
+        self.domains_span = s.Span("?", 1, 1)
         self.sources: dict[str, str] = {}
         self.params: dict[str, Any] = {}
         self.param_spans: dict[str, s.Span] = {}
@@ -191,6 +194,8 @@ def _read_file(
         raw.id = str(doc.get("ruleset", ""))
         raw.version = str(doc.get("version", ""))
         raw.title = str(doc.get("title", raw.id))
+        if "domains" in doc:
+            _read_domains(doc, file, raw, out)
         _read_mapping(doc, "sources", file, out, raw.sources, raw.source_spans, text_only=True)
         _read_mapping(doc, "params", file, out, raw.params, raw.param_spans, text_only=False)
         if "properties" in doc:
@@ -222,6 +227,20 @@ def _read_file(
         rule = _read_rule(item, file, out)
         if rule is not None:
             raw.rules.append(rule)
+
+
+def _read_domains(doc: CommentedMap, file: str, raw: RawRuleset, out: _Collector) -> None:
+    value = doc["domains"]
+    raw.domains_span = _value_span(doc, "domains", file)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        out.add(
+            raw.domains_span,
+            "OSS017",
+            "`domains` must be a non-empty list of domain names",
+            "for example `domains: [oss]`",
+        )
+        return
+    raw.domains = tuple(str(v) for v in value)
 
 
 def _read_mapping(
@@ -259,7 +278,7 @@ def _read_mapping(
         if tag is not None:
             out.add(
                 _value_span(node, name, file),
-                "OSS018",
+                "OSS028",
                 f"{'source' if text_only else 'param'} `{name}` carries the YAML tag {tag}",
                 "rulesets are data and tags are never run: remove the tag",
             )
@@ -275,7 +294,7 @@ def _read_mapping(
         if not text_only and not numbers_in_range(into[str(name)]):
             out.add(
                 _value_span(node, name, file),
-                "OSS017",
+                "OSS027",
                 f"param `{name}` holds a number that is out of range (or NaN, or infinite)",
                 RANGE_HINT.removeprefix("; "),
             )

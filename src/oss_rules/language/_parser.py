@@ -244,7 +244,7 @@ def _check_limits(text: str, locate: Locate) -> None:
         if len(digits) > 40 or not in_range(Decimal(digits)):
             refuse(
                 match.start(),
-                "OSS017",
+                "OSS027",
                 f"the number {digits[:40]}{'...' if len(digits) > 40 else ''} is out of range",
                 RANGE_HINT.removeprefix("; "),
             )
