@@ -23,6 +23,7 @@ from contextlib import chdir, contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
@@ -37,6 +38,8 @@ from oss_rules.errors import OssRulesError
 from oss_rules.language import shipped_rulesets
 from oss_rules.model._json import loads
 from oss_rules.model.convert import read_inventory
+
+pytestmark = pytest.mark.slow
 
 SOAK = int(os.environ.get("OSS_RULES_FUZZ_EXAMPLES", "0"))
 """Examples per target of a soak run (``make fuzz``); 0 in ordinary test runs."""

@@ -36,6 +36,7 @@ def test_message_ids_never_share_a_hash(first: int, second: int):
     assert b != str(second)
 
 
+@pytest.mark.slow
 def test_message_ids_are_unique_in_hash_over_a_million():
     """Over the first 800,000 ids, every hash is distinct (the table is re-keyed where the
     decimal text would collide)."""
