@@ -15,6 +15,7 @@ import attrs
 import click
 
 from ..batch import STDIN
+from ..engine._engine import DEFAULT_MAX_FACTS
 from ..engine.result import Proof, Result
 from ..language import DEFAULT_RULESET
 from ..language import syntax as s
@@ -35,6 +36,7 @@ from ._common import (
     evaluate_all,
     evaluate_file,
 )
+from ._exit import GuardedGroup
 from ._payroll import payroll_command
 from ._report import report_command
 from ._submission import submission_command
@@ -43,10 +45,25 @@ from ._tooling import check_command, fmt_command, schema_command
 from ._verify import verify_command
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 @click.version_option(package_name="oss_rules")
-def main() -> None:
-    """Turn hazard inventories into OSS obligations, actions and findings, with reasons."""
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Print the traceback of an internal error (exit status 3); also OSS_RULES_DEBUG=1.",
+)
+@click.option(
+    "--max-facts",
+    type=click.IntRange(1),
+    metavar="N",
+    help=f"Facts one evaluation may hold, given and derived (default {DEFAULT_MAX_FACTS:,}).",
+)
+def main(debug: bool, max_facts: int | None) -> None:
+    """Turn hazard inventories into OSS obligations, actions and findings, with reasons.
+
+    Exit statuses: 0 ok, 1 found what was asked (a failing test, --check), 2 user error,
+    3 internal error (a bug: please report it), 130 interrupted.
+    """
 
 
 @main.command("evaluate")
