@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint typecheck rulesets bench clean
+.PHONY: setup demo test test-fast lint typecheck rulesets bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# The batch benchmark's default corpus is 200,000 workplaces: hours on a shared 2-core
+# machine (about 25 records/s in one process); BATCH_RECORDS=20000 make bench is shorter.
+BATCH_RECORDS ?= 200000
+
+# A long fuzzing soak (tests/test_fuzz.py): fresh examples each run, FUZZ_EXAMPLES per
+# target (2,000 take about half an hour). A finding becomes a regression test.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	OSS_RULES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -x tests/test_fuzz.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_batch.py --records $(BATCH_RECORDS)
 
 clean:
 	rm -rf $(VENV) build dist

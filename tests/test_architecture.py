@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "oss_rules"
 # import modules of its own stage or an earlier one.
 STAGES: dict[str, int] = {
     "errors": 0,
+    "_untrusted": 0,  # text made harmless where it is shown (CSV cells, terminals)
     "model": 1,
     "domains": 2,  # the domain table and the domains' fact types
     "language": 3,
@@ -28,6 +29,7 @@ STAGES: dict[str, int] = {
     "domains.oss._submission_lookup": 5,
     "domains.oss._submission_duties": 5,
     "domains.bpjstk.payroll": 5,
+    "batch": 5,  # evaluate_many's machinery: files, worker processes, Dask
     "authoring": 6,
     "verify": 6,
     "report": 6,

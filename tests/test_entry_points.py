@@ -20,7 +20,7 @@ from oss_rules.errors import (
     ArgumentError,
     FactsError,
     FactTypeError,
-    InputError,
+    FileError,
     OssRulesError,
     RulesetError,
 )
@@ -90,17 +90,17 @@ def test_loading_something_that_is_not_a_path() -> None:
 
 
 def test_reading_an_input_file_that_does_not_exist(tmp_path: Path) -> None:
-    """read_inventory(Path) of a missing file is an InputError naming the file."""
+    """read_inventory(Path) of a missing file is a FileError naming the file."""
     missing = tmp_path / "missing.json"
-    with pytest.raises(InputError, match=r"missing\.json: cannot read: No such file"):
+    with pytest.raises(FileError, match=r"missing\.json"):
         oss_rules.read_inventory(missing)
 
 
 def test_reading_an_input_file_that_is_not_utf8(tmp_path: Path) -> None:
-    """Bytes that are not UTF-8 are an InputError, not a UnicodeDecodeError."""
+    """Bytes that are not UTF-8 are a FileError, not a UnicodeDecodeError."""
     file = tmp_path / "latin.json"
     file.write_bytes(json.dumps({"as_of": "2026-01-01", "facts": []}).encode() + b"\xff")
-    with pytest.raises(InputError, match="not UTF-8 text"):
+    with pytest.raises(FileError, match="UTF-8"):
         oss_rules.read_inventory(file)
 
 

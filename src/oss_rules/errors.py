@@ -23,7 +23,9 @@ __all__ = [
     "FactError",
     "FactTypeError",
     "FactsError",
+    "FileError",
     "InputError",
+    "LimitError",
     "OssRulesError",
     "ParamError",
     "PayrollError",
@@ -90,7 +92,7 @@ class FactError(OssRulesError, ValueError):
         where = f"{self.path}: " if self.path else ""
         which = f"{self.fact} {self.fact_id!r}" if self.fact_id else self.fact
         what = f"{which} field {self.field!r}" if self.field else which
-        got = "missing" if self.value is _MISSING else f"got {self.value!r}"
+        got = "missing" if self.value is _MISSING else f"got {_shown(self.value)}"
         return f"{where}{what} must be {self.expected} ({got}){self.hint}"
 
     def at(self, path: str) -> FactError:
@@ -104,6 +106,15 @@ class FactError(OssRulesError, ValueError):
             path=f"{path}.{self.field}" if self.field else path,
             hint=self.hint,
         )
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    """``repr(value)``, cut in the middle when longer than ``limit`` (a 5,000-digit
+    number in a message helps nobody)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-limit // 4 :]} ({len(text)} characters)"
 
 
 class _Missing:
@@ -126,21 +137,17 @@ class FactsError(OssRulesError, ValueError):
 
 
 class InputError(OssRulesError, ValueError):
-    """An input document cannot be read or is not valid JSON.
+    """An input document is not valid JSON.
 
-    Remedy: fix the document at ``source:line:col`` (``line`` is 0 for a file that
-    cannot be read at all: give the right path).
+    Remedy: fix the document at ``source:line:col``.
     """
 
-    def __init__(
-        self, source: str, line: int, col: int, message: str, *, problem: str = "invalid JSON"
-    ) -> None:
+    def __init__(self, source: str, line: int, col: int, message: str) -> None:
         self.source = source
         self.line = line
         self.col = col
         self.message = message
-        where = f"{source}:{line}:{col}" if line else source
-        super().__init__(f"{where}: {problem}: {message}")
+        super().__init__(f"{source}:{line}:{col}: invalid JSON: {message}")
 
 
 @attrs.frozen
@@ -311,3 +318,32 @@ class FactTypeError(OssRulesError, TypeError, ValueError):
     of the same name is registered. Remedy: the message says which; fix the class.
     A ``TypeError`` and a ``ValueError`` too, as registration raised before.
     """
+
+
+class FileError(OssRulesError, ValueError):
+    """A file cannot be read as text: it is missing, a directory, or not UTF-8.
+
+    Cause: a wrong path, or a file saved in another encoding (Latin-1, UTF-16) or
+    damaged. Remedy: the message names the file and, for bad bytes, the byte offset and
+    line; fix the path, or save the file as UTF-8.
+    """
+
+    def __init__(self, path: str, message: str, *, offset: int | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.offset = offset
+        super().__init__(f"{path}: {message}")
+
+
+class LimitError(OssRulesError, ValueError):
+    """An input or a ruleset goes beyond one of the documented limits (docs/errors.md).
+
+    Cause: an input too large for one evaluation, a rule that derives facts forever, a
+    fact type with more fields than durable-rules stores. Remedy: the message says which
+    limit (``limit``, ``maximum``) and how to stay within it.
+    """
+
+    def __init__(self, limit: str, maximum: int, message: str) -> None:
+        self.limit = limit
+        self.maximum = maximum
+        super().__init__(message)

@@ -8,18 +8,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import attrs
 import click
 
-from ..engine.result import Proof, Result, show_fact
+from ..batch import STDIN
+from ..engine._engine import DEFAULT_MAX_FACTS
+from ..engine.result import Proof, Result
 from ..language import DEFAULT_RULESET
 from ..language import syntax as s
 from ..language._evaluate import ExpressionError, holds
 from ..language._parser import ParseError, parse_pattern
 from ..model.convert import fact_to_json
 from ..report.text import render_result
+from ._batch import STREAMED, evaluate_stream, other_conclusions
 from ._common import (
     ALL_RULESETS,
     AS_OF,
@@ -32,6 +36,7 @@ from ._common import (
     evaluate_all,
     evaluate_file,
 )
+from ._exit import GuardedGroup
 from ._payroll import payroll_command
 from ._report import report_command
 from ._submission import submission_command
@@ -40,15 +45,62 @@ from ._tooling import check_command, fmt_command, schema_command
 from ._verify import verify_command
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 @click.version_option(package_name="oss_rules")
-def main() -> None:
-    """Turn hazard inventories into OSS obligations, actions and findings, with reasons."""
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Print the traceback of an internal error (exit status 3); also OSS_RULES_DEBUG=1.",
+)
+@click.option(
+    "--max-facts",
+    type=click.IntRange(1),
+    metavar="N",
+    help=f"Facts one evaluation may hold, given and derived (default {DEFAULT_MAX_FACTS:,}).",
+)
+def main(debug: bool, max_facts: int | None) -> None:
+    """Turn hazard inventories into OSS obligations, actions and findings, with reasons.
+
+    Exit statuses: 0 ok, 1 found what was asked (a failing test, --check), 2 user error,
+    3 internal error (a bug: please report it), 130 interrupted.
+    """
 
 
 @main.command("evaluate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--jsonl", "as_jsonl", is_flag=True, help="Write one JSON result per line, as each is ready."
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the results to FILE (complete or not at all) instead of stdout.",
+)
+@click.option(
+    "--reject",
+    metavar="FILE",
+    help="Write each record that failed, with its line and the reason, to FILE (JSON lines).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Evaluate in this many processes (same output, same order).",
+)
+@click.option(
+    "--split",
+    is_flag=True,
+    help="Cut each input document into independent inventories along fact references "
+    "(hazards with their workplace, workplaces with their employer) and evaluate each alone.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show records, records/s and the ETA on stderr (default: when it is a terminal).",
+)
 @RULESETS
 @ALL_RULESETS
 @AS_OF
@@ -56,6 +108,12 @@ def main() -> None:
 def evaluate_command(
     files: tuple[str, ...],
     as_json: bool,
+    as_jsonl: bool,
+    output: str | None,
+    reject: str | None,
+    workers: int,
+    split: bool,
+    progress: bool | None,
     ruleset_specs: tuple[str, ...],
     all_rulesets: bool,
     as_of: dt.datetime | None,
@@ -65,9 +123,35 @@ def evaluate_command(
 
     With several rulesets, each evaluates the facts on its own and has its own section
     (with --json: {"evaluations": [result, ...]} per file, in the order given).
+
+    A .jsonl FILE holds one input document per line, a .csv FILE one hazard per row
+    (columns: `oss-rules schema --csv`), and - is standard input. Such inputs, and the
+    options --jsonl, -o, --reject, --workers, --split and --progress, evaluate record by record:
+    each result is written as soon as it is ready, in input order, a summary goes to
+    stderr, and the exit status is 1 when any record failed (see docs/batch.md).
     """
     engines = build_engines(ruleset_specs, all_rulesets, params)
     day = as_of.date() if as_of else None
+    streamed = any(f == STDIN or Path(f).suffix.lower() in STREAMED for f in files)
+    if streamed or as_jsonl or output or reject or workers > 1 or progress or split:
+        if as_json:
+            raise UsageError(
+                "--json prints one document; for record-by-record evaluation "
+                "(.jsonl, .csv, -, --workers, ...) use --jsonl"
+            )
+        sys.exit(
+            evaluate_stream(
+                engines,
+                files,
+                as_of=day,
+                as_jsonl=as_jsonl,
+                output=output,
+                reject=reject,
+                workers=workers,
+                progress=progress,
+                split=split,
+            )
+        )
     evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
     if as_json:
         data: Any = [
@@ -85,21 +169,11 @@ def evaluate_command(
     click.echo(
         "\n\n".join(
             render_result(r, path)
-            + (_other_conclusions(r) if several or r.ruleset.id != DEFAULT_RULESET else "")
+            + (other_conclusions(r) if several or r.ruleset.id != DEFAULT_RULESET else "")
             for path, results in evaluations
             for r in results
         )
     )
-
-
-def _other_conclusions(result: Result) -> str:
-    """The conclusions the text report has no section for (Contribution, ...), so that a
-    ruleset that derives only such facts still shows what it concluded."""
-    if not result.derived:
-        return "\n  Other conclusions: none"
-    lines = [f"  Other conclusions ({len(result.derived)})"]
-    lines += [f"    {show_fact(f)}" for f in result.derived]
-    return "\n" + "\n".join(lines)
 
 
 @main.command("explain")

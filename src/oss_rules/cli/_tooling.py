@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import difflib
 import json
-from pathlib import Path
 
 import click
 
 from ..authoring.check import check_paths, rulesets_under
 from ..authoring.fmt import format_text
-from ..errors import RulesetError
+from ..batch import CsvLayout
+from ..errors import OssRulesError, RulesetError
 from ..language._loader import ruleset_files
+from ..model._text import read_text
+from ..model.registry import shipped_registry
 from ..model.schema import input_schema, result_schema
-from ._common import UsageError
+from ._common import UsageError, write_output
 
 __all__ = ["check_command", "fmt_command", "schema_command"]
 
@@ -52,12 +54,24 @@ def check_command(paths: tuple[str, ...], output_format: str, strict: bool) -> N
     is_flag=True,
     help="The schema of the JSON result (`evaluate --json`) instead of the input.",
 )
-def schema_command(of_result: bool) -> None:
+@click.option(
+    "--csv",
+    "of_csv",
+    is_flag=True,
+    help="The header row of a CSV hazard inventory (`evaluate FILE.csv`) instead.",
+)
+def schema_command(of_result: bool, of_csv: bool) -> None:
     """Print the JSON Schema (draft 2020-12) of input documents, or of results.
 
     Generated from the registered fact types: each fact type is one branch of a
-    oneOf, with its allowed values, ranges, dates and nullable fields.
+    oneOf, with its allowed values, ranges, dates and nullable fields. With --csv,
+    print the columns of a CSV hazard inventory instead (see docs/batch.md).
     """
+    if of_result and of_csv:
+        raise UsageError("give --result or --csv, not both")
+    if of_csv:
+        click.echo(",".join(CsvLayout.of(shipped_registry()).header()))
+        return
     schema = result_schema() if of_result else input_schema()
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
 
@@ -84,11 +98,17 @@ def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> No
     changed = []
     problems = []
     for file in files:
-        before = file.read_text("utf-8")
+        if file.suffix not in (".yaml", ".yml"):
+            problems.append(f"{file}: not a ruleset file (a .yaml file); fmt left it unchanged")
+            continue
         try:
+            before = read_text(file)
             after = format_text(before, str(file))
         except RulesetError as error:
             problems.append(str(error.diagnostics[0]))
+            continue
+        except OssRulesError as error:
+            problems.append(str(error))
             continue
         if after == before:
             continue
@@ -108,7 +128,7 @@ def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> No
         elif check_only:
             click.echo(f"would reformat {file}")
         else:
-            Path(file).write_text(after, "utf-8")
+            write_output(str(file), after)
             click.echo(f"reformatted {file}")
     if problems:
         raise UsageError("\n".join(problems))

@@ -14,10 +14,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic
 
@@ -29,24 +30,32 @@ from ..errors import (
     EvaluationError,
     FactError,
     FactsError,
+    LimitError,
     ParamError,
     require,
     suggest,
 )
+from ..language._constants import check_overrides
 from ..language._versions import Versioned, environment
 from ..language.syntax import Ruleset
+from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
 from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._durable import Network
+from ._ids import fact_index, message_id
 from ._negation import NegationIndex
+from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
 __all__ = ["Engine", "ParamError"]
 
 R = TypeVar("R", bound=Result, default=Result)
 
-DEFAULT_MAX_FACTS = 1_000_000
+DEFAULT_MAX_FACTS = 200_000
+"""Facts one evaluation may hold, given and derived. Each costs durable about 30 KB, so
+this bounds an evaluation near 6 GB; a larger input is many inventories, to evaluate
+one by one (split the input by workplace)."""
 
 
 def _json_type(value: Any) -> str:
@@ -80,8 +89,22 @@ def _merge_params(ruleset: Ruleset, overrides: Mapping[str, Any]) -> dict[str, A
         shape = current.versions[-1].value if isinstance(current, Versioned) else current
         if _json_type(value) != _json_type(shape):
             raise ParamError(name, value, _json_type(shape))
+        _check_numbers(name, value)
         merged[name] = _exact(value)
     return {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+def _check_numbers(name: str, value: Any) -> None:
+    """Refuse NaN, infinities and numbers beyond the limits, also inside lists and maps."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if not in_range(value):
+            raise ParamError(name, value, "a finite number", RANGE_HINT)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_numbers(name, item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _check_numbers(name, item)
 
 
 def _exact(value: Any) -> Any:
@@ -170,9 +193,20 @@ class Engine(Generic[R]):
         self._ruleset = ruleset
         self._registry = ruleset.registry
         self._params = _merge_params(ruleset, params or {})
+        if params:
+            for name, problem in check_overrides(
+                ruleset.rules, self._registry, self._params, params
+            )[:1]:
+                raise ParamError(
+                    name,
+                    params[name],
+                    "a value the rules can match",
+                    f": {problem.message}, at {problem.file}:{problem.line}:{problem.col}",
+                )
         self._strata = compile_ruleset(ruleset, self._params)
         self._networks = [Network(stratum.definition) for stratum in self._strata]
         self._max_facts = max_facts
+        self._overrides = dict(params or {})
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
@@ -193,6 +227,44 @@ class Engine(Generic[R]):
         """The params in force (the ruleset's, with this engine's overrides)."""
         return dict(self._params)
 
+    @property
+    def overrides(self) -> Mapping[str, Any]:
+        """The param overrides this engine was built with (a worker process rebuilds it)."""
+        return dict(self._overrides)
+
+    @property
+    def max_facts(self) -> int:
+        """The most facts one evaluation may hold before it stops with an error."""
+        return self._max_facts
+
+    def evaluate_many(
+        self,
+        inventories: Iterable[Any],
+        *,
+        as_of: dt.date | None = None,
+        workers: int = 1,
+        window: int | None = None,
+    ) -> Iterator[Evaluated[R] | Failed]:
+        """Evaluate each inventory on its own; yield one outcome per inventory, in order.
+
+        ``inventories`` is any iterable (a generator is fine) of
+        :class:`~oss_rules.model.convert.Inventory`, input documents as mappings, or
+        records from :func:`oss_rules.batch.read_records`. Each outcome is an
+        :class:`~oss_rules.batch.Evaluated` with the :class:`Result` or a
+        :class:`~oss_rules.batch.Failed` naming the inventory's index (and file and
+        line) and the problem: a bad inventory never stops the others. ``as_of``
+        replaces each inventory's date. ``workers`` > 1 evaluates in that many
+        processes, each compiling the ruleset once; at most ``window`` inventories are
+        read ahead, so memory does not grow with their number. See docs/batch.md.
+        """
+        # The batch package sits above the engine (it reads files, starts processes), so
+        # it is found by name, not imported: the engine depends on nothing above it.
+        batch = importlib.import_module("oss_rules.batch._many")
+        outcomes: Iterator[Evaluated[R] | Failed] = batch.evaluate_many(
+            self, inventories, as_of=as_of, workers=workers, window=window
+        )
+        return outcomes
+
     def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
 
@@ -204,7 +276,18 @@ class Engine(Generic[R]):
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise FactError("evaluate", "as_of", as_of, "a datetime.date")
+        if not day_in_range(as_of):
+            raise FactError("evaluate", "as_of", as_of, "a date", hint=DATE_HINT)
         given = list(dict.fromkeys(_fact_objects(facts, self._ruleset)))
+        if len(given) > self._max_facts:
+            raise LimitError(
+                "facts",
+                self._max_facts,
+                f"the input has {len(given)} facts, more than max_facts={self._max_facts} "
+                "for one evaluation; split it into smaller inputs (one per workplace, or per "
+                "group of workplaces that refer to each other) and evaluate each, or raise "
+                "max_facts (--max-facts) if the memory allows (about 30 KB per fact)",
+            )
         check_fields(given, self._registry)
         if not isinstance(facts, CheckedFacts):
             check_inventory(given, self._registry)
@@ -245,6 +328,7 @@ class _Run:
         self.engine = engine
         self.as_of = as_of
         self.facts: list[Any] = list(given)
+        self.given = len(given)
         self.index: dict[Any, int] = {f: i for i, f in enumerate(given)}
         self.by_type: dict[str, list[Any]] = {}
         for fact in given:
@@ -263,7 +347,11 @@ class _Run:
     def message(self, index: int, fields: tuple[MessageField, ...]) -> dict[str, Any]:
         """The durable message of fact ``index``: the fields the stratum's conditions read."""
         fact = self.facts[index]
-        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": type(fact).__name__}
+        out: dict[str, Any] = {
+            "sid": self.sid,
+            "id": message_id(index),
+            "type": type(fact).__name__,
+        }
         for name, key, encode in fields:
             value = getattr(fact, name)
             if value is not None:
@@ -281,7 +369,7 @@ class _Run:
                 return []
             compiled = stratum.rules[rule_name]
             aliases = compiled.aliases
-            ids = tuple([int(frame[alias]["id"]) for alias in aliases])
+            ids = tuple([fact_index(frame[alias]["id"]) for alias in aliases])
             bound = dict(zip(aliases, [facts[i] for i in ids], strict=True))
             scope = {**env, **bound}
             if compiled.checks_in_python and not compiled.holds(bound, scope, self.negations):
@@ -308,13 +396,24 @@ class _Run:
 
     def _add(self, fact: Any, rule_id: str) -> int:
         if len(self.facts) >= self.engine._max_facts:
+            derived = len(self.facts) - self.given
+            # Many derived facts per given one means a loop; few, an input too large.
+            cause = (
+                "does a rule derive new facts from its own output forever?"
+                if derived > 50 * max(self.given, 1)
+                else "the input is too large for one evaluation: split it into smaller "
+                "inputs (one per workplace) and evaluate each, or raise max_facts"
+            )
             raise EvaluationError(
                 rule_id,
                 "evaluate",
-                f"{len(self.facts)} facts",
-                RuntimeError(
-                    f"more than max_facts={self.engine._max_facts} facts; "
-                    "does a rule derive new facts from its own output forever?"
+                f"{self.given} given facts and {derived} derived ones",
+                LimitError(
+                    "facts",
+                    self.engine._max_facts,
+                    f"reached max_facts={self.engine._max_facts} facts: the rules derived "
+                    f"{derived} facts from {self.given} given, the last by rule "
+                    f"{rule_id!r}; {cause}",
                 ),
             )
         index = len(self.facts)

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ..errors import ArgumentError, FactTypeError, suggest
-from ._fields import KIND_KEY, REFERENCE_KEY, Kind, kind_of
+from ..errors import ArgumentError, FactTypeError, LimitError, suggest
+from ._fields import REFERENCE_KEY, Kind, kind_of, validates_itself
 
 __all__ = ["MAX_FIELDS", "FactRegistry", "FactType", "FieldInfo", "shipped_registry"]
 
@@ -39,7 +39,9 @@ class FieldInfo:
     init: bool
     references: str | None
     validated: bool = False
-    """Whether the class validates this field itself (fields made with oss_rules helpers)."""
+    """Whether the class vouches for this field: it checks the value against its kind on
+    construction (a field made with :func:`oss_rules.model._fields.field`) or computes it
+    (``init=False``). Other fields are checked by the converter or by ``Engine.evaluate``."""
 
 
 @attrs.frozen
@@ -49,6 +51,13 @@ class FactType:
     name: str
     cls: type
     fields: tuple[FieldInfo, ...]
+    unchecked: tuple[FieldInfo, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: tuple(f for f in self.fields if not f.validated), True),
+    )
+    """The fields the class does not check itself: the converter or Engine.evaluate does."""
 
     def field(self, name: str) -> FieldInfo | None:
         """The field called ``name``, or ``None``."""
@@ -117,13 +126,15 @@ class FactRegistry:
                     kind_of(attribute),
                     attribute.init,
                     attribute.metadata.get(REFERENCE_KEY),
-                    validated=KIND_KEY in attribute.metadata,
+                    validated=validates_itself(attribute) or not attribute.init,
                 )
             )
         if len(infos) > MAX_FIELDS:
-            raise FactTypeError(
+            raise LimitError(
+                "fields",
+                MAX_FIELDS,
                 f"{name} has {len(infos)} fields; durable-rules matches facts of at most "
-                f"{MAX_FIELDS} fields; split the type"
+                f"{MAX_FIELDS} fields; split the type",
             )
         self._types[name] = FactType(name, cls, tuple(infos))
         return cls  # type: ignore[return-value]
