@@ -1,10 +1,11 @@
 """The default `oss` ruleset written out by hand in plain Python: the baseline and the oracle.
 
-Every rule of ``src/oss_rules/rulesets/oss/`` (``ruleset.yaml``, ``calendar.yaml``,
-``incidents.yaml``, ``registration.yaml``) appears below once, under its rule id.
-Numbers, category lists, texts and the control catalogue come from ``params`` (pass
-``engine.params``), never from this file, so the reference follows param overrides
-exactly as the engine does.
+Every rule of ``src/oss_rules/domains/oss/ruleset/`` (``ruleset.yaml``, ``calendar.yaml``,
+``incidents.yaml``, ``inventory.yaml``, ``registration.yaml``) appears below once, under
+its rule id. Numbers, category lists, texts and the control catalogue come from ``params``
+(pass ``engine.params``), never from this file, so the reference follows param overrides
+exactly as the engine does. The one exception is the decision table ``expected-hazards``,
+whose rows are not params: ``_EXPECTED`` copies them.
 
 >>> import datetime as dt
 >>> import oss_rules
@@ -12,7 +13,7 @@ exactly as the engine does.
 >>> facts = [oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=3)]
 >>> found = conclusions(facts, dt.date(2026, 6, 30), params)
 >>> sorted(f.code for f in found if isinstance(f, oss_rules.Finding))
-['missing_module', 'overdue_audit', 'overdue_reassessment', 'overdue_review', 'unregistered_module']
+['inventory_gap', 'missing_module', 'no_frontline_input', 'overdue_audit', 'overdue_reassessment', 'overdue_review', 'unregistered_module']
 
 The result is a set of the library's own fact objects, so it compares directly with
 ``set(engine.evaluate(facts, as_of=...).conclusions)``.
@@ -30,6 +31,8 @@ from oss_rules.domains.oss.facts import (
     Benefit,
     DeclaredModule,
     Due,
+    ExpectedHazard,
+    ExpectedInventory,
     Incident,
     ModuleReason,
     Registration,
@@ -52,6 +55,16 @@ _DISABILITY_BENEFITS = {
     "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total, "
     "if the disability is total and permanent",
 }
+
+
+# The rows of table expected-hazards (inventory.yaml): (sector or None for any, setting
+# or None for any) -> (categories, reason); the first row that matches applies.
+_EXPECTED: tuple[tuple[str | None, str | None, tuple[str, ...], str], ...] = (
+    ("construction", "field", ("fall",), "falls on construction sites"),
+    (None, "office", ("ergonomic",), "repetitive strain in offices"),
+    (None, "plant", ("chemical",), "hazardous substances in industrial plants"),
+    (None, None, (), "no example of the source applies"),
+)
 
 
 def level_of(score: int, params: Mapping[str, Any]) -> str:
@@ -187,8 +200,41 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
             )
             out.add(Finding(o.workplace, "registration_overdue", o.module, message))
 
+    out |= _inventory(workplaces, hazards, params)
     out |= _calendar(workplaces, hazards, as_of, params)
     out |= _incidents(incidents, as_of, params)
+    return out
+
+
+def _inventory(
+    workplaces: list[Workplace], hazards: list[Hazard], params: Mapping[str, Any]
+) -> set[Any]:
+    """inventory.yaml: frontline input and expected hazard categories."""
+    out: set[Any] = set()
+    frontline = {h.workplace for h in hazards if h.reported_by in params["frontline_reporters"]}
+    listed = {(h.workplace, h.category) for h in hazards}
+    for w in workplaces:
+        if w.id not in frontline:  # no-frontline-input
+            message = (
+                "no hazard in the inventory was reported by a "
+                + " or a ".join(params["frontline_reporters"])
+                + "; frontline input reveals hidden dangers often missed in top-down assessments"
+            )
+            out.add(Finding(w.id, "no_frontline_input", "hazard_inventory", message))
+        categories, reason = next(  # expected-hazards
+            (c, r)
+            for sector, setting, c, r in _EXPECTED
+            if sector in (None, w.sector) and setting in (None, w.setting)
+        )
+        out.add(ExpectedInventory(w.id, categories, reason))
+        for category in categories:  # expected-hazard
+            out.add(ExpectedHazard(w.id, category, reason))
+            if (w.id, category) not in listed:  # inventory-gap
+                message = (
+                    f"assess {category}: the inventory has no {category} hazard, "
+                    f"which step 1 of the source expects ({reason})"
+                )
+                out.add(Finding(w.id, "inventory_gap", category, message))
     return out
 
 
