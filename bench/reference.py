@@ -49,6 +49,7 @@ _DEATH_BENEFITS = {
     "periodic": "periodic benefit Rp12,000,000, as in JKM",
     "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total",
 }
+_PP_82_2019_FROM = dt.date(2019, 1, 1)
 _DISABILITY_BENEFITS = {
     "disability": "total permanent disability 56 x monthly wage (70% x 80 x wage); "
     "partial anatomical disability the table's percentage x 80 x wage",
@@ -81,6 +82,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _in_force(param: Any, day: dt.date) -> Any:
+    """The version of an effective-dated param in force on ``day``; an override (one plain
+    value for every date) as it is."""
+    return param.at(day) if hasattr(param, "at") else param
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -300,7 +307,7 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
         if i.medical_care_at is None and i.kind != "death" and care_by < start:
             message = f"no medical care on record; it was due by {care_by.isoformat()}"
             out.add(Finding(i.workplace, "late_medical_care", i.id, message))  # no-medical-care
-        consequence = params["late_report_consequence"]
+        consequence = _in_force(params["late_report_consequence"], i.occurred_at.date())
         if i.reported_at is not None and i.reported_at > report_by:  # late-accident-report
             message = (
                 f"reported {i.reported_at.isoformat()}, more than {report_hours} h after the "
@@ -310,7 +317,9 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
         if i.reported_at is None and report_by < start:  # unreported-accident
             message = f"not reported; the report was due by {report_by.isoformat()}; {consequence}"
             out.add(Finding(i.workplace, "late_accident_report", i.id, message))
-        # death-benefits / disability-benefits
+        # death-benefits / disability-benefits: PP 82/2019, from 1 January 2019
         texts = {"death": _DEATH_BENEFITS, "disability": _DISABILITY_BENEFITS}.get(i.kind, {})
+        if i.occurred_at.date() < _PP_82_2019_FROM:
+            texts = {}
         out |= {Benefit(i.workplace, i.id, kind, _BASIS + text) for kind, text in texts.items()}
     return out
