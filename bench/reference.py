@@ -206,6 +206,10 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
                 f"days after the assessment of {last.isoformat()}"
             )
             out.add(Finding(o.workplace, "registration_overdue", o.module, message))
+        if last is not None:  # registration-due, judged by deadline-status
+            due = last + dt.timedelta(days=params["registration_days"])
+            out.add(Due(o.workplace, "registration", due, last))
+            out.add(Deadline(o.workplace, "registration", due, _status(due, as_of, params)))
 
     out |= _inventory(workplaces, hazards, params)
     out |= _calendar(workplaces, hazards, as_of, params)
@@ -245,12 +249,18 @@ def _inventory(
     return out
 
 
+def _status(due: dt.date, as_of: dt.date, params: Mapping[str, Any]) -> str:
+    """deadline-status#2 to #4 for a due date counted from a date on record."""
+    if due < as_of:
+        return "overdue"
+    return "due_soon" if due <= as_of + dt.timedelta(days=params["alert_days"]) else "ok"
+
+
 def _calendar(
     workplaces: list[Workplace], hazards: list[Hazard], as_of: dt.date, params: Mapping[str, Any]
 ) -> set[Any]:
     """calendar.yaml: the Due facts, their Deadlines and the findings about them."""
     out: set[Any] = set()
-    alert = as_of + dt.timedelta(days=params["alert_days"])
     for w in workplaces:
         for kind, last, months in (
             ("reassessment", w.last_assessment, params["reassess_every_months"]),
@@ -260,13 +270,7 @@ def _calendar(
             # reassessment-due / never-assessed, audit-due / never-audited, ...
             due = as_of if last is None else add_months(last, months)
             out.add(Due(w.id, kind, due, last))
-            # deadline-status#1 to #4
-            if last is None or due < as_of:
-                status = "overdue"
-            elif due <= alert:
-                status = "due_soon"
-            else:
-                status = "ok"
+            status = "overdue" if last is None else _status(due, as_of, params)
             out.add(Deadline(w.id, kind, due, status))
             if status != "overdue":
                 continue
