@@ -12,8 +12,10 @@ whose rows are not params: ``_EXPECTED`` copies them.
 >>> params = oss_rules.Engine(oss_rules.load_default()).params
 >>> facts = [oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=3)]
 >>> found = conclusions(facts, dt.date(2026, 6, 30), params)
->>> sorted(f.code for f in found if isinstance(f, oss_rules.Finding))
-['inventory_gap', 'missing_module', 'no_frontline_input', 'overdue_audit', 'overdue_reassessment', 'overdue_review', 'unregistered_module']
+>>> codes = sorted(f.code for f in found if isinstance(f, oss_rules.Finding))
+>>> codes  # doctest: +NORMALIZE_WHITESPACE
+['inventory_gap', 'missing_module', 'no_frontline_input', 'overdue_audit',
+ 'overdue_reassessment', 'overdue_review', 'unregistered_module']
 
 The result is a set of the library's own fact objects, so it compares directly with
 ``set(engine.evaluate(facts, as_of=...).conclusions)``.
