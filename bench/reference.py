@@ -297,12 +297,10 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
     """incidents.yaml: time limits, late care and reports, and benefits."""
     out: set[Any] = set()
     start = _start(as_of)
-    care_hours, report_hours = params["care_within_hours"], params["report_within_hours"]
+    care_hours = params["care_within_hours"]
     for i in incidents:
         care_by = i.occurred_at + dt.timedelta(hours=care_hours)
-        report_by = i.occurred_at + dt.timedelta(hours=report_hours)
         out.add(ResponseDue(i.workplace, i.id, "medical_care", care_by))  # medical-care-due
-        out.add(ResponseDue(i.workplace, i.id, "accident_report", report_by))
         occurred = i.occurred_at.isoformat()
         if i.medical_care_at is not None and i.medical_care_at > care_by:  # late-medical-care
             message = (
@@ -313,19 +311,53 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
         if i.medical_care_at is None and i.kind != "death" and care_by < start:
             message = f"no medical care on record; it was due by {care_by.isoformat()}"
             out.add(Finding(i.workplace, "late_medical_care", i.id, message))  # no-medical-care
-        consequence = _in_force(params["late_report_consequence"], i.occurred_at.date())
-        if i.reported_at is not None and i.reported_at > report_by:  # late-accident-report
-            message = (
-                f"reported {i.reported_at.isoformat()}, more than {report_hours} h after the "
-                f"incident at {occurred}; {consequence}"
-            )
-            out.add(Finding(i.workplace, "late_accident_report", i.id, message))
-        if i.reported_at is None and report_by < start:  # unreported-accident
-            message = f"not reported; the report was due by {report_by.isoformat()}; {consequence}"
-            out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+        if i.kind == "illness" and i.diagnosed_at is not None:
+            out |= _disease_report(i, start, params)
+        else:
+            out |= _accident_report(i, start, params)
         # death-benefits / disability-benefits: PP 82/2019, from 1 January 2019
         texts = {"death": _DEATH_BENEFITS, "disability": _DISABILITY_BENEFITS}.get(i.kind, {})
         if i.occurred_at.date() < _PP_82_2019_FROM:
             texts = {}
         out |= {Benefit(i.workplace, i.id, kind, _BASIS + text) for kind, text in texts.items()}
+    return out
+
+
+def _accident_report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) -> set[Any]:
+    """accident-report-due / illness-report-due, late-accident-report, unreported-accident."""
+    hours = params["report_within_hours"]
+    by = i.occurred_at + dt.timedelta(hours=hours)
+    out: set[Any] = {ResponseDue(i.workplace, i.id, "accident_report", by)}
+    consequence = _in_force(params["late_report_consequence"], i.occurred_at.date())
+    if i.reported_at is not None and i.reported_at > by:
+        message = (
+            f"reported {i.reported_at.isoformat()}, more than {hours} h after the "
+            f"incident at {i.occurred_at.isoformat()}; {consequence}"
+        )
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+    if i.reported_at is None and by < start:
+        message = f"not reported; the report was due by {by.isoformat()}; {consequence}"
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+    return out
+
+
+def _disease_report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) -> set[Any]:
+    """disease-report-due, late-disease-report, unreported-disease: from the diagnosis."""
+    assert i.diagnosed_at is not None
+    hours = params["report_within_hours"]
+    by = i.diagnosed_at + dt.timedelta(hours=hours)
+    out: set[Any] = {ResponseDue(i.workplace, i.id, "disease_report", by)}
+    consequence = _in_force(params["late_report_consequence"], i.diagnosed_at.date())
+    if i.reported_at is not None and i.reported_at > by:
+        message = (
+            f"reported {i.reported_at.isoformat()}, more than {hours} h after the "
+            f"diagnosis at {i.diagnosed_at.isoformat()}; {consequence}"
+        )
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+    if i.reported_at is None and by < start:
+        message = (
+            f"not reported; the report was due by {by.isoformat()}, 2 x 24 h after the "
+            f"diagnosis; {consequence}"
+        )
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
     return out
