@@ -19,6 +19,7 @@ setup: $(STAMP)
 # month of BPJS Ketenagakerjaan contributions, and the HTML audit report of all three.
 demo: $(STAMP)
 	$(BIN)/oss-rules evaluate examples/construction.json examples/office.json examples/plant.json examples/workshop.json
+	$(BIN)/oss-rules alerts --within 14 examples/construction.json examples/office.json examples/plant.json examples/workshop.json
 	$(BIN)/oss-rules evaluate --ruleset id-k3 examples/k3/steelworks.json
 	$(BIN)/oss-rules payroll --month 2026-03 examples/payroll/march-2026.json
 	mkdir -p build

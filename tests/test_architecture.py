@@ -24,6 +24,7 @@ STAGES: dict[str, int] = {
     "language": 3,
     "engine": 4,
     "domains.oss.views": 5,
+    "domains.oss.alerts": 5,
     "domains.oss.registration": 5,
     "domains.oss._submission_checks": 5,
     "domains.oss._submission_lookup": 5,

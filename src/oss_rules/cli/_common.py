@@ -32,6 +32,7 @@ from ..language import Ruleset, load, load_default, shipped_rulesets
 from ..model._json import loads
 from ..model._text import read_text
 from ..model.convert import Inventory, read_inventory
+from ..model.registry import FactRegistry
 
 
 class UsageError(click.ClickException):
@@ -243,12 +244,36 @@ def evaluate_file(engine: Engine, path: str, as_of: dt.date | None) -> Result:
 
 
 def evaluate_all(engines: Sequence[Engine], path: str, as_of: dt.date | None) -> list[Result]:
-    """Evaluate the input file at ``path`` once with each engine, reading it once."""
+    """Evaluate the input file at ``path`` once with each engine, reading it once.
+
+    With several rulesets, each is given the facts of the types its domains hold (a file
+    may carry K3 measurements beside payroll months); a fact no ruleset uses is an error,
+    never dropped.
+    """
     inventory = read_input(path, as_of)
+    facts: list[tuple[Any, ...]] = [inventory.facts for _ in engines]
+    if len(engines) > 1:
+        registries = [engine.ruleset.registry for engine in engines]
+        facts = [tuple(f for f in inventory.facts if _uses(r, f)) for r in registries]
+        for i, fact in enumerate(inventory.facts):
+            if not any(_uses(r, fact) for r in registries):
+                ids = ", ".join(engine.ruleset.id for engine in engines)
+                raise UsageError(
+                    f"{path}: $.facts[{i}]: no ruleset evaluated ({ids}) uses "
+                    f"{type(fact).__name__} facts; add a ruleset of its domain"
+                )
     try:
-        return [engine.evaluate(inventory.facts, as_of=inventory.as_of) for engine in engines]
+        return [
+            engine.evaluate(given, as_of=inventory.as_of)
+            for engine, given in zip(engines, facts, strict=True)
+        ]
     except OssRulesError as error:
         raise UsageError(f"{path}: {error}") from None
+
+
+def _uses(registry: FactRegistry, fact: Any) -> bool:
+    name = type(fact).__name__
+    return name in registry and registry[name].cls is type(fact)
 
 
 RULESET = click.option(

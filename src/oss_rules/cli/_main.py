@@ -23,6 +23,7 @@ from ..language._evaluate import ExpressionError, holds
 from ..language._parser import ParseError, parse_pattern
 from ..model.convert import fact_to_json
 from ..report.text import render_result
+from ._alerts import alerts_command
 from ._batch import STREAMED, evaluate_stream, other_conclusions
 from ._common import (
     ALL_RULESETS,
@@ -278,6 +279,7 @@ main.add_command(verify_command)
 main.add_command(report_command)
 main.add_command(payroll_command)
 main.add_command(submission_command)
+main.add_command(alerts_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

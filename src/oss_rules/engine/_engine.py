@@ -35,7 +35,6 @@ from ..errors import (
     require,
     suggest,
 )
-from ..language._constants import check_overrides
 from ..language._versions import Versioned, environment
 from ..language.syntax import Ruleset
 from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
@@ -194,6 +193,10 @@ class Engine(Generic[R]):
         self._registry = ruleset.registry
         self._params = _merge_params(ruleset, params or {})
         if params:
+            # Imported here: it brings the YAML reader and the parser, which an engine of a
+            # cached ruleset without overrides never needs.
+            from ..language._constants import check_overrides
+
             for name, problem in check_overrides(
                 ruleset.rules, self._registry, self._params, params
             )[:1]:
