@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from conftest import ROOT, write_ruleset
 
 import oss_rules
-from oss_rules.authoring.check import Problem, Report, check, check_paths, rulesets_under
+from oss_rules.authoring.check import Report, check, check_paths, rulesets_under
 from oss_rules.cli import main
+from oss_rules.errors import Diagnostic
 
 BROKEN = ROOT / "tests" / "broken_rulesets"
 CASES = sorted([*BROKEN.glob("*.yaml"), *(p for p in BROKEN.iterdir() if p.is_dir())])
@@ -206,10 +207,13 @@ def test_a_null_value_for_a_field_that_is_never_null_is_reported(tmp_path: Path)
 
 
 def test_problems_are_diagnostics_with_a_severity():
-    """Problem is a Diagnostic, so code that handles load errors handles it too."""
-    problem = Problem("f.yaml", 3, 5, "OSS110", "param `x` is never used", severity="warning")
-    assert isinstance(problem, oss_rules.errors.Diagnostic)
+    """check reports Diagnostics (one class with load errors), each with a severity."""
+    problem = Diagnostic("f.yaml", 3, 5, "OSS110", "param `x` is never used", severity="warning")
     assert str(problem) == "f.yaml:3:5: OSS110: warning: param `x` is never used"
+    assert Diagnostic("f.yaml", 3, 5, "OSS020", "bad").severity == "error"
+    from oss_rules.authoring import check as check_module
+
+    assert check_module.Problem is Diagnostic  # the old name still imports
     report = Report(("f.yaml",), (problem,))
     assert (report.errors, report.warnings) == (0, 1)
 

@@ -11,6 +11,7 @@ from conftest import workplace, write_ruleset
 import oss_rules
 from oss_rules import Engine, EvaluationError, RulesetError
 from oss_rules.authoring.check import check
+from oss_rules.errors import ParamError
 
 HEADER = """\
 ruleset: dated
@@ -162,7 +163,7 @@ def test_an_override_replaces_every_version(tmp_path: Path) -> None:
     engine = Engine(ruleset, params={"cap": 12_000_000})
     result = engine.evaluate([workplace()], as_of=dt.date(2020, 1, 1))
     assert {f.code: f.subject for f in result.findings}["cap"] == "12000000"
-    with pytest.raises(oss_rules.ParamError, match="must be a number"):
+    with pytest.raises(ParamError, match="must be a number"):
         Engine(ruleset, params={"cap": "twelve"})
 
 

@@ -14,7 +14,8 @@ import pytest
 from conftest import AS_OF, ROOT, hazard, workplace, write_ruleset
 
 import oss_rules
-from oss_rules import Engine, EvaluationError, FactRegistry, FactsError, ParamError, RulesetError
+from oss_rules import Engine, EvaluationError, FactRegistry, FactsError, RulesetError
+from oss_rules.errors import ParamError
 from oss_rules.model.registry import shipped_registry
 
 

@@ -175,8 +175,8 @@ def test_unknown_header_key_suggests_the_right_one(tmp_path: Path):
 
 
 def test_missing_ruleset_directory_is_a_clear_error(tmp_path: Path):
-    """Loading a path that does not exist raises FileNotFoundError naming it."""
-    with pytest.raises(FileNotFoundError, match="nowhere"):
+    """Loading a path that does not exist raises a RulesetError (OSS002) naming it."""
+    with pytest.raises(RulesetError, match=r"OSS002: no ruleset at .*nowhere"):
         oss_rules.load(tmp_path / "nowhere")
 
 

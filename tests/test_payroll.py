@@ -29,12 +29,8 @@ from oss_rules.domains.bpjstk.facts import (
     Surcharge,
     Worker,
 )
-from oss_rules.domains.bpjstk.payroll import (
-    COLUMNS,
-    PayrollError,
-    payroll_report,
-    report_from_facts,
-)
+from oss_rules.domains.bpjstk.payroll import COLUMNS, payroll_report, report_from_facts
+from oss_rules.errors import PayrollError
 
 MARCH = dt.date(2026, 3, 1)
 APRIL = dt.date(2026, 4, 1)

@@ -25,6 +25,7 @@ import oss_rules
 from oss_rules import Engine, Hazard, RulesetError, Workplace
 from oss_rules.authoring import testing
 from oss_rules.cli import main
+from oss_rules.errors import PropertyError
 from oss_rules.verify import properties, strategies
 from oss_rules.verify._runner import render_case, verify
 
@@ -101,7 +102,7 @@ def test_always_fails_with_the_missing_conclusion_and_a_test_case(broken: Path) 
     expects the conclusion the `then` pattern asks for."""
     engine = Engine(oss_rules.load(broken))
     hazard = Hazard(id="h1", workplace="w1", category="fall", likelihood=3, severity=5)
-    with pytest.raises(properties.PropertyError) as info:
+    with pytest.raises(PropertyError) as info:
         properties.assert_always(
             engine,
             [SITE, hazard],
@@ -127,7 +128,7 @@ def test_always_fails_with_the_missing_conclusion_and_a_test_case(broken: Path) 
 
 def test_never_fails_with_the_offending_conclusion(engine: Engine) -> None:
     """never: the case forbids exactly the conclusion that should not have been drawn."""
-    with pytest.raises(properties.PropertyError, match="matches Obligation") as info:
+    with pytest.raises(PropertyError, match="matches Obligation") as info:
         properties.assert_never(
             engine,
             [SITE],
@@ -152,7 +153,7 @@ def test_exactly_one_counts_matches(engine: Engine) -> None:
         exactly_one=True,
     )
     field = SITE.__class__(id="f1", sector="x", setting="field", headcount=1)
-    with pytest.raises(properties.PropertyError, match="2 conclusions match"):
+    with pytest.raises(PropertyError, match="2 conclusions match"):
         properties.assert_always(
             engine,
             [field],
@@ -218,7 +219,7 @@ def test_monotone_fails_when_a_raise_lowers_a_level_or_loses_a_conclusion(
     (tmp_path / "ruleset.yaml").write_text(INVERTED, "utf-8")
     engine = Engine(oss_rules.load(tmp_path))
     change = _raise_severity(4, 5)
-    with pytest.raises(properties.PropertyError, match="fell from 'high' to 'medium'") as info:
+    with pytest.raises(PropertyError, match="fell from 'high' to 'medium'") as info:
         properties.assert_monotone(engine, change, of="Classification.level", by=["hazard"])
     assert str(info.value).startswith("raising Hazard h1: severity 4 -> 5\nlevel of ")
     assert info.value.case is not None
@@ -227,7 +228,7 @@ def test_monotone_fails_when_a_raise_lowers_a_level_or_loses_a_conclusion(
         {"type": "Classification", "hazard": "h1", "level": "low"},
         {"type": "Classification", "hazard": "h1", "level": "medium"},
     ]
-    with pytest.raises(properties.PropertyError, match="is no longer concluded") as lost:
+    with pytest.raises(PropertyError, match="is no longer concluded") as lost:
         properties.assert_monotone(engine, change, of="Obligation")
     assert lost.value.case is not None
     assert lost.value.case["expect"] == [
@@ -263,7 +264,7 @@ def test_determinism_order_and_idempotence_failures_are_reported(
     ):
         engine = Engine(oss_rules.load_default())
         monkeypatch.setattr(engine, "evaluate", _shifted(engine, 400))
-        with pytest.raises(properties.PropertyError, match=words):
+        with pytest.raises(PropertyError, match=words):
             check(engine, facts, AS_OF)
 
 
@@ -271,7 +272,7 @@ def test_rejected_fails_for_an_accepted_document() -> None:
     """assert_rejected returns the typed error, and fails when the input is accepted."""
     error = properties.assert_rejected({"as_of": "2026-02-30", "facts": []})
     assert isinstance(error, oss_rules.FactsError)
-    with pytest.raises(properties.PropertyError, match="accepted"):
+    with pytest.raises(PropertyError, match="accepted"):
         properties.assert_rejected({"as_of": "2026-06-30", "facts": []})
 
 
@@ -441,7 +442,7 @@ def test_render_case_quotes_only_what_yaml_needs() -> None:
 def test_check_ruleset_properties_is_a_one_liner(broken: Path) -> None:
     """check_ruleset_properties passes silently, or raises with the verify report."""
     properties.check_ruleset_properties(oss_rules.load_default(), max_examples=10)
-    with pytest.raises(properties.PropertyError, match="FAIL high-band"):
+    with pytest.raises(PropertyError, match="FAIL high-band"):
         properties.check_ruleset_properties(oss_rules.load(broken), only=["high-band"])
 
 

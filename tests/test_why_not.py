@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from conftest import AS_OF, ROOT, hazard, workplace
 
 from oss_rules import Engine
-from oss_rules.authoring._why_not import QuestionError, why_not
+from oss_rules.authoring._why_not import why_not
 from oss_rules.cli import main
+from oss_rules.errors import QuestionError
 from oss_rules.language._parser import parse_pattern
 from oss_rules.language.syntax import Span
 

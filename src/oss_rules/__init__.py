@@ -92,7 +92,7 @@ _MOVED = {
     "Diagnostic": "oss_rules.errors",
     "Inference": "oss_rules.engine",
     "K3Requirement": "oss_rules.domains.k3.facts",
-    "ParamError": "oss_rules.engine._engine",
+    "ParamError": "oss_rules.errors",
     "Problem": "oss_rules.errors",
     "RulesetInfo": "oss_rules.engine",
     "SubmissionError": "oss_rules.errors",

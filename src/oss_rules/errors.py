@@ -6,33 +6,55 @@ program can act on them and a person can read ``str(error)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 __all__ = [
+    "ERROR",
+    "WARNING",
+    "ArgumentError",
     "Diagnostic",
     "DomainError",
     "EvaluationError",
     "FactError",
+    "FactTypeError",
     "FactsError",
     "FileError",
     "InputError",
     "LimitError",
     "OssRulesError",
+    "ParamError",
+    "PayrollError",
     "Problem",
+    "PropertyError",
+    "QuestionError",
     "RulesetError",
     "SubmissionError",
+    "require",
     "suggest",
 ]
+
+ERROR = "error"
+"""Severity of a diagnostic that makes the ruleset wrong (``oss-rules check`` exits 1)."""
+WARNING = "warning"
+"""Severity of a diagnostic that is probably a mistake (a param no rule uses)."""
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean `x`?)"`` for the closest candidate, or ``""``."""
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _listing(items: Sequence[object], noun: str, indent: str) -> str:
+    """``3 errors occurred:`` (``noun`` pluralised on its first word), then one item a line."""
+    first, _, rest = noun.partition(" ")
+    words = noun if len(items) == 1 else f"{first}s {rest}".strip()
+    return "\n".join([f"{len(items)} {words}:", *(f"{indent}{i}" for i in items)])
 
 
 class OssRulesError(Exception):
@@ -69,8 +91,9 @@ class FactError(OssRulesError, ValueError):
     def _render(self) -> str:
         where = f"{self.path}: " if self.path else ""
         which = f"{self.fact} {self.fact_id!r}" if self.fact_id else self.fact
+        what = f"{which} field {self.field!r}" if self.field else which
         got = "missing" if self.value is _MISSING else f"got {_shown(self.value)}"
-        return f"{where}{which} field {self.field!r} must be {self.expected} ({got}){self.hint}"
+        return f"{where}{what} must be {self.expected} ({got}){self.hint}"
 
     def at(self, path: str) -> FactError:
         """Return a copy of this error located at ``path`` (``$.facts[3]``)."""
@@ -110,9 +133,7 @@ class FactsError(OssRulesError, ValueError):
 
     def __init__(self, errors: Sequence[FactError]) -> None:
         self.errors = tuple(errors)
-        count = len(self.errors)
-        head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
-        super().__init__("\n".join([head, *(f"  {e}" for e in self.errors)]))
+        super().__init__(_listing(self.errors, "error occurred", "  "))
 
 
 class InputError(OssRulesError, ValueError):
@@ -131,7 +152,12 @@ class InputError(OssRulesError, ValueError):
 
 @attrs.frozen
 class Diagnostic:
-    """One problem found in a ruleset file, located by ``file:line:col``."""
+    """One problem found in a ruleset file, located by ``file:line:col``.
+
+    ``severity`` is :data:`ERROR` (the ruleset is wrong; every load error is one) or
+    :data:`WARNING` (``oss-rules check``: probably a mistake, such as a param that no
+    rule uses).
+    """
 
     file: str
     line: int
@@ -140,9 +166,11 @@ class Diagnostic:
     message: str
     hint: str = ""
     text: str = ""
+    severity: str = ERROR
 
     def __str__(self) -> str:
-        out = f"{self.file}:{self.line}:{self.col}: {self.code}: {self.message}"
+        warning = "warning: " if self.severity == WARNING else ""
+        out = f"{self.file}:{self.line}:{self.col}: {self.code}: {warning}{self.message}"
         if self.text:
             out += f"\n    {self.text}"
         if self.hint:
@@ -159,9 +187,7 @@ class RulesetError(OssRulesError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
-        count = len(self.diagnostics)
-        head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
-        super().__init__("\n".join([head, *(str(d) for d in self.diagnostics)]))
+        super().__init__(_listing(self.diagnostics, "error occurred", ""))
 
 
 class DomainError(OssRulesError, LookupError):
@@ -208,9 +234,90 @@ class SubmissionError(OssRulesError, ValueError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
-        head = "1 problem:" if count == 1 else f"{count} problems:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__(_listing(self.problems, "problem", "  "))
+
+
+class ParamError(OssRulesError, ValueError):
+    """A param override names no param of the ruleset or has the wrong type.
+
+    Remedy: use a param name from the ruleset's ``params:`` with a value of the same type.
+    """
+
+    def __init__(self, name: str, value: Any, expected: str, hint: str = "") -> None:
+        self.name = name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"param {name!r} must be {expected} (got {value!r}){hint}")
+
+
+class PayrollError(OssRulesError, ValueError):
+    """The contributions cannot make a payroll: a line the export has no column for, or
+    two lines for the same worker, programme and payer (they would be counted twice).
+
+    Remedy: fix the ruleset so that it derives one line per worker, programme and payer.
+    """
+
+
+class QuestionError(OssRulesError, ValueError):
+    """A ``--why-not`` pattern cannot be asked.
+
+    Cause: a condition without a field of the fact type on its left, or with a right
+    side that is not a constant. Remedy: write ``Type(field == "value", ...)``.
+    """
+
+
+class PropertyError(OssRulesError, AssertionError):
+    """A property does not hold for these facts.
+
+    An ``AssertionError`` too, so that pytest and hypothesis report it as a failed test.
+    Cause: the ruleset (or the engine) behaves differently from what the property says.
+    Remedy: read the message; ``case`` holds the facts as a ruleset test case
+    (``{name, as_of, given, expect, absent, ...}``) that pins the expected behaviour.
+    """
+
+    def __init__(self, message: str, case: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.case = case
+
+
+class ArgumentError(OssRulesError, TypeError):
+    """A public function was called with an argument of the wrong type.
+
+    Cause: a programming mistake in the calling code, such as a path where a loaded
+    ruleset is expected. Remedy: pass what the message names; ``function``, ``name``,
+    ``value`` and ``expected`` carry the pieces. A ``TypeError`` too, as Python's own
+    argument errors are.
+    """
+
+    def __init__(self, function: str, name: str, value: Any, expected: str, hint: str = "") -> None:
+        self.function = function
+        self.name = name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{function}({name}={value!r}): expected {expected}{hint}")
+
+
+def require(
+    function: str, name: str, value: Any, cls: type | tuple[type, ...], expected: str
+) -> None:
+    """Raise :class:`ArgumentError` unless ``value`` is an instance of ``cls``.
+
+    A ``datetime`` is not accepted for a ``date`` (it compares unequal to every date).
+    """
+    classes = cls if isinstance(cls, tuple) else (cls,)
+    moment = isinstance(value, dt.datetime) and dt.datetime not in classes
+    if not isinstance(value, classes) or moment:
+        raise ArgumentError(function, name, value, expected)
+
+
+class FactTypeError(OssRulesError, TypeError, ValueError):
+    """A class cannot be registered as a fact type.
+
+    Cause: it is not a frozen attrs class, a field has a type facts cannot hold or a name
+    that is not allowed, it has more fields than durable-rules matches, or another class
+    of the same name is registered. Remedy: the message says which; fix the class.
+    A ``TypeError`` and a ``ValueError`` too, as registration raised before.
+    """
 
 
 class FileError(OssRulesError, ValueError):

@@ -19,8 +19,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from ..engine._engine import Engine, ParamError
-from ..errors import Diagnostic, FactError, FactsError, FileError, RulesetError, suggest
+from ..engine._engine import Engine
+from ..errors import Diagnostic, FactError, FactsError, FileError, ParamError, RulesetError, suggest
 from ..language._loader import _plain
 from ..language._yaml import safe_yaml, yaml_problem
 from ..language.syntax import Ruleset, Span

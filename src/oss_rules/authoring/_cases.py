@@ -12,9 +12,9 @@ from typing import Any
 
 import attrs
 
-from ..engine._engine import ParamError
-from ..errors import EvaluationError, FactError, FactsError, InputError, OssRulesError
+from ..errors import EvaluationError, FactError, FactsError, InputError, OssRulesError, ParamError
 from ..language.syntax import Span
+from ..model._fields import show_value
 
 ERROR_TYPES: Mapping[str, type[OssRulesError]] = {
     cls.__name__: cls
@@ -24,11 +24,8 @@ ERROR_TYPES: Mapping[str, type[OssRulesError]] = {
 
 
 def show(type_name: str, items: Mapping[str, Any]) -> str:
-    """``Type(field='value', ...)``, dates as ISO text, the way proofs show facts."""
-    fields = ", ".join(
-        f"{k}={v.isoformat() if isinstance(v, dt.date) else repr(v)}" for k, v in items.items()
-    )
-    return f"{type_name}({fields})"
+    """``Type(field='value', ...)``, values the way proofs show them."""
+    return f"{type_name}({', '.join(f'{k}={show_value(v)}' for k, v in items.items())})"
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from ..engine.result import Result
-from ..errors import OssRulesError, suggest
+from ..errors import QuestionError, suggest
 from ..language import syntax as s
 from ..language._evaluate import ExpressionError, evaluate
 from ..language._unparse import show_fact, subject, unparse, where
@@ -32,13 +32,7 @@ from ..model.convert import fact_to_json
 from ..model.registry import FactRegistry
 from ._rematch import Attempt, Goal, Match, Verdict, safe_compare
 
-
-class QuestionError(OssRulesError, ValueError):
-    """A ``--why-not`` pattern cannot be asked.
-
-    Cause: a condition without a field of the fact type on its left, or with a right
-    side that is not a constant. Remedy: write ``Type(field == "value", ...)``.
-    """
+__all__ = ["QuestionError", "WhyNot", "why_not"]
 
 
 @attrs.frozen

@@ -19,18 +19,22 @@ from typing import Any
 
 import attrs
 
-from ..errors import RulesetError
+from ..errors import ERROR, WARNING, Diagnostic, RulesetError
 from ..language import load, shipped_rulesets
-from ..language._analysis import ERROR, WARNING, Problem, analyse
+from ..language._analysis import analyse
 from ..language._loader import HEADER_FILE
 from ..model.registry import FactRegistry
 
 __all__ = ["ERROR", "WARNING", "Problem", "Report", "check", "check_paths", "rulesets_under"]
 
+Problem = Diagnostic
+"""What ``check`` reports: a :class:`~oss_rules.errors.Diagnostic` with its severity
+(the name this module gave it before diagnostics carried one)."""
+
 
 def check(
     path: str | os.PathLike[str], *, registry: FactRegistry | None = None
-) -> tuple[Problem, ...]:
+) -> tuple[Diagnostic, ...]:
     """Every problem of the ruleset at ``path`` (a directory with ruleset.yaml, or one file).
 
     Load errors come first and alone: the analysis needs a ruleset that loads.
@@ -38,9 +42,7 @@ def check(
     try:
         ruleset = load(path, registry=registry)
     except RulesetError as error:
-        return tuple(Problem(**attrs.asdict(d)) for d in error.diagnostics)
-    except FileNotFoundError:
-        return (_missing(Path(path)),)
+        return error.diagnostics
     lines: dict[str, list[str]] = {}
     return tuple(_with_source_line(p, lines) for p in analyse(ruleset))
 
@@ -66,7 +68,7 @@ class Report:
     """The problems of several rulesets, and how to show them."""
 
     rulesets: tuple[str, ...]
-    problems: tuple[Problem, ...]
+    problems: tuple[Diagnostic, ...]
 
     @property
     def errors(self) -> int:
@@ -110,18 +112,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def _missing(path: Path) -> Problem:
-    return Problem(
-        str(path),
-        1,
-        1,
-        "OSS002",
-        "no ruleset files found",
-        "give a ruleset directory (with ruleset.yaml), a ruleset file, or a directory of rulesets",
-    )
-
-
-def _with_source_line(problem: Problem, cache: dict[str, list[str]]) -> Problem:
+def _with_source_line(problem: Diagnostic, cache: dict[str, list[str]]) -> Diagnostic:
     """Show the offending line of the file, as load errors do."""
     if problem.file not in cache:
         try:

@@ -17,9 +17,17 @@ from typing import Any
 import attrs
 import click
 
-from ..engine._engine import DEFAULT_MAX_FACTS, Engine, ParamError
+from ..engine._engine import DEFAULT_MAX_FACTS, Engine
 from ..engine.result import Result
-from ..errors import FactsError, FileError, InputError, OssRulesError, RulesetError, suggest
+from ..errors import (
+    FactsError,
+    FileError,
+    InputError,
+    OssRulesError,
+    ParamError,
+    RulesetError,
+    suggest,
+)
 from ..language import Ruleset, load, load_default, shipped_rulesets
 from ..model._json import loads
 from ..model._text import read_text
@@ -65,8 +73,6 @@ def _load(spec: str | None) -> Ruleset:
     try:
         return load(ruleset_location(spec)) if spec is not None else load_default()
     except RulesetError as error:
-        raise UsageError(str(error)) from None
-    except FileNotFoundError as error:
         raise UsageError(str(error)) from None
 
 

@@ -10,7 +10,7 @@ import attrs
 import click
 
 from ..domains.bpjstk.facts import Payroll
-from ..domains.bpjstk.payroll import PayrollError, PayrollReport, payroll_report
+from ..domains.bpjstk.payroll import PayrollReport, payroll_report
 from ..domains.oss.facts import Employer
 from ..engine.result import Result
 from ..errors import OssRulesError
@@ -84,7 +84,7 @@ def payroll_command(
     try:
         result = engine.evaluate(facts, as_of=inventory.as_of)
         report = payroll_report(result, first)
-    except (OssRulesError, PayrollError) as error:
+    except OssRulesError as error:
         raise UsageError(f"{file}: {error}") from None
     if not report.rows:
         raise UsageError(

@@ -97,9 +97,7 @@ def render_submission(submission: Submission) -> str:
         f"    due {a.due}  {a.hazard:<6} {a.code:<18} {a.control}" for a in submission.actions
     ]
     lines.append(f"  Contributions ({len(submission.payments)}), due on the 15th of the next month")
-    lines += [
-        f"    {p.contribution_month.isoformat()[:7]}  due {p.due}" for p in submission.payments
-    ]
+    lines += [f"    {p.month.isoformat()[:7]}  due {p.due}" for p in submission.payments]
     lines.append(f"  Responsibilities ({len(submission.responsibilities)})")
     lines += [
         f"    {r.module:<8} {r.text}\n             [{r.source}]"

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 import click
 
-from ..authoring._why_not import QuestionError, why_not
+from ..authoring._why_not import why_not
 from ..authoring.testing import Suite, coverage, discover, load_suite, run_case
 from ..engine._engine import Engine
 from ..engine.result import Result
-from ..errors import RulesetError
+from ..errors import QuestionError, RulesetError
 from ..language import syntax as s
 from ..language._parser import ParseError, parse_pattern
 from ._common import UsageError

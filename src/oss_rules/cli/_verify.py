@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..engine._engine import ParamError
-from ..errors import RulesetError
+from ..errors import ParamError, RulesetError
 from ..language import Ruleset, load, shipped_rulesets
 from ..language._loader import HEADER_FILE
 from ._common import PARAM, UsageError, parse_param

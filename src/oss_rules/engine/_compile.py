@@ -37,7 +37,6 @@ from ..language._evaluate import (
     condition_check,
     expression,
 )
-from ..language.stratify import stratify
 from ..model._fields import Kind, Optional
 from ..model.registry import FactRegistry, FactType
 from ._conditions import NEVER, ConditionCompiler, durable_key
@@ -156,11 +155,9 @@ class CompiledStratum:
 def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[CompiledStratum]:
     """Compile every stratum of ``ruleset`` with the given (already merged) params."""
     registry = ruleset.registry
-    strata, cycles = stratify(ruleset.rules)
-    assert not cycles, "checked at load time"
     compiled: list[CompiledStratum] = []
     counter = 0
-    for stratum in strata:
+    for stratum in ruleset.strata:
         definition: dict[str, Any] = {
             "__catch_all": {"all": [{"a": {"$ex": {"type": 1}}}, {"b": NEVER}]},
             SESSION_RULE: {"all": [{CONTEXT: {"type": CONTEXT}}]},

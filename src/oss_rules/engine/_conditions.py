@@ -15,11 +15,10 @@ from typing import Any
 from ..language import syntax as s
 from ..language._evaluate import evaluate
 from ..language._versions import Versioned
-from ..language.syntax import iter_names
+from ..language.syntax import FLIP, iter_names
 from ..model._fields import Kind, Many, Number, Optional, moment_seconds
 from ..model.registry import FactType
 
-FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _DURABLE_OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 NEVER = {"type": "\u0000never"}
 

@@ -8,15 +8,15 @@ facts under their bindings.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..language import syntax as s
 from ..language._evaluate import Evaluator, expression
+from ..language._unparse import literal
 from ..language._versions import VERSIONS
+from ..language.syntax import FLIP
 from ..model.registry import FactRegistry, FactType
-from ._conditions import FLIP
 from ._construct import Trusted, constructor, element_kind, proven
 
 Derive = Callable[[Mapping[str, Any]], list[Any]]
@@ -121,7 +121,7 @@ def compile_absent(rule: s.Rule, bound: frozenset[str], params: Mapping[str, Any
 
     def describe(scope: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(
-            f"no {name}({', '.join(head + _literal(value(scope)) for head, value in parts)})"
+            f"no {name}({', '.join(head + literal(value(scope)) for head, value in parts)})"
             for name, parts in patterns
         )
 
@@ -130,13 +130,3 @@ def compile_absent(rule: s.Rule, bound: frozenset[str], params: Mapping[str, Any
 
 def _show(expr: s.Expr) -> str:
     return expr.id if isinstance(expr, s.Name) else "?"
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dt.date):
-        return f"date({value.isoformat()!r})"
-    if value is None:
-        return "null"
-    return repr(value)

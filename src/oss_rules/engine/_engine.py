@@ -18,18 +18,27 @@ import importlib
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic
 
 import attrs
 from typing_extensions import TypeVar
 
-from ..errors import EvaluationError, FactError, LimitError, OssRulesError, suggest
+from ..errors import (
+    ArgumentError,
+    EvaluationError,
+    FactError,
+    FactsError,
+    LimitError,
+    ParamError,
+    require,
+    suggest,
+)
 from ..language._versions import Versioned, environment
 from ..language.syntax import Ruleset
 from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
-from ..model.convert import check_fields, check_inventory
+from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._durable import Network
@@ -46,19 +55,6 @@ DEFAULT_MAX_FACTS = 200_000
 """Facts one evaluation may hold, given and derived. Each costs durable about 30 KB, so
 this bounds an evaluation near 6 GB; a larger input is many inventories, to evaluate
 one by one (split the input by workplace)."""
-
-
-class ParamError(OssRulesError, ValueError):
-    """A param override names no param of the ruleset or has the wrong type.
-
-    Remedy: use a param name from the ruleset's ``params:`` with a value of the same type.
-    """
-
-    def __init__(self, name: str, value: Any, expected: str, hint: str = "") -> None:
-        self.name = name
-        self.value = value
-        self.expected = expected
-        super().__init__(f"param {name!r} must be {expected} (got {value!r}){hint}")
 
 
 def _json_type(value: Any) -> str:
@@ -121,6 +117,58 @@ def _exact(value: Any) -> Any:
     return value
 
 
+_BUILD = (
+    "; a fact is an instance of its type: build facts from JSON objects with "
+    "oss_rules.fact_from_json(data, engine.ruleset.registry), or read a whole input "
+    "document with oss_rules.read_inventory(...)"
+)
+
+
+_REGISTER = (
+    "; register its class with FactRegistry.register and load the ruleset with that registry"
+)
+_EXPECTED = "an instance of a fact type registered with the ruleset"
+
+
+def _fact_objects(facts: Any, ruleset: Ruleset[Any]) -> Sequence[Any]:
+    """``facts`` as a sequence; a :class:`FactsError` names every item that is not a fact
+    of a type ``ruleset`` uses."""
+    if isinstance(facts, str | bytes | Mapping) or not isinstance(facts, Iterable):
+        expected = "an iterable of fact objects"
+        raise FactsError([FactError("evaluate", "facts", facts, expected, hint=_BUILD)])
+    items = facts if isinstance(facts, Sequence) else list(facts)
+    registry = ruleset.registry
+    problems = []
+    for i, item in enumerate(items):
+        try:
+            registry.type_of(item)
+        except ArgumentError:
+            problems.append(_not_a_fact(item, i, ruleset))
+    if problems:
+        raise FactsError(problems)
+    return items
+
+
+def _not_a_fact(item: Any, index: int, ruleset: Ruleset[Any]) -> FactError:
+    path = f"$.facts[{index}]"
+    name = type(item).__name__
+    if not attrs.has(type(item)):
+        return FactError("fact", "", item, _EXPECTED, path=path, hint=_BUILD)
+    if name not in ruleset.registry:
+        domains = ", ".join(ruleset.domains) or "none"
+        return FactError(
+            name,
+            "type",
+            name,
+            f"a fact type that ruleset {ruleset.id} uses",
+            path=path,
+            hint=f"; its domains are {domains}: evaluate it with a ruleset whose domains "
+            "include its type's",
+        )
+    # Another class of the same name as a registered type.
+    return FactError("fact", "", item, _EXPECTED, path=path, hint=_REGISTER)
+
+
 class Engine(Generic[R]):
     """A ruleset compiled once and evaluated many times.
 
@@ -137,6 +185,10 @@ class Engine(Generic[R]):
         params: Mapping[str, Any] | None = None,
         max_facts: int = DEFAULT_MAX_FACTS,
     ) -> None:
+        expected = "a Ruleset from oss_rules.load() or load_default()"
+        require("Engine", "ruleset", ruleset, Ruleset, expected)
+        require("Engine", "params", params, (Mapping, type(None)), "a mapping of param names")
+        require("Engine", "max_facts", max_facts, int, "an int")
         self._ruleset = ruleset
         self._registry = ruleset.registry
         self._params = _merge_params(ruleset, params or {})
@@ -219,34 +271,17 @@ class Engine(Generic[R]):
     def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
 
-        Raises :class:`~oss_rules.errors.FactsError` for invalid input (duplicate ids,
-        references to missing facts) and :class:`~oss_rules.errors.EvaluationError`
-        when a rule fails on these facts.
+        Raises :class:`~oss_rules.errors.FactsError` for invalid input (an item that is
+        not a fact object, duplicate ids, references to missing facts) and
+        :class:`~oss_rules.errors.EvaluationError` when a rule fails on these facts.
+        The ids and references of facts read by ``read_inventory`` or
+        ``facts_from_json`` were checked there and are not checked again.
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise FactError("evaluate", "as_of", as_of, "a datetime.date")
         if not day_in_range(as_of):
             raise FactError("evaluate", "as_of", as_of, "a date", hint=DATE_HINT)
-        given = list(dict.fromkeys(facts))
-        for i, fact in enumerate(given):
-            try:
-                self._registry.type_of(fact)
-            except TypeError as error:
-                name = type(fact).__name__
-                if attrs.has(type(fact)) and name not in self._registry:
-                    domains = ", ".join(self._ruleset.domains) or "none"
-                    raise FactError(
-                        name,
-                        "type",
-                        name,
-                        f"a fact type that ruleset {self._ruleset.id} uses",
-                        path=f"$.facts[{i}]",
-                        hint=f"; its domains are {domains}: evaluate it with a ruleset "
-                        "whose domains include its type's",
-                    ) from None
-                raise FactError(
-                    "evaluate", "facts", fact, str(error), path=f"$.facts[{i}]"
-                ) from None
+        given = list(dict.fromkeys(_fact_objects(facts, self._ruleset)))
         if len(given) > self._max_facts:
             raise LimitError(
                 "facts",
@@ -257,7 +292,8 @@ class Engine(Generic[R]):
                 "max_facts (--max-facts) if the memory allows (about 30 KB per fact)",
             )
         check_fields(given, self._registry)
-        check_inventory(given, self._registry)
+        if not isinstance(facts, CheckedFacts):
+            check_inventory(given, self._registry)
         with self._lock:
             run = _Run(self, as_of, given)
             for stratum, network in zip(self._strata, self._networks, strict=True):

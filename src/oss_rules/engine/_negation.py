@@ -20,13 +20,12 @@ import attrs
 
 from ..language import syntax as s
 from ..language._evaluate import evaluate, joins
-from ..language.syntax import iter_names
+from ..language.syntax import FLIP, iter_names
 from ..model.registry import FactType
 
 FactsOfType = Callable[[str], Sequence[Any]]
 
 _ORDERED = frozenset({"<", "<=", ">", ">="})
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 @attrs.frozen
@@ -57,7 +56,7 @@ def plan(pattern: s.Pattern, fact_type: FactType, aliases: Iterable[str]) -> Loo
     for condition in pattern.conditions:
         for field, op, other in (
             (own(condition.left), condition.op, condition.right),
-            (own(condition.right), _FLIP.get(condition.op, condition.op), condition.left),
+            (own(condition.right), FLIP.get(condition.op, condition.op), condition.left),
         ):
             if field is None or not free(other):
                 continue

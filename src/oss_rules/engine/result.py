@@ -12,12 +12,11 @@ import itertools
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from ..model._fields import KIND_KEY, Month, Optional, canonical_number
+from ..model import _fields
 from ..model.convert import fact_from_json, fact_to_json, sort_key
 from ..model.domain import SHIPPED, registry_for, result_class
 from ..model.registry import FactRegistry
@@ -78,32 +77,13 @@ class Proof:
 
 
 def show_fact(fact: Any) -> str:
-    """``Type(field=value, ...)`` without the fields that are unknown or empty."""
-    fields = ", ".join(
-        f"{a.name}={_value(getattr(fact, a.name), a.metadata.get(KIND_KEY))}"
-        for a in attrs.fields(type(fact))
-        if getattr(fact, a.name) not in (None, "", ())
-    )
-    return f"{type(fact).__name__}({fields})"
-
-
-def _value(value: Any, kind: Any = None) -> str:
-    if isinstance(kind, Optional):
-        kind = kind.inner
-    if isinstance(kind, Month):
-        return str(kind.to_json(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(canonical_number(value))
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return repr(value)
+    """``Type(field=value, ...)``: see :func:`oss_rules.model._fields.show_fact`."""
+    return _fields.show_fact(fact)
 
 
 def show_value(value: Any) -> str:
     """One value as facts print it: ``'medium'``, ``2026-06-30``, ``0.24``, ``['OSS-I']``."""
-    return _value(value)
+    return _fields.show_value(value)
 
 
 @attrs.frozen

@@ -13,13 +13,13 @@ from typing import Any
 
 import attrs
 
-from ..errors import Diagnostic, DomainError, RulesetError, suggest
+from ..errors import ArgumentError, Diagnostic, DomainError, RulesetError, suggest
 from ..model.domain import SHIPPED, covered_by, registry_for
 from ..model.domain import shipped_rulesets as _shipped
 from ..model.registry import FactRegistry
 from . import syntax
 from ._cache import load_cached
-from ._files import digest
+from ._files import digest, missing
 from .syntax import Ruleset
 
 __all__ = ["Ruleset", "load", "load_default", "shipped_rulesets", "syntax"]
@@ -35,12 +35,16 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     ``registry`` when one is given.
 
     Raises :class:`~oss_rules.errors.RulesetError` listing every problem with
-    file:line:col and a hint. A ruleset whose files are unchanged since it was last
-    loaded comes from an on-disk cache (see ``docs/architecture.md``).
+    file:line:col and a hint (OSS002 for a path that does not exist). A ruleset whose
+    files are unchanged since it was last loaded comes from an on-disk cache (see
+    ``docs/architecture.md``).
     """
+    if not isinstance(path, str | os.PathLike):
+        expected = "a path (str or os.PathLike) of a ruleset directory or file"
+        raise ArgumentError("load", "path", path, expected)
     root = Path(path)
     if not root.exists():
-        raise FileNotFoundError(f"no ruleset at {str(root)!r}")
+        raise RulesetError([missing(root, shipped_rulesets())])
     return load_cached(root, registry, lambda: _load_files(root, registry))
 
 
@@ -66,14 +70,18 @@ def _load_files(root: Path, registry: FactRegistry | None) -> Ruleset[Any]:
             out.add(raw.domains_span, "OSS018", str(error), "declare a domain that is installed")
             registry = FactRegistry()
     read_tables(raw, registry, out)
-    if not out.diagnostics:
-        check(raw, registry, out)
+    strata = check(raw, registry, out) if not out.diagnostics else []
     order = {str(f): i for i, f in enumerate(files)}
     if out.diagnostics:
         located = sorted(out.diagnostics, key=lambda d: (order.get(d.file, -1), d.line, d.col))
         raise RulesetError([_with_source_line(d) for d in located])
+
     # Rules in the order they are written, the rows of a table where the table stands.
-    rules = sorted(raw.rules, key=lambda r: (order.get(r.span.file, -1), r.span.line))
+    # A stable sort by the same key keeps each stratum in the order of ``rules``.
+    def place(rule: syntax.Rule) -> tuple[int, int]:
+        return order.get(rule.span.file, -1), rule.span.line
+
+    rules = sorted(raw.rules, key=place)
     params: dict[str, Any] = dict(raw.params)
     ruleset = Ruleset(
         id=raw.id,
@@ -90,6 +98,7 @@ def _load_files(root: Path, registry: FactRegistry | None) -> Ruleset[Any]:
         source_spans=dict(raw.source_spans),
         tables=tuple(raw.tables),
         properties=raw.properties,
+        strata=tuple(tuple(sorted(stratum, key=place)) for stratum in strata),
     )
     return ruleset
 

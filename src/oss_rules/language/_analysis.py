@@ -12,9 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import attrs
-
-from ..errors import Diagnostic
+from ..errors import ERROR, WARNING, Diagnostic
 from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
@@ -28,42 +26,19 @@ from ._versions import Versioned
 from .stratify import derived_types
 from .syntax import Table, iter_names
 
-__all__ = ["ERROR", "WARNING", "Problem", "analyse"]
-
-ERROR = "error"
-WARNING = "warning"
-
-
-@attrs.frozen
-class Problem(Diagnostic):
-    """A :class:`~oss_rules.errors.Diagnostic` of ``oss-rules check``, with a severity.
-
-    ``severity`` is ``"error"`` (the ruleset is wrong; ``check`` exits 1) or
-    ``"warning"`` (probably a mistake, such as a param that no rule uses).
-    """
-
-    severity: str = ERROR
-
-    def __str__(self) -> str:
-        head = f"{self.file}:{self.line}:{self.col}: {self.code}: "
-        out = head + ("warning: " if self.severity == WARNING else "") + self.message
-        if self.text:
-            out += f"\n    {self.text}"
-        if self.hint:
-            out += f"\n    hint: {self.hint}"
-        return out
+__all__ = ["ERROR", "WARNING", "analyse"]
 
 
 Add = Callable[[s.Span, str, str, str, str], None]
 """Report a problem: place, code, severity, message, hint."""
 
 
-def analyse(ruleset: s.Ruleset) -> list[Problem]:
+def analyse(ruleset: s.Ruleset) -> list[Diagnostic]:
     """Every OSS1xx problem of ``ruleset``, in file order, each reported once."""
-    found: dict[tuple[Any, ...], Problem] = {}
+    found: dict[tuple[Any, ...], Diagnostic] = {}
 
     def add(span: s.Span, code: str, severity: str, message: str, hint: str) -> None:
-        problem = Problem(span.file, span.line, span.col, code, message, hint, severity=severity)
+        problem = Diagnostic(span.file, span.line, span.col, code, message, hint, severity=severity)
         found.setdefault((span.file, span.line, span.col, code, message), problem)
 
     registry, params = ruleset.registry, ruleset.params

@@ -32,8 +32,12 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED = frozenset({"as_of", "not", "true", "false", "null", "in", "for"})
 
 
-def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
-    """Report every unresolved name, bad condition and negation cycle of ``raw``."""
+def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list[s.Rule]]:
+    """Report every unresolved name, bad condition and negation cycle of ``raw``.
+
+    Returns the strata of ``raw.rules`` (tables' rows included), meaningful when nothing
+    was reported.
+    """
     for name, span in raw.param_spans.items():
         if not _NAME.match(name) or name in RESERVED:
             out.add(
@@ -56,7 +60,9 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
         seen.setdefault(rule.id, rule)
         _check_rule(rule, raw, registry, out)
     raw.rules.extend(_table_rules(raw, registry, seen, out))
-    _, cycles = stratify([r for r in raw.rules if all(p.fact_type in registry for p in r.when)])
+    strata, cycles = stratify(
+        [r for r in raw.rules if all(p.fact_type in registry for p in r.when)]
+    )
     for cycle in cycles:
         names = ", ".join(r.id for r in cycle.rules)
         for rule in cycle.rules:
@@ -68,6 +74,7 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
                 "a rule cannot depend on the absence of facts that it (indirectly) derives; "
                 "split the derived type or remove the `not:`",
             )
+    return strata
 
 
 def _table_rules(

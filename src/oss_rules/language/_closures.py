@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..model._fields import show_value
 from . import syntax as s
 from ._versions import VERSIONS, NotInForce, Versioned
 
@@ -102,7 +103,9 @@ def compile_condition(
         try:
             return apply(a, b)
         except TypeError as error:
-            raise ExpressionError(span, f"cannot compare {a!r} {op} {b!r}") from error
+            raise ExpressionError(
+                span, f"cannot compare {show_value(a)} {op} {show_value(b)}"
+            ) from error
 
     return check
 
@@ -211,7 +214,9 @@ class _Compiler:
             try:
                 return mapping[item]
             except (KeyError, IndexError):
-                raise ExpressionError(span, f"{item!r} is not a key of {short(mapping)}") from None
+                raise ExpressionError(
+                    span, f"{show_value(item)} is not a key of {short(mapping)}"
+                ) from None
 
         return index
 
@@ -236,7 +241,7 @@ class _Compiler:
             a = left(env)
             b = right(env)
             if a is None or b is None:
-                raise ExpressionError(span, f"cannot compute {a!r} {op} {b!r}")
+                raise ExpressionError(span, f"cannot compute {show_value(a)} {op} {show_value(b)}")
             return apply(a, b)
 
         return binop
@@ -254,7 +259,7 @@ class _Compiler:
                 raise ExpressionError(span, usage)
             day = day_of(env)
             if not isinstance(day, dt.date):
-                raise ExpressionError(span, f"in_force() takes a date, got {day!r}")
+                raise ExpressionError(span, f"in_force() takes a date, got {show_value(day)}")
             if param not in versioned:
                 # A param without versions (or overridden by one value) is in force on every date.
                 return env[param]
@@ -298,6 +303,6 @@ def not_in_force(param: Versioned, day: Any) -> str:
 def short(value: Any) -> str:
     """A value as an error message names it: a mapping by its first keys."""
     if isinstance(value, Mapping):
-        keys = ", ".join(repr(k) for k in list(value)[:8])
+        keys = ", ".join(show_value(k) for k in list(value)[:8])
         return "{" + keys + (", ..." if len(value) > 8 else "") + "}"
-    return repr(value)
+    return show_value(value)

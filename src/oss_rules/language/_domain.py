@@ -142,16 +142,3 @@ def _fresh(taken: Sequence[str]) -> str:
         n += 1
         candidate = f"x{n}"
     return candidate
-
-
-def show(value: Any) -> str:
-    """A sampled value as the docs write values: ``13``, ``"fall"``, ``null``, ``2026-01-01``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return repr(value)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..model._fields import canonical_number
+from ..model._fields import show_value
 from . import syntax as s
 from ._closures import (
     SELF,
@@ -47,24 +47,19 @@ __all__ = [
 
 def _days(n: Any) -> dt.timedelta:
     if not isinstance(n, int) or isinstance(n, bool):
-        raise TypeError(f"days() takes a whole number of days, got {_shown(n)}")
+        raise TypeError(f"days() takes a whole number of days, got {show_value(n)}")
     return dt.timedelta(days=n)
-
-
-def _shown(value: Any) -> str:
-    """A value as an error message shows it: 1.5 rather than Decimal('1.5')."""
-    return str(value) if isinstance(value, Decimal) else repr(value)
 
 
 def _whole(name: str, n: Any, what: str) -> int:
     if not isinstance(n, int) or isinstance(n, bool):
-        raise TypeError(f"{name}() takes {what}, got {_shown(n)}")
+        raise TypeError(f"{name}() takes {what}, got {show_value(n)}")
     return n
 
 
 def _day_of(name: str, value: Any) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise TypeError(f"{name}() takes a date, got {value!r}")
+        raise TypeError(f"{name}() takes a date, got {show_value(value)}")
     return value
 
 
@@ -106,7 +101,7 @@ def _start_of_day(day: Any) -> dt.datetime:
 
 def _day(moment: Any) -> dt.date:
     if not isinstance(moment, dt.datetime):
-        raise TypeError(f"day() takes a moment (date and time), got {moment!r}")
+        raise TypeError(f"day() takes a moment (date and time), got {show_value(moment)}")
     return moment.date()
 
 
@@ -118,7 +113,7 @@ def _month(day: Any) -> dt.date:
 
 def _number(name: str, x: Any) -> Decimal:
     if isinstance(x, bool) or not isinstance(x, int | Decimal | float):
-        raise TypeError(f"{name}() takes a number, got {_shown(x)}")
+        raise TypeError(f"{name}() takes a number, got {show_value(x)}")
     return x if isinstance(x, Decimal) else Decimal(x) if isinstance(x, int) else Decimal(repr(x))
 
 
@@ -141,7 +136,7 @@ def _in_force(*_: Any) -> Any:
 
 def _date(text: Any) -> dt.date:
     if not isinstance(text, str):
-        raise TypeError(f"date() takes a 'YYYY-MM-DD' string, got {text!r}")
+        raise TypeError(f"date() takes a 'YYYY-MM-DD' string, got {show_value(text)}")
     return dt.date.fromisoformat(text)
 
 
@@ -153,10 +148,8 @@ def _coalesce(*values: Any) -> Any:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal | float):
-        return str(canonical_number(value))
+    if isinstance(value, dt.date | Decimal | float):
+        return show_value(value)
     if isinstance(value, dt.timedelta):
         # Hours, minutes, seconds: "48:00:00" reads better than "2 days, 0:00:00".
         seconds = int(value.total_seconds())

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
+
+from ..errors import Diagnostic, suggest
 
 HEADER_FILE = "ruleset.yaml"
 """The file of a ruleset directory that holds its id, version, params and sources."""
@@ -16,6 +19,21 @@ def ruleset_files(path: Path) -> list[Path]:
     header = path / HEADER_FILE
     others = sorted(p for p in path.glob("*.yaml") if p.name != HEADER_FILE)
     return [header, *others] if header.exists() else others
+
+
+def missing(path: Path, shipped: Iterable[str]) -> Diagnostic:
+    """OSS002 for a ruleset path that does not exist; the hint names the shipped rulesets
+    (and the nearest one to a mistyped name)."""
+    ids = sorted(shipped)
+    return Diagnostic(
+        str(path),
+        1,
+        1,
+        "OSS002",
+        f"no ruleset at {str(path)!r}: no such file or directory{suggest(path.name, ids)}",
+        f"give a ruleset directory (with {HEADER_FILE}) or a ruleset file; "
+        f"load_default(ID) loads a shipped one: {', '.join(ids)}",
+    )
 
 
 def digest(files: list[Path], root: Path) -> str:

@@ -17,7 +17,8 @@ from typing import Any
 
 from ..model.registry import FactRegistry
 from . import syntax as s
-from ._domain import UNKNOWN, constant_value, meets, sample, show
+from ._domain import UNKNOWN, constant_value, meets, sample
+from ._unparse import literal
 from .syntax import Row, Table
 
 MAX_COMBINATIONS = 100_000
@@ -122,7 +123,7 @@ def _narrowing(pattern: s.Pattern, field: str, params: Mapping[str, Any]) -> lis
 
 
 def _inputs(table: Table, point: tuple[Any, ...]) -> str:
-    return ", ".join(f"{c.text}={show(v)}" for c, v in zip(table.inputs, point, strict=True))
+    return ", ".join(f"{c.text}={literal(v)}" for c, v in zip(table.inputs, point, strict=True))
 
 
 def _dead(table: Table, row: Row) -> str:

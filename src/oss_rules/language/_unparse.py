@@ -1,15 +1,17 @@
-"""Text for rule authors: syntax nodes as rule source, facts and values as proofs show them."""
+"""Text for rule authors: syntax nodes as rule source, values as rule literals, and facts
+and values as proofs show them (by the kinds' one renderer, :meth:`Kind.show`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+from decimal import Decimal
 from typing import Any
 
-import attrs
-
-from ..engine import result
+from ..model._fields import canonical_number
+from ..model._fields import show_fact as show_fact
+from ..model._fields import show_value as _show_value
 from . import syntax as s
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
@@ -49,13 +51,18 @@ def _operand(expr: s.Expr, op: str, right: bool) -> str:
 
 
 def literal(value: Any) -> str:
-    """A constant as rule text: ``"OSS-II"``, ``null``, ``true``, ``date("2026-06-30")``."""
+    """A constant as rule text, the one literal writer: ``"OSS-II"``, ``null``, ``true``,
+    ``0.24``, ``date("2026-06-30")``, ``["a", "b"]``."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float | Decimal):
+        # Exact decimal text: 0.24, never Decimal('0.24') or 2.4E-1.
+        number = canonical_number(value)
+        return str(number) if isinstance(number, int) else format(number, "f")
     if isinstance(value, dt.date):
         return f'date("{value.isoformat()}")'
     if isinstance(value, tuple | list):
@@ -74,14 +81,7 @@ def show_value(value: Any) -> str:
     """A fact's value: ``'medium'``, ``2026-06-30``, ``['OSS-I']``; an error as ``<error: ...>``."""
     if isinstance(value, Exception):
         return f"<error: {value}>"
-    return result.show_value(value)
-
-
-def show_fact(fact: Any) -> str:
-    """``Type(field=value, ...)`` without null fields."""
-    fields = attrs.asdict(fact, recurse=False).items()
-    shown = ", ".join(f"{k}={show_value(v)}" for k, v in fields if v is not None)
-    return f"{type(fact).__name__}({shown})"
+    return _show_value(value)
 
 
 def subject(fact: Any) -> str:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 R = TypeVar("R", default=Any)
 
 __all__ = [
+    "FLIP",
     "HIT_POLICIES",
     "Assignment",
     "Attribute",
@@ -141,6 +142,11 @@ class Compare:
     left: Expr
     right: Expr
     span: Span = _span()
+
+
+FLIP: Mapping[str, str] = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+"""The comparison that holds with its sides swapped: ``a < b`` is ``b > a``. ``in`` and
+``not in`` have none (a list is not a field of the fact)."""
 
 
 @attrs.frozen
@@ -322,6 +328,9 @@ class Ruleset(Generic[R]):
     """The ``properties:`` section as written, read by ``oss-rules verify``."""
     domains: tuple[str, ...] = ()
     """The domains whose fact types the ruleset uses (its header's ``domains:``)."""
+    strata: tuple[tuple[Rule, ...], ...] = attrs.field(eq=False, repr=False, kw_only=True)
+    """``rules`` grouped into strata, lowest first, each in ``rules`` order: computed once,
+    when the ruleset is checked, for the compiler and the oracle."""
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``; ``KeyError`` if there is none."""

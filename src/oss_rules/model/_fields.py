@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import attrs
 
-from ..errors import FactError
+from ..errors import FactError, FactTypeError
 from ._kinds import (
     _DECIMAL,
     _IDENT,
@@ -33,6 +33,7 @@ from ._kinds import (
     Text,
     canonical_number,
     moment_seconds,
+    show_value,
 )
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "field",
     "kind_of",
     "moment_seconds",
+    "show_fact",
+    "show_value",
     "validates_itself",
 ]
 
@@ -91,6 +94,25 @@ class _KindValidator:
 
     def __repr__(self) -> str:
         return f"<must be {self.kind.expected}>"
+
+
+def show_fact(fact: Any) -> str:
+    """``Type(field=value, ...)`` as proofs, why-not answers and test reports show a fact:
+    each value by its field's kind (quoted style), fields that are null or empty left out.
+
+    >>> from oss_rules.domains.oss.facts import Hazard
+    >>> show_fact(Hazard(id="h1", workplace="w1", category="fall", likelihood=4, severity=5))
+    "Hazard(id='h1', workplace='w1', category='fall', likelihood=4, severity=5, score=20)"
+    """
+    shown = []
+    for attribute in attrs.fields(type(fact)):
+        value = getattr(fact, attribute.name)
+        if value in (None, "", ()):
+            continue
+        kind = attribute.metadata.get(KIND_KEY)
+        text = kind.show(value) if isinstance(kind, Kind) else show_value(value)
+        shown.append(f"{attribute.name}={text}")
+    return f"{type(fact).__name__}({', '.join(shown)})"
 
 
 def validates_itself(attribute: attrs.Attribute[Any]) -> bool:
@@ -161,7 +183,7 @@ def _kind_from_type(tp: Any, name: str) -> Kind:
         return Many(_kind_from_type(args[0], name))
     if origin is typing.Literal and all(isinstance(a, str) for a in args):
         return Choice(tuple(args))
-    raise TypeError(
+    raise FactTypeError(
         f"field {name!r} has type {tp!r}, which facts cannot hold; use str, int, float, "
         "bool, Decimal, datetime.date, datetime.datetime, Literal[...] of strings, "
         "tuple[X, ...] or X | None"

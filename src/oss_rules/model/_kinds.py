@@ -3,7 +3,9 @@
 A kind is the single description of a field's values. It validates Python values,
 converts JSON input (numbers to exact decimals, ISO dates, months and moments), encodes
 for the durable-rules engine (dates become day ordinals so that the engine can compare
-them) and describes itself in error messages. ``oss_rules.model._fields`` attaches kinds to
+them), shows values to people (:meth:`Kind.show`, the one value renderer of proofs,
+why-not answers, test reports, terminal text and the HTML report) and describes itself
+in error messages. ``oss_rules.model._fields`` attaches kinds to
 attrs fields.
 """
 
@@ -13,6 +15,7 @@ import abc
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -106,6 +109,46 @@ class Kind(abc.ABC):
     def hint(self, value: Any) -> str:
         """A short suggestion for a wrong value, or ``""``."""
         return ""
+
+    def show(self, value: Any, *, quoted: bool = True) -> str:
+        """A valid value as people read it; see :func:`show_value` for the two styles."""
+        return show_value(value, quoted=quoted)
+
+
+def show_value(value: Any, *, quoted: bool = True) -> str:
+    """Any value as people read it, by its Python type (a field's kind refines it: a
+    :class:`Month` shows as ``2026-03``).
+
+    ``quoted`` (proofs, why-not answers, test reports, messages) writes text in quotes so
+    that ``'12'`` and ``12`` differ: ``'medium'``, ``4``, ``0.24``, ``2026-06-30``,
+    ``2026-03-02T08:00:00``, ``True``, ``['OSS-I', 'OSS-II']``, ``null``. Plain style
+    (tables and terminal text): ``medium``, ``1,250,000``, ``2026-06-30``,
+    ``2026-03-02 08:00``, ``yes``, ``OSS-I, OSS-II``, and nothing for null.
+    """
+    if value is None:
+        return "null" if quoted else ""
+    if isinstance(value, bool):
+        return repr(value) if quoted else ("yes" if value else "no")
+    if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
+        number = canonical_number(value)
+        return str(number) if quoted else f"{number:,}"
+    if isinstance(value, dt.datetime):
+        seconds = "seconds" if value.second else "minutes"
+        return value.isoformat() if quoted else value.isoformat(sep=" ", timespec=seconds)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return repr(value) if quoted else value
+    if isinstance(value, tuple | list):
+        items = ", ".join(show_value(v, quoted=quoted) for v in value)
+        return f"[{items}]" if quoted else items
+    if isinstance(value, Mapping):
+        pairs = ", ".join(
+            f"{show_value(k, quoted=False)}: {show_value(v, quoted=quoted)}"
+            for k, v in value.items()
+        )
+        return "{" + pairs + "}" if quoted else pairs
+    return repr(value) if quoted else str(value)
 
 
 @attrs.frozen
@@ -330,6 +373,9 @@ class Month(Kind):
     def to_json(self, value: Any) -> Any:
         return value.isoformat()[:7]
 
+    def show(self, value: Any, *, quoted: bool = True) -> str:
+        return str(self.to_json(value))
+
     def to_durable(self, value: Any) -> Any:
         return value.toordinal()
 
@@ -378,6 +424,13 @@ class Optional(Kind):
     def to_durable(self, value: Any) -> Any:
         return None if value is None else self.inner.to_durable(value)
 
+    def show(self, value: Any, *, quoted: bool = True) -> str:
+        return (
+            show_value(None, quoted=quoted)
+            if value is None
+            else self.inner.show(value, quoted=quoted)
+        )
+
     def hint(self, value: Any) -> str:
         return self.inner.hint(value)
 
@@ -407,6 +460,10 @@ class Many(Kind):
 
     def to_durable(self, value: Any) -> Any:
         return [self.inner.to_durable(v) for v in value]
+
+    def show(self, value: Any, *, quoted: bool = True) -> str:
+        items = ", ".join(self.inner.show(v, quoted=quoted) for v in value)
+        return f"[{items}]" if quoted else items
 
     def hint(self, value: Any) -> str:
         if isinstance(value, tuple):

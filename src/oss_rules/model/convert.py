@@ -28,6 +28,7 @@ from ._text import read_text
 from .registry import FactRegistry, shipped_registry
 
 __all__ = [
+    "CheckedFacts",
     "Inventory",
     "check_fields",
     "check_inventory",
@@ -36,6 +37,18 @@ __all__ = [
     "facts_from_json",
     "read_inventory",
 ]
+
+
+class CheckedFacts(tuple[Any, ...]):
+    """Facts whose fields, ids and references were checked together, as
+    :func:`facts_from_json` (and so :func:`read_inventory`) returns them.
+
+    :meth:`oss_rules.Engine.evaluate` does not check the ids and references of such a
+    tuple again: they are checked once per evaluation, however many engines evaluate the
+    same input. Adding or removing facts gives a plain tuple, which is checked.
+    """
+
+    __slots__ = ()
 
 
 _AS_OF = Day()
@@ -77,7 +90,7 @@ def facts_from_json(
     problems.extend(_inventory_problems(facts, registry, path))
     if problems:
         raise FactsError(problems)
-    return tuple(f for _, f in facts)
+    return CheckedFacts(f for _, f in facts)
 
 
 def check_fields(facts: Sequence[Any], registry: FactRegistry) -> None:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ..errors import LimitError, suggest
+from ..errors import ArgumentError, FactTypeError, LimitError, suggest
 from ._fields import REFERENCE_KEY, Kind, kind_of, validates_itself
 
 __all__ = ["MAX_FIELDS", "FactRegistry", "FactType", "FieldInfo", "shipped_registry"]
@@ -96,19 +96,27 @@ class FactRegistry:
             self.register(cls)
 
     def register(self, cls: T) -> T:
-        """Add a frozen attrs class as a fact type; returns it, so it works as a decorator."""
-        if not attrs.has(cls):
-            raise TypeError(f"{cls!r} is not an attrs class; decorate it with @attrs.frozen")
+        """Add a frozen attrs class as a fact type; returns it, so it works as a decorator.
+
+        Raises :class:`~oss_rules.errors.FactTypeError` for a class that cannot be one.
+        """
+        if not isinstance(cls, type) or not attrs.has(cls):
+            what = "a class" if isinstance(cls, type) else f"an instance of {type(cls).__name__}"
+            raise FactTypeError(
+                f"{cls!r} is {what}, not an attrs class; decorate the class with @attrs.frozen"
+            )
         if cls.__setattr__ is object.__setattr__:
-            raise TypeError(f"{cls.__name__} must be frozen (@attrs.frozen) so facts are values")
+            raise FactTypeError(
+                f"{cls.__name__} must be frozen (@attrs.frozen) so facts are values"
+            )
         name = cls.__name__
         if name in self._types and self._types[name].cls is not cls:
-            raise ValueError(f"a different fact type named {name!r} is already registered")
+            raise FactTypeError(f"a different fact type named {name!r} is already registered")
         attrs.resolve_types(cls)
         infos = []
         for attribute in attrs.fields(cls):
             if not _FIELD_NAME.match(attribute.name) or attribute.name in _RESERVED:
-                raise ValueError(
+                raise FactTypeError(
                     f"{name}.{attribute.name}: field names must be lower_snake_case, must not "
                     f"end in '_' and must not be one of {sorted(_RESERVED)}"
                 )
@@ -148,12 +156,16 @@ class FactRegistry:
         return tuple(self._types)
 
     def type_of(self, fact: Any) -> FactType:
-        """The registered type of ``fact``; raises ``TypeError`` for anything else."""
+        """The registered type of ``fact``; raises :class:`~oss_rules.errors.ArgumentError`
+        (a ``TypeError``) for anything else."""
         info = self._types.get(type(fact).__name__)
         if info is None or info.cls is not type(fact):
-            raise TypeError(
-                f"{fact!r} is not an instance of a registered fact type; "
-                "register its class with FactRegistry.register"
+            raise ArgumentError(
+                "FactRegistry.type_of",
+                "fact",
+                fact,
+                "an instance of a registered fact type",
+                "; register its class with FactRegistry.register",
             )
         return info
 

@@ -8,13 +8,11 @@ values, which it escapes itself.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from ..model.convert import fact_to_json
+from ..model._fields import Integer, Kind, Number, Optional
 from ..model.registry import FactRegistry
 
 
@@ -66,49 +64,25 @@ def table(
     return tag("table", tag("thead", head) + tag("tbody", "".join(body)), class_=class_)
 
 
-def show(value: Any) -> str:
-    """A JSON value (as :func:`~oss_rules.model.convert.fact_to_json` gives it) as plain text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(show(v) for v in value)
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {show(v)}" for k, v in value.items())
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def amount(value: int | Decimal) -> str:
-    """A number with thousands separators (``10,547,400``; ``0.0024`` stays as it is)."""
-    return f"{value:,}"
-
-
-def fact_fields(fact: Any, registry: FactRegistry) -> dict[str, Any]:
-    """The fields of ``fact`` as JSON values, in declaration order (computed ones too)."""
-    return fact_to_json(fact, registry, typed=False)
+def fact_cells(fact: Any, registry: FactRegistry) -> dict[str, str]:
+    """The fields of ``fact`` (computed ones too), in declaration order, as table text:
+    each value shown by its field's kind in plain style (``1,250,000``, ``yes``)."""
+    info = registry.type_of(fact)
+    return {f.name: f.kind.show(getattr(fact, f.name), quoted=False) for f in info.fields}
 
 
 def fact_table(facts: Sequence[Any], registry: FactRegistry, *, class_: str = "facts") -> str:
-    """Facts of one type as a table with one column per field."""
+    """Facts of one type as a table with one column per field; numbers right-aligned."""
     if not facts:
         return table((), (), class_=class_)
-    headers = list(fact_fields(facts[0], registry))
-    values = [list(fact_fields(f, registry).values()) for f in facts]
-    numeric = {i for i in range(len(headers)) if all(_is_number(v[i]) for v in values)}
-    rows = [[esc(cell(v)) for v in row] for row in values]
-    return table(headers, rows, class_=class_, numeric=numeric)
+    fields = registry.type_of(facts[0]).fields
+    numeric = {i for i, f in enumerate(fields) if _is_number(f.kind)}
+    rows = [[esc(text) for text in fact_cells(f, registry).values()] for f in facts]
+    return table([f.name for f in fields], rows, class_=class_, numeric=numeric)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | Decimal) and not isinstance(value, bool)
-
-
-def cell(value: Any) -> str:
-    """A JSON value as table text: numbers with thousands separators, else :func:`show`."""
-    return amount(value) if _is_number(value) else show(value)
+def _is_number(kind: Kind) -> bool:
+    return isinstance(kind.inner if isinstance(kind, Optional) else kind, Integer | Number)
 
 
 def by_type(facts: Iterable[Any]) -> dict[str, list[Any]]:

@@ -11,7 +11,7 @@ import attrs
 
 from ..domains.oss.facts import Action, Deadline, Finding, Obligation
 from ..engine.result import Proof, Result, show_fact
-from ._html import esc, fact_fields, show, table, tag
+from ._html import esc, fact_cells, table, tag
 
 URGENCY = ("overdue", "due_soon", "ok")
 """Deadline statuses, most urgent first; any other status sorts after them."""
@@ -151,13 +151,13 @@ def deadlines(result: Result) -> str:
     extra = [n for n in attrs.fields_dict(type(keyed[0][2])) if n not in ("due", "status")]
     rows = []
     for _, status, d in keyed:
-        fields = fact_fields(d, result.registry)
+        cells = fact_cells(d, result.registry)
         rows.append(
             [
                 tag("span", esc(status), class_=f"status status-{status}"),
                 esc(d.due.isoformat()),
                 esc(_days(d.due, result.as_of)),
-                *(esc(show(fields.get(n))) for n in extra),
+                *(esc(cells.get(n, "")) for n in extra),
             ]
         )
     return table(("status", "due", "when", *extra), rows, class_="deadlines")

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine.result import Result
-from ..model._fields import canonical_number
-from ._html import amount, by_type, esc, fact_fields, fact_table, show, table, tag
+from ..model._fields import show_value
+from ._html import by_type, esc, fact_cells, fact_table, table, tag
 
 CONTRIBUTION = "Contribution"
 """The derived type that gets totals of its ``amount`` field."""
@@ -50,14 +50,14 @@ def contributions(result: Result) -> str | None:
 
 
 def _totals(facts: Sequence[Any], result: Result) -> str:
-    first = fact_fields(facts[0], result.registry)
+    first = fact_cells(facts[0], result.registry)
     keys = [k for k in _GROUP_FIELDS if k in first]
     has_payer = "payer" in first
     payers = sorted({str(f.payer) for f in facts}) if has_payer else []
     sums: dict[tuple[str, ...], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for fact in facts:
-        fields = fact_fields(fact, result.registry)
-        row = tuple(show(fields[k]) for k in keys)
+        cells = fact_cells(fact, result.registry)
+        row = tuple(cells[k] for k in keys)
         payer = str(fact.payer) if has_payer else ""
         sums[row][payer] += fact.amount
     rows = []
@@ -82,8 +82,9 @@ def _total_row(labels: list[str], sums: dict[str, Decimal], payers: list[str]) -
 
 
 def _total_cells(sums: dict[str, Decimal], payers: list[str]) -> list[str]:
-    cells = [esc(amount(canonical_number(sums.get(p, Decimal(0))))) for p in payers]
-    return [*cells, tag("strong", esc(amount(canonical_number(sum(sums.values(), Decimal(0))))))]
+    cells = [esc(show_value(sums.get(p, Decimal(0)), quoted=False)) for p in payers]
+    total = show_value(sum(sums.values(), Decimal(0)), quoted=False)
+    return [*cells, tag("strong", esc(total))]
 
 
 def input_facts(result: Result) -> str:

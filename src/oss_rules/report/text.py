@@ -20,6 +20,7 @@ from ..domains.oss.facts import (
     Workplace,
 )
 from ..engine.result import Result
+from ..model._fields import show_value
 
 # Most urgent first. A deadline that its rule did not judge (status null) is ranked by
 # its date alone: overdue when it lies before as_of, else with the ones that are ok.
@@ -99,7 +100,7 @@ def render_result(result: Result, source: str = "") -> str:
 
 
 def _time(moment: dt.datetime | None) -> str:
-    return moment.isoformat(sep=" ", timespec="minutes") if moment else "none"
+    return show_value(moment, quoted=False) if moment else "none"
 
 
 def _incident(incident: Incident) -> str:

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine._engine import Engine
 from ..engine.result import Result
-from ..errors import OssRulesError
+from ..errors import OssRulesError, PropertyError
 from ..language import syntax as s
 from ..model.convert import fact_from_json, fact_to_json, read_inventory
 from ..model.registry import FactRegistry
 from . import _patterns
-from ._judge import Case, always_failures, case, lost_conclusions, never_failures
+from ._judge import always_failures, case, lost_conclusions, never_failures
 
 if TYPE_CHECKING:
     from .strategies import Raise
@@ -36,19 +36,6 @@ __all__ = [
     "assert_total",
     "never_holds",
 ]
-
-
-class PropertyError(AssertionError):
-    """A property does not hold for these facts.
-
-    Cause: the ruleset (or the engine) behaves differently from what the property says.
-    Remedy: read the message; ``case`` holds the facts as a ruleset test case
-    (``{name, as_of, given, expect, absent, ...}``) that pins the expected behaviour.
-    """
-
-    def __init__(self, message: str, case: Case | None = None) -> None:
-        super().__init__(message)
-        self.case = case
 
 
 def _diff(expected: str, got: str) -> str:

@@ -170,7 +170,7 @@ def verify(
     """Check the properties of ``ruleset`` (those named in ``only``, or all).
 
     Raises :class:`~oss_rules.errors.RulesetError` for a mistake in the ``properties:``
-    section and :class:`~oss_rules.engine._engine.ParamError` for a bad override.
+    section and :class:`~oss_rules.errors.ParamError` for a bad override.
     """
     declared = _declared.read(ruleset)
     engine = Engine(ruleset, params=params)

@@ -5,7 +5,7 @@ between durable and Python, gates negations and works around durable's quirks. T
 module does none of that. It reads the same syntax tree (``Ruleset.rules``) and
 evaluates it the slow, plain way the rule language describes:
 
-* the rules are ordered into strata with :func:`oss_rules.language.stratify.stratify`;
+* the rules run in the strata computed when the ruleset was checked (``Ruleset.strata``);
 * in each stratum, every rule is tried on every combination of facts for its positive
   patterns (in order, never the same fact twice), every condition is checked with
   :func:`oss_rules.language._evaluate.holds`, and every negated pattern is tried
@@ -37,7 +37,6 @@ from ..language import syntax as s
 from ..language._evaluate import ExpressionError, holds
 from ..language._evaluate import evaluate as evaluate_expr
 from ..language._versions import environment
-from ..language.stratify import stratify
 from ..model.registry import FactRegistry
 
 __all__ = ["Application", "Model", "evaluate", "matches", "meets"]
@@ -86,9 +85,7 @@ def evaluate(
     everything = set(given)
     derived: set[Any] = set()
     applications: set[Application] = set()
-    strata, cycles = stratify(ruleset.rules)
-    assert not cycles, "a loaded ruleset has no cycle through negation"
-    for stratum in strata:
+    for stratum in ruleset.strata:
         grew = True
         while grew:
             grew = False

@@ -29,7 +29,7 @@ import attrs
 
 from ..._untrusted import csv_line
 from ...engine.result import Result
-from ...errors import OssRulesError
+from ...errors import PayrollError, require
 from .facts import (
     Contribution,
     EmployerFinding,
@@ -85,11 +85,6 @@ _COLUMN_OF = {
     ("JHT", "worker"): "jht_worker",
     ("JP", "worker"): "jp_worker",
 }
-
-
-class PayrollError(OssRulesError, ValueError):
-    """The contributions cannot make a payroll: a line the export has no column for, or
-    two lines for the same worker, programme and payer (they would be counted twice)."""
 
 
 @attrs.frozen
@@ -154,22 +149,29 @@ class PayrollRow:
 
 @attrs.frozen
 class Payment:
-    """When an employer's contributions for the month are due and were paid.
+    """An employer's BPJS Ketenagakerjaan contributions for one month: when they are due
+    and, once a payroll knows it, when they were paid.
 
-    ``months_late`` is 0 when they were paid on time, or are unpaid and not yet due.
+    A registration submission's schedule gives ``month`` and ``due`` only. A payroll report
+    also gives the ``employer``, ``paid_on`` (the latest payment of the month, or null),
+    ``months_late`` (0 when paid on time, or unpaid and not yet due) and the ruleset's
+    ``findings`` about the employer (an unknown or suggested JKK group).
     """
 
-    employer: str
+    month: dt.date
+    """The first day of the month the contributions are for."""
     due: dt.date | None
-    paid_on: dt.date | None
-    months_late: int
+    """The last day to pay; null when the ruleset derived no due date."""
+    employer: str | None = None
+    paid_on: dt.date | None = None
+    months_late: int = 0
     findings: tuple[str, ...] = ()
-    """The ruleset's messages about the employer (an unknown or suggested JKK group)."""
 
     def to_data(self) -> dict[str, Any]:
-        """JSON-ready data: dates as ``YYYY-MM-DD`` or null."""
+        """JSON-ready data: the month as ``YYYY-MM``, dates as ``YYYY-MM-DD`` or null."""
         return {
             "employer": self.employer,
+            "month": self.month.isoformat()[:7],
             "due": self.due.isoformat() if self.due else None,
             "paid_on": self.paid_on.isoformat() if self.paid_on else None,
             "months_late": self.months_late,
@@ -233,6 +235,7 @@ class PayrollReport:
 def payroll_report(result: Result, month: dt.date) -> PayrollReport:
     """The payroll of contribution ``month`` (any day of it) from an evaluation of the
     ``id-bpjstk`` ruleset (or any ruleset that derives its contribution facts)."""
+    require("payroll_report", "result", result, Result, "a Result of Engine.evaluate")
     return report_from_facts((*result.given, *result.conclusions), month=month, as_of=result.as_of)
 
 
@@ -242,6 +245,8 @@ def report_from_facts(facts: Iterable[Any], *, month: dt.date, as_of: dt.date) -
     facts and the payment from ``Payroll``, ``PaymentDue``, ``LatePayment`` and
     ``EmployerFinding`` facts. Raises :class:`PayrollError` for a line counted twice or
     without a column."""
+    require("payroll_report", "month", month, dt.date, "a datetime.date (any day of the month)")
+    require("payroll_report", "as_of", as_of, dt.date, "a datetime.date")
     month = month.replace(day=1)
     facts = tuple(facts)
     workers: dict[str, Worker] = {}
@@ -306,11 +311,12 @@ def _payments(facts: tuple[Any, ...], month: dt.date) -> tuple[Payment, ...]:
     # As in the ruleset, the latest payment date of a month counts.
     return tuple(
         Payment(
-            e,
+            month,
             due.get(e),
-            max(paid[e], default=None),
-            late.get(e, 0),
-            tuple(sorted(findings.get(e, ()))),
+            employer=e,
+            paid_on=max(paid[e], default=None),
+            months_late=late.get(e, 0),
+            findings=tuple(sorted(findings.get(e, ()))),
         )
         for e in sorted(paid)
     )

@@ -35,7 +35,8 @@ from typing import Any
 import attrs
 
 from ...engine.result import Result
-from ...errors import Problem, SubmissionError
+from ...errors import Problem, SubmissionError, require
+from ..bpjstk.payroll import Payment
 from ._employer import Employer
 from ._submission_checks import assessment_problems, date_problems, employer_problems
 from ._submission_duties import RESPONSIBILITIES, Responsibility
@@ -81,15 +82,6 @@ class PlannedAction:
     hazard: str
     code: str
     control: str
-    due: dt.date
-
-
-@attrs.frozen
-class Payment:
-    """One month's contributions and the date they are due."""
-
-    contribution_month: dt.date
-    """The first day of the month the contributions are for."""
     due: dt.date
 
 
@@ -142,12 +134,10 @@ class Submission:
                 {"hazard": a.hazard, "code": a.code, "control": a.control, "due": a.due.isoformat()}
                 for a in self.actions
             ],
+            # The payload names the month ``contribution_month``; nothing is paid yet.
             "payments": [
-                {
-                    "contribution_month": p.contribution_month.isoformat()[:7],
-                    "due": p.due.isoformat(),
-                }
-                for p in self.payments
+                {"contribution_month": data["month"], "due": data["due"]}
+                for data in (p.to_data() for p in self.payments)
             ],
             "responsibilities": [
                 {"module": r.module, "text": r.text, "source": r.source}
@@ -162,7 +152,7 @@ class Submission:
 
 def payment_schedule(start: dt.date, months: int = 12) -> tuple[Payment, ...]:
     """The contributions of ``months`` months from ``start``'s month, each due on the 15th
-    of the following month.
+    of the following month (the employer's payments, before any is made).
 
     >>> [str(p.due) for p in payment_schedule(dt.date(2026, 11, 20), 3)]
     ['2026-12-15', '2027-01-15', '2027-02-15']
@@ -195,6 +185,18 @@ def build_submission(
 
     Raises :class:`~oss_rules.errors.SubmissionError` listing every problem at once.
     """
+    require("build_submission", "result", result, Result, "a Result of Engine.evaluate")
+    require("build_submission", "workplace", workplace, (Workplace, str), "a Workplace or its id")
+    require(
+        "build_submission",
+        "employer",
+        employer,
+        (Employer, str, type(None)),
+        "an Employer or its id",
+    )
+    require(
+        "build_submission", "submitted_on", submitted_on, (dt.date, type(None)), "a datetime.date"
+    )
     day = submitted_on if submitted_on is not None else result.as_of
     problems: list[Problem] = []
     site = find_workplace(result, workplace, problems)
