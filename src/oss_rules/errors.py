@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "BackendError",
     "Diagnostic",
     "EvaluationError",
     "FactError",
@@ -150,6 +151,22 @@ class RulesetError(OssRulesError):
         count = len(self.diagnostics)
         head = "1 error occurred:" if count == 1 else f"{count} errors occurred:"
         super().__init__("\n".join([head, *(str(d) for d in self.diagnostics)]))
+
+
+class BackendError(OssRulesError, ValueError):
+    """``Engine(backend=...)`` names no backend.
+
+    Remedy: pass one of the backends the message lists (``"durable"``, the default, or
+    ``"compiled"``).
+    """
+
+    def __init__(self, backend: object, backends: tuple[str, ...]) -> None:
+        self.backend = backend
+        self.backends = backends
+        super().__init__(
+            f"backend must be one of {', '.join(map(repr, backends))} (got backend={backend!r})"
+            f"{suggest(str(backend), backends)}"
+        )
 
 
 class EvaluationError(OssRulesError):

@@ -21,19 +21,24 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..errors import EvaluationError, FactError, OssRulesError, suggest
+from ..errors import BackendError, EvaluationError, FactError, OssRulesError, suggest
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
 from ..model.convert import check_fields, check_inventory
 from ..model.registry import FactType
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
+from ._compiled import CompiledProgram
 from ._durable import Network
 from ._negation import NegationIndex
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
-__all__ = ["Engine", "ParamError"]
+__all__ = ["BACKENDS", "Engine", "ParamError"]
 
 DEFAULT_MAX_FACTS = 1_000_000
+
+BACKENDS = ("durable", "compiled")
+"""The backends an Engine can evaluate on: durable-rules' rete (the default), or the
+ruleset compiled to Python (``_compiled``). Both give byte-identical results."""
 
 
 class ParamError(OssRulesError, ValueError):
@@ -98,9 +103,12 @@ def _exact(value: Any) -> Any:
 class Engine:
     """A ruleset compiled once and evaluated many times.
 
-    ``params`` overrides the ruleset's params for this engine. An engine holds no
-    global state, starts no thread, and may be shared by threads: evaluations are
-    serialised (durable's C core holds the GIL anyway).
+    ``params`` overrides the ruleset's params for this engine. ``backend`` chooses
+    what runs the rules: ``"durable"`` (durable-rules' rete, the default) or
+    ``"compiled"`` (the rules compiled to Python); both give the same ``Result``, byte
+    for byte, and the same errors. An engine holds no global state, starts no thread,
+    and may be shared by threads: on durable, evaluations are serialised (durable's C
+    core holds the GIL anyway).
     """
 
     def __init__(
@@ -109,11 +117,20 @@ class Engine:
         *,
         params: Mapping[str, Any] | None = None,
         max_facts: int = DEFAULT_MAX_FACTS,
+        backend: str = "durable",
     ) -> None:
+        if backend not in BACKENDS:
+            raise BackendError(backend, BACKENDS)
+        self._backend = backend
         self._ruleset = ruleset
         self._registry = ruleset.registry
         self._params = _merge_params(ruleset, params or {})
-        self._strata = compile_ruleset(ruleset, self._params)
+        self._program: CompiledProgram | None = None
+        self._strata: list[CompiledStratum] = []
+        if backend == "compiled":
+            self._program = CompiledProgram(ruleset, self._params, max_facts)
+        else:
+            self._strata = compile_ruleset(ruleset, self._params)
         self._networks = [Network(stratum.definition) for stratum in self._strata]
         self._max_facts = max_facts
         self._lock = threading.Lock()
@@ -126,6 +143,11 @@ class Engine:
     def ruleset(self) -> Ruleset:
         """The ruleset this engine evaluates."""
         return self._ruleset
+
+    @property
+    def backend(self) -> str:
+        """The backend this engine evaluates on: ``"durable"`` or ``"compiled"``."""
+        return self._backend
 
     @property
     def params(self) -> Mapping[str, Any]:
@@ -151,6 +173,9 @@ class Engine:
                 ) from None
         check_fields(given, self._registry)
         check_inventory(given, self._registry)
+        if self._program is not None:
+            derived, trace = self._program.run(given, as_of)
+            return self._result(as_of, given, derived, trace)
         with self._lock:
             run = _Run(self, as_of, given)
             for stratum, network in zip(self._strata, self._networks, strict=True):
@@ -163,12 +188,17 @@ class Engine:
                 ]
                 context = {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
                 network.run(sid, [initial, [context]], run.action(stratum))
+        return self._result(as_of, given, [run.facts[i] for i in sorted(run.derived)], run.trace)
+
+    def _result(
+        self, as_of: dt.date, given: list[Any], derived: list[Any], trace: list[Inference]
+    ) -> Result:
         return build(
             ruleset=self._info,
             as_of=as_of,
             given=given,
-            derived=[run.facts[i] for i in sorted(run.derived)],
-            trace=run.trace,
+            derived=derived,
+            trace=trace,
             rules=self._rules,
             sources=self._ruleset.sources,
             registry=self._registry,
