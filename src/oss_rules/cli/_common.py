@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import click
 
-from ..engine._engine import Engine, ParamError
+from ..engine._engine import BACKENDS, Engine, ParamError
 from ..engine.result import Result
 from ..errors import FactsError, InputError, OssRulesError, RulesetError, suggest
 from ..language import Ruleset, load, load_default, shipped_rulesets
@@ -64,15 +64,19 @@ def _load(spec: str | None) -> Ruleset:
         raise UsageError(str(error)) from None
 
 
-def build_engine(ruleset_path: str | None, params: Sequence[str]) -> Engine:
+def build_engine(
+    ruleset_path: str | None, params: Sequence[str], backend: str = "durable"
+) -> Engine:
     """The engine of one ruleset (a shipped id or a path; default ``oss``) with the
-    ``--param NAME=VALUE`` overrides."""
-    return build_engines([ruleset_path] if ruleset_path else [], False, params)[0]
+    ``--param NAME=VALUE`` overrides, on ``backend``."""
+    return build_engines([ruleset_path] if ruleset_path else [], False, params, backend)[0]
 
 
-def build_engines(specs: Sequence[str], all_rulesets: bool, params: Sequence[str]) -> list[Engine]:
+def build_engines(
+    specs: Sequence[str], all_rulesets: bool, params: Sequence[str], backend: str = "durable"
+) -> list[Engine]:
     """One engine per ruleset, in the order given (every shipped one, sorted by id, with
-    ``all_rulesets``; the ``oss`` ruleset when neither is given).
+    ``all_rulesets``; the ``oss`` ruleset when neither is given), on ``backend``.
 
     ``--param NAME=VALUE`` goes to every ruleset that declares ``NAME``, and
     ``--param ID:NAME=VALUE`` to ruleset ``ID`` only. With several rulesets, a param
@@ -108,7 +112,7 @@ def build_engines(specs: Sequence[str], all_rulesets: bool, params: Sequence[str
             overrides[i][name] = value
     try:
         return [
-            Engine(ruleset, params=chosen)
+            Engine(ruleset, params=chosen, backend=backend)
             for ruleset, chosen in zip(rulesets, overrides, strict=True)
         ]
     except ParamError as error:
@@ -184,6 +188,14 @@ AS_OF = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Evaluate as of this date (YYYY-MM-DD) instead of the file's as_of.",
+)
+BACKEND = click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="durable",
+    show_default=True,
+    help="What runs the rules: durable-rules' rete, or the rules compiled to Python. "
+    "Both give the same results.",
 )
 PARAM = click.option(
     "--param",

@@ -23,6 +23,7 @@ from ..report.text import render_result
 from ._common import (
     ALL_RULESETS,
     AS_OF,
+    BACKEND,
     PARAM,
     RULESET,
     RULESETS,
@@ -53,6 +54,7 @@ def main() -> None:
 @ALL_RULESETS
 @AS_OF
 @PARAM
+@BACKEND
 def evaluate_command(
     files: tuple[str, ...],
     as_json: bool,
@@ -60,13 +62,14 @@ def evaluate_command(
     all_rulesets: bool,
     as_of: dt.datetime | None,
     params: tuple[str, ...],
+    backend: str,
 ) -> None:
     """Evaluate each input FILE ({"as_of": ..., "facts": [...]}) and print the result.
 
     With several rulesets, each evaluates the facts on its own and has its own section
     (with --json: {"evaluations": [result, ...]} per file, in the order given).
     """
-    engines = build_engines(ruleset_specs, all_rulesets, params)
+    engines = build_engines(ruleset_specs, all_rulesets, params, backend)
     day = as_of.date() if as_of else None
     evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
     if as_json:
@@ -115,6 +118,7 @@ def _other_conclusions(result: Result) -> str:
 @RULESET
 @AS_OF
 @PARAM
+@BACKEND
 def explain_command(
     file: str,
     conclusion: str | None,
@@ -124,6 +128,7 @@ def explain_command(
     ruleset_path: str | None,
     as_of: dt.datetime | None,
     params: tuple[str, ...],
+    backend: str,
 ) -> None:
     """Print why each conclusion matching PATTERN holds: rules, citations, facts.
 
@@ -132,7 +137,7 @@ def explain_command(
     as_json = as_json or output_format == "json"
     if (conclusion is None) == (why_not is None):
         raise UsageError("give either --conclusion PATTERN or --why-not PATTERN")
-    engine = build_engine(ruleset_path, params)
+    engine = build_engine(ruleset_path, params, backend)
     result = evaluate_file(engine, file, as_of.date() if as_of else None)
     if why_not is not None:
         click.echo(explain_why_not(engine, result, why_not, as_json))
