@@ -21,7 +21,6 @@ semi-naive rounds: pattern ``i`` sees only the facts of its type at positions
 from __future__ import annotations
 
 import bisect
-import keyword
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -30,8 +29,8 @@ import attrs
 from ..language import syntax as s
 from ..language._evaluate import joins
 from ..model.registry import FactRegistry, FactType
-from ._compile import _literal
 from ._conditions import FLIP, ConditionCompiler
+from ._derivations import deriver, describer
 from ._expressions import Generator, Scope
 
 Match = tuple[Any, ...]
@@ -82,9 +81,9 @@ def compile_rule(
         _matcher(rule, gen, registry, params, ranged, window_at)
         for ranged in ((False, True) if recursive else (False,))
     ]
-    sources.append(_deriver(rule, gen, registry, facts))
+    sources.append(deriver(rule, gen, registry, facts))
     if rule.negatives:
-        sources.append(_describer(rule, gen, registry, facts))
+        sources.append(describer(rule, gen, facts))
     text = "\n".join(sources)
     code = compile(text, f"<rule {rule.id}>", "exec")
     namespace = gen.namespace
@@ -357,69 +356,3 @@ def _ordered(bucket: tuple[Any, Any, Any], op: str, value: Any) -> Sequence[Any]
         return ordered[:end]  # type: ignore[no-any-return]
     except TypeError:  # values that do not order: let the conditions say so
         return facts  # type: ignore[no-any-return]
-
-
-def _unpack(rule: s.Rule) -> str:
-    count = len(rule.positives)
-    if count == 0:
-        return ""
-    return "    " + "".join(f"b{i}, " for i in range(count)) + "= m"
-
-
-def _deriver(
-    rule: s.Rule, gen: Generator, registry: FactRegistry, facts: Mapping[str, tuple[str, FactType]]
-) -> str:
-    lines = ["def _derive(run, m):", _unpack(rule), "    env = run.env", "    as_of = run.as_of"]
-    lines.append("    out = []")
-
-    def call(cls: str, derivation: s.Derivation, scope: Scope) -> str:
-        values = [(a.field, gen.expr(a.value, scope)) for a in derivation.assignments]
-        if all(f.isidentifier() and not keyword.iskeyword(f) for f, _ in values):
-            return f"{cls}(" + ", ".join(f"{f}={v}" for f, v in values) + ")"
-        return f"{cls}(**{{" + ", ".join(f"{f!r}: {v}" for f, v in values) + "})"
-
-    for derivation in rule.then:
-        cls = gen.constant(registry[derivation.fact_type].cls)
-        if derivation.loop_over is None:
-            lines.append(f"    out.append({call(cls, derivation, Scope(facts))})")
-            continue
-        assert derivation.loop_var is not None
-        over = gen.expr(derivation.loop_over, Scope(facts))
-        scope = Scope(facts, loop=(derivation.loop_var, "_item"))
-        lines.append(f"    for _item in {over}:")
-        lines.append(f"        out.append({call(cls, derivation, scope)})")
-    lines.append("    return out")
-    return "\n".join(line for line in lines if line)
-
-
-def _describer(
-    rule: s.Rule, gen: Generator, registry: FactRegistry, facts: Mapping[str, tuple[str, FactType]]
-) -> str:
-    """``no Type(field op value, ...)`` per negated pattern, as _compile describes them."""
-    gen.namespace["_literal"] = _literal
-    known = {*gen.params, "as_of", *facts}
-    scope = Scope(facts)
-    texts = []
-    for pattern in rule.negatives:
-        parts = []
-        for condition in pattern.conditions:
-            left, right = condition.left, condition.right
-            if not isinstance(left, s.Name) or left.id in known:
-                left, right = right, left
-            op = condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
-            shown = left.id if isinstance(left, s.Name) else "?"
-            parts.append(f"{gen.constant(f'{shown} {op} ')} + _literal({gen.expr(right, scope)})")
-        inner = ' + ", " + '.join(parts) if parts else '""'
-        texts.append(f'{gen.constant(f"no {pattern.fact_type}(")} + {inner} + ")"')
-    body = "(" + "".join(f"{t}, " for t in texts) + ")"
-    return "\n".join(
-        line
-        for line in (
-            "def _absent(run, m):",
-            _unpack(rule),
-            "    env = run.env",
-            "    as_of = run.as_of",
-            f"    return {body}",
-        )
-        if line
-    )
