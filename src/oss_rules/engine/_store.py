@@ -93,24 +93,24 @@ class Store:
         known = self.known
         seen: set[Any] | None = set() if len(facts) > 1 else None
         for fact in facts:
-            state = known.get(fact)
-            if state is None:
-                if len(known) >= self.max_facts:
-                    raise EvaluationError(
-                        rule,
-                        "evaluate",
-                        f"{len(known)} facts",
-                        RuntimeError(
-                            f"more than max_facts={self.max_facts} facts; "
-                            "does a rule derive new facts from its own output forever?"
-                        ),
-                    )
-                known[fact] = True
+            size = len(known)
+            if size >= self.max_facts and fact not in known:
+                raise EvaluationError(
+                    rule,
+                    "evaluate",
+                    f"{size} facts",
+                    RuntimeError(
+                        f"more than max_facts={self.max_facts} facts; "
+                        "does a rule derive new facts from its own output forever?"
+                    ),
+                )
+            # One hash per fact: setdefault both looks up and inserts.
+            if not known.setdefault(fact, True):
+                known[fact] = True  # a given fact, derived now too
+                self.derived.append(fact)
+            elif len(known) > size:
                 self.derived.append(fact)
                 self._add(fact)
-            elif not state:
-                known[fact] = True
-                self.derived.append(fact)
             if seen is not None:
                 if fact in seen:
                     continue
