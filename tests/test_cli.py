@@ -182,3 +182,20 @@ def test_broken_ruleset_is_a_clear_error(tmp_path: Path):
     code, output = run("evaluate", "--ruleset", str(copy), str(ROOT / "examples" / "office.json"))
     assert code == 2
     assert "OSS031" in output and "ruleset.yaml:" in output
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        ["--conclusion", 'Finding(code == "unneeded_module")'],
+        ["--why-not", 'Obligation(module == "OSS-II")'],
+        ["--why-not", 'Finding(code == "unneeded_module")', "--json"],
+    ],
+    ids=["proof", "why-not", "why-not-json"],
+)
+def test_explain_says_the_same_on_both_backends(question: list[str]):
+    """Proofs and why-not answers come from the trace, which both backends write alike."""
+    example = str(ROOT / "examples" / "office.json")
+    outputs = [run("explain", example, *question, "--backend", b) for b in ("durable", "compiled")]
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 0, outputs[0][1]

@@ -620,3 +620,36 @@ def test_a_recursion_is_matched_once_per_combination(tmp_path: Path, backend: st
     assert len(joins) == len({(i.fact, i.premises) for i in joins})
     # Reach(i, k) is joined from (i, j) and (j, k) for every i < j < k.
     assert len(joins) == sum(k - i - 1 for i in range(7) for k in range(i + 1, 7))
+
+
+def test_a_condition_failing_on_a_match_durable_never_completes_is_no_error(
+    tmp_path: Path, backend: str
+):
+    """Errors are durable's: a condition left to Python fails only on complete matches.
+
+    The compiled backend checks the hazard's condition before it looks for the
+    workplace; when that fails, it redoes the rule in durable's order, so a hazard
+    whose workplace never matches raises nothing, and one whose workplace matches
+    raises the same EvaluationError on both backends.
+    """
+    engine = engine_for(
+        tmp_path,
+        """\
+  - id: half
+    cite: t
+    when:
+      - h: Hazard(identified_on < as_of - days(round(4 / (likelihood - 1))))
+      - w: Workplace(id == h.workplace, sector == "mining")
+    then: ["Counter(n: h.score)"]
+""",
+        backend=backend,
+    )
+    failing = hazard(likelihood=1, identified_on=dt.date(2026, 1, 1))
+    assert engine.evaluate([workplace(), failing], as_of=AS_OF).derived == ()
+    with pytest.raises(EvaluationError) as info:
+        engine.evaluate([workplace(sector="mining"), failing], as_of=AS_OF)
+    assert info.value.rule == "half"
+    assert "ZeroDivisionError" in str(info.value) and "w=Workplace(id='w1'" in str(info.value)
+    fine = hazard(likelihood=2, identified_on=dt.date(2026, 1, 1))
+    result = engine.evaluate([workplace(sector="mining"), fine], as_of=AS_OF)
+    assert result.derived == (Counter(2),)
