@@ -25,18 +25,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from oss_rules import (
-    Action,
-    Classification,
-    Deadline,
-    DeclaredModule,
-    Finding,
-    Hazard,
-    Obligation,
-    Workplace,
-)
+from oss_rules import Action, Classification, Deadline, Finding, Hazard, Obligation, Workplace
 from oss_rules.domains.oss.facts import (
     Benefit,
+    DeclaredModule,
     Due,
     Incident,
     ModuleReason,

@@ -53,7 +53,7 @@ def test_json_output_has_the_documented_keys():
         "findings",
         "deadlines",
     } <= set(data)
-    assert set(data["ruleset"]) == {"id", "version", "digest", "overrides"}
+    assert set(data["ruleset"]) == {"id", "version", "digest", "overrides", "domains"}
     assert set(data["classifications"][0]) >= {"hazard", "level", "score"}
     assert set(data["actions"][0]) >= {"hazard", "code", "control", "due"}
     assert set(data["findings"][0]) >= {"workplace", "code", "subject"}

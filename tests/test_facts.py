@@ -146,7 +146,7 @@ def test_fact_json_round_trip():
         severity=3,
         identified_on=dt.date(2024, 2, 29),
     )
-    assert oss_rules.fact_from_json(oss_rules.fact_to_json(fact, reg), reg) == fact
+    assert oss_rules.fact_from_json(oss_rules.model.fact_to_json(fact, reg), reg) == fact
 
 
 def test_app_registers_its_own_fact_type():

@@ -29,7 +29,7 @@ EXAMPLE = ROOT / "examples" / "k3" / "steelworks.json"
 
 @pytest.fixture(scope="module")
 def ruleset() -> oss_rules.Ruleset:
-    return oss_rules.load(shipped_rulesets() / "id-k3")
+    return oss_rules.load(shipped_rulesets()["id-k3"])
 
 
 @pytest.fixture(scope="module")

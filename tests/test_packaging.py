@@ -32,7 +32,11 @@ def test_wheel_contains_rulesets_grammar_and_type_marker(tmp_path: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {
         p.relative_to(ROOT / "src").as_posix()
-        for p in (ROOT / "src" / "oss_rules" / "rulesets").rglob("*.yaml")
+        for p in (ROOT / "src" / "oss_rules" / "domains").rglob("ruleset/**/*.yaml")
     }
-    assert shipped and shipped <= names
-    assert {"oss_rules/language/grammar.lark", "oss_rules/py.typed"} <= names
+    assert len(shipped) > 20 and shipped <= names
+    assert {
+        "oss_rules/language/grammar.lark",
+        "oss_rules/language/ruleset.schema.json",
+        "oss_rules/py.typed",
+    } <= names

@@ -20,7 +20,7 @@ from oss_rules.model.convert import facts_from_json, read_inventory
 
 CASES = testing.collect()
 EXAMPLES = sorted((ROOT / "examples").rglob("*.json"))
-SHIPPED = sorted(d for d in shipped_rulesets().iterdir() if (d / "ruleset.yaml").is_file())
+SHIPPED = sorted(shipped_rulesets().items())
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -58,7 +58,7 @@ def test_backends_give_the_same_bytes_on_every_case(suite: testing.Suite, case: 
 @pytest.fixture(scope="module")
 def shipped_engines() -> dict[str, list[Engine]]:
     """Every shipped ruleset on each backend, compiled once."""
-    return {d.name: [Engine(load(d), backend=b) for b in BACKENDS] for d in SHIPPED}
+    return {name: [Engine(load(d), backend=b) for b in BACKENDS] for name, d in SHIPPED}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from oss_rules.cli import main
 from oss_rules.language._loader import HEADER_KEYS, RULE_KEYS
 from oss_rules.language._table_reader import TABLE_KEYS
-from oss_rules.language.tables import HIT_POLICIES
+from oss_rules.language.syntax import HIT_POLICIES
 from oss_rules.model.registry import shipped_registry
 from oss_rules.model.schema import DRAFT, input_schema, kind_schema, result_schema
 
@@ -191,7 +191,7 @@ def test_cli_prints_both_schemas():
     assert code == 0 and json.loads(output) == result_schema()
 
 
-EDITOR_SCHEMA = ROOT / "src" / "oss_rules" / "rulesets" / "ruleset.schema.json"
+EDITOR_SCHEMA = ROOT / "src" / "oss_rules" / "language" / "ruleset.schema.json"
 
 
 def test_editor_schema_knows_every_key_of_the_language():

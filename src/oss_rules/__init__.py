@@ -23,16 +23,15 @@ Obligation(workplace='w1', module='OSS-II')
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from . import _legacy
-from .domains.bpjstk.facts import Contribution, Payroll, Worker
-from .domains.k3.facts import K3Requirement, NoiseMeasurement
+from .domains.bpjstk.facts import Payroll, Worker
+from .domains.k3.facts import NoiseMeasurement
 from .domains.oss.facts import (
     Action,
-    Benefit,
     Classification,
     Deadline,
-    DeclaredModule,
     Employer,
     Finding,
     Hazard,
@@ -41,22 +40,18 @@ from .domains.oss.facts import (
     Registration,
     Workplace,
 )
-from .engine._engine import Engine, ParamError
-from .engine.result import Inference, Proof, Result, RulesetInfo
+from .domains.oss.views import load_default
+from .engine import Engine, Proof, Result
 from .errors import (
-    Diagnostic,
     EvaluationError,
     FactError,
     FactsError,
     InputError,
     OssRulesError,
-    Problem,
     RulesetError,
-    SubmissionError,
 )
-from .language import Ruleset, load, load_default
-from .model.convert import Inventory, fact_from_json, fact_to_json, facts_from_json, read_inventory
-from .model.registry import FactRegistry
+from .language import Ruleset, load
+from .model import FactRegistry, Inventory, fact_from_json, facts_from_json, read_inventory
 
 try:
     __version__ = version("oss_rules")
@@ -65,12 +60,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "Action",
-    "Benefit",
     "Classification",
-    "Contribution",
     "Deadline",
-    "DeclaredModule",
-    "Diagnostic",
     "Employer",
     "Engine",
     "EvaluationError",
@@ -80,31 +71,45 @@ __all__ = [
     "Finding",
     "Hazard",
     "Incident",
-    "Inference",
     "InputError",
     "Inventory",
-    "K3Requirement",
     "NoiseMeasurement",
     "Obligation",
     "OssRulesError",
-    "ParamError",
     "Payroll",
-    "Problem",
     "Proof",
     "Registration",
     "Result",
     "Ruleset",
     "RulesetError",
-    "RulesetInfo",
-    "SubmissionError",
     "Worker",
     "Workplace",
     "fact_from_json",
-    "fact_to_json",
     "facts_from_json",
     "load",
     "load_default",
     "read_inventory",
 ]
+
+_MOVED = {
+    "Benefit": "oss_rules.domains.oss.facts",
+    "Contribution": "oss_rules.domains.bpjstk.facts",
+    "DeclaredModule": "oss_rules.domains.oss.facts",
+    "Diagnostic": "oss_rules.errors",
+    "Inference": "oss_rules.engine",
+    "K3Requirement": "oss_rules.domains.k3.facts",
+    "ParamError": "oss_rules.engine._engine",
+    "Problem": "oss_rules.errors",
+    "RulesetInfo": "oss_rules.engine",
+    "SubmissionError": "oss_rules.errors",
+    "fact_to_json": "oss_rules.model",
+}
+"""Names this package exported before it had sub-packages, and where they live now."""
+
+
+def __getattr__(name: str) -> Any:
+    """Names that moved to a sub-package stay reachable here, with a warning."""
+    return _legacy.moved_name(__name__, name, _MOVED)
+
 
 _legacy.install()

@@ -16,7 +16,7 @@ import types
 import warnings
 from collections.abc import Sequence
 
-__all__ = ["MOVED", "install"]
+__all__ = ["MOVED", "install", "moved_name"]
 
 MOVED: dict[str, tuple[str, ...]] = {
     "oss_rules.facts": (
@@ -79,3 +79,15 @@ def install() -> None:
     """Put the hook on ``sys.meta_path`` once (importing oss_rules does it)."""
     if not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.append(_Finder())
+
+
+def moved_name(module: str, name: str, moved: dict[str, str]) -> object:
+    """``module.name`` for a name that moved to ``moved[name]``, with a warning once."""
+    if name not in moved:
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    warnings.warn(
+        f"{module}.{name} moved to {moved[name]}.{name}; import it from there",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return getattr(importlib.import_module(moved[name]), name)

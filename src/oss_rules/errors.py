@@ -15,6 +15,7 @@ import attrs
 __all__ = [
     "BackendError",
     "Diagnostic",
+    "DomainError",
     "EvaluationError",
     "FactError",
     "FactsError",
@@ -167,6 +168,14 @@ class BackendError(OssRulesError, ValueError):
             f"backend must be one of {', '.join(map(repr, backends))} (got backend={backend!r})"
             f"{suggest(str(backend), backends)}"
         )
+
+
+class DomainError(OssRulesError, LookupError):
+    """A ruleset or a call names a domain that is not installed.
+
+    Remedy: use one of the names listed in the message, or install the package that
+    provides the domain (it registers itself in the ``oss_rules.domains`` entry points).
+    """
 
 
 class EvaluationError(OssRulesError):

@@ -52,7 +52,7 @@ def rulesets_under(paths: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     directories. Anything else is returned as is, and :func:`check` reports it (OSS002).
     """
     found: list[Path] = []
-    for raw in list(paths) or [shipped_rulesets()]:
+    for raw in list(paths) or list(shipped_rulesets().values()):
         path = Path(raw)
         children = []
         if path.is_dir() and not (path / HEADER_FILE).exists():

@@ -39,6 +39,7 @@ HEADER_ORDER = (
     "ruleset",
     "version",
     "title",
+    "domains",
     "description",
     "sources",
     "params",

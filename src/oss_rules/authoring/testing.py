@@ -57,9 +57,9 @@ MAX_LISTED = 20
 """Conclusions of a type listed next to a missing expectation."""
 
 
-def shipped() -> Path:
-    """The directory of the rulesets shipped with the package."""
-    return shipped_rulesets()
+def shipped() -> list[Path]:
+    """The directories of the rulesets shipped with the package, sorted by id."""
+    return list(shipped_rulesets().values())
 
 
 @attrs.frozen(eq=False)
@@ -91,7 +91,7 @@ def discover(paths: Iterable[str | os.PathLike[str]] = ()) -> list[tuple[Path, l
     :class:`~oss_rules.errors.RulesetError` (OSS002) for a path that is none of these.
     """
     found: dict[Path, list[Path]] = {}
-    for raw in list(paths) or [shipped()]:
+    for raw in list(paths) or shipped():
         path = Path(raw)
         in_tests = path.parent.name == TESTS_DIR
         if path.is_file() and in_tests and (path.parent.parent / HEADER_FILE).exists():

@@ -20,7 +20,6 @@ from ..engine._engine import BACKENDS, Engine, ParamError
 from ..engine.result import Result
 from ..errors import FactsError, InputError, OssRulesError, RulesetError, suggest
 from ..language import Ruleset, load, load_default, shipped_rulesets
-from ..language._loader import HEADER_FILE
 from ..model.convert import Inventory, read_inventory
 
 
@@ -31,10 +30,8 @@ class UsageError(click.ClickException):
 
 
 def shipped_ruleset_ids() -> tuple[str, ...]:
-    """The ids of the rulesets shipped with the package, sorted: the directories of
-    ``oss_rules/rulesets`` that hold a ``ruleset.yaml``."""
-    root = shipped_rulesets()
-    return tuple(sorted(d.name for d in root.iterdir() if (d / HEADER_FILE).is_file()))
+    """The ids of the rulesets shipped with the package (each beside its domain), sorted."""
+    return tuple(shipped_rulesets())
 
 
 def ruleset_location(spec: str) -> Path:
@@ -45,7 +42,7 @@ def ruleset_location(spec: str) -> Path:
     """
     shipped = shipped_ruleset_ids()
     if "/" not in spec and spec in shipped:
-        return shipped_rulesets() / spec
+        return shipped_rulesets()[spec]
     path = Path(spec)
     if path.exists():
         return path

@@ -21,7 +21,7 @@ def ruleset_paths(paths: Sequence[str]) -> list[Path]:
     """The rulesets at ``paths``: ruleset directories, single files, or directories of
     rulesets (default: every shipped ruleset)."""
     found: list[Path] = []
-    for raw in paths or [str(shipped_rulesets())]:
+    for raw in paths or [str(p) for p in shipped_rulesets().values()]:
         path = Path(raw)
         if path.is_file() or (path / HEADER_FILE).exists():
             found.append(path)

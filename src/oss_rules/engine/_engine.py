@@ -19,12 +19,15 @@ import json
 import threading
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic
+
+from typing_extensions import TypeVar
 
 from ..errors import BackendError, EvaluationError, FactError, OssRulesError, suggest
 from ..language._versions import Versioned
 from ..language.syntax import Ruleset
 from ..model.convert import check_fields, check_inventory
+from ..model.domain import result_class
 from ..model.registry import FactType
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
 from ._compiled import CompiledProgram
@@ -33,6 +36,8 @@ from ._negation import NegationIndex
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
 __all__ = ["BACKENDS", "Engine", "ParamError"]
+
+R = TypeVar("R", bound=Result, default=Result)
 
 DEFAULT_MAX_FACTS = 1_000_000
 
@@ -100,7 +105,7 @@ def _exact(value: Any) -> Any:
     return value
 
 
-class Engine:
+class Engine(Generic[R]):
     """A ruleset compiled once and evaluated many times.
 
     ``params`` overrides the ruleset's params for this engine. ``backend`` chooses
@@ -108,12 +113,13 @@ class Engine:
     ``"compiled"`` (the rules compiled to Python); both give the same ``Result``, byte
     for byte, and the same errors. An engine holds no global state, starts no thread,
     and may be shared by threads: on durable, evaluations are serialised (durable's C
-    core holds the GIL anyway).
+    core holds the GIL anyway). Its results are of the Result class of the ruleset's
+    domains (``R``), which knows their typed views.
     """
 
     def __init__(
         self,
-        ruleset: Ruleset,
+        ruleset: Ruleset[R],
         *,
         params: Mapping[str, Any] | None = None,
         max_facts: int = DEFAULT_MAX_FACTS,
@@ -136,11 +142,15 @@ class Engine:
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
-        self._info = RulesetInfo(ruleset.id, ruleset.version, ruleset.digest, overrides)
+        self._info = RulesetInfo(
+            ruleset.id, ruleset.version, ruleset.digest, overrides, ruleset.domains
+        )
+        # The ruleset's static type says which Result class it gives; this is that class.
+        self._result_type: type[R] = result_class(ruleset.domains) or Result  # type: ignore[assignment]
         self._rules = {r.id: RuleInfo(r.title, r.cite) for r in ruleset.rules}
 
     @property
-    def ruleset(self) -> Ruleset:
+    def ruleset(self) -> Ruleset[R]:
         """The ruleset this engine evaluates."""
         return self._ruleset
 
@@ -154,7 +164,7 @@ class Engine:
         """The params in force (the ruleset's, with this engine's overrides)."""
         return dict(self._params)
 
-    def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> Result:
+    def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
 
         Raises :class:`~oss_rules.errors.FactsError` for invalid input (duplicate ids,
@@ -192,7 +202,7 @@ class Engine:
 
     def _result(
         self, as_of: dt.date, given: list[Any], derived: list[Any], trace: list[Inference]
-    ) -> Result:
+    ) -> R:
         return build(
             ruleset=self._info,
             as_of=as_of,
@@ -202,13 +212,14 @@ class Engine:
             rules=self._rules,
             sources=self._ruleset.sources,
             registry=self._registry,
+            result_type=self._result_type,
         )
 
 
 class _Run:
     """The state of one evaluation: facts by index, the trace, the current session."""
 
-    def __init__(self, engine: Engine, as_of: dt.date, given: list[Any]) -> None:
+    def __init__(self, engine: Engine[Any], as_of: dt.date, given: list[Any]) -> None:
         self.engine = engine
         self.as_of = as_of
         self.facts: list[Any] = list(given)

@@ -7,28 +7,25 @@ whatever their order and whichever thread evaluated them.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
 from ..model._fields import KIND_KEY, Month, Optional, canonical_number
 from ..model.convert import fact_from_json, fact_to_json, sort_key
-from ..model.registry import FactRegistry, shipped_registry
+from ..model.domain import SHIPPED, registry_for, result_class
+from ..model.registry import FactRegistry
 
-__all__ = ["GROUPS", "Inference", "Proof", "Result", "RulesetInfo"]
+__all__ = ["Inference", "Proof", "Result", "RulesetInfo"]
 
-GROUPS: Mapping[str, str] = {
-    "Classification": "classifications",
-    "Obligation": "obligations",
-    "Action": "actions",
-    "Finding": "findings",
-    "Deadline": "deadlines",
-}
-"""Derived types that a Result lists under their own key; others go to ``derived``."""
+T = TypeVar("T")
+R = TypeVar("R", bound="Result")
 
 
 @attrs.frozen
@@ -40,6 +37,8 @@ class RulesetInfo:
     version: str
     digest: str
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
+    domains: tuple[str, ...] = ()
+    """The domains whose fact types the ruleset uses."""
 
 
 @attrs.frozen
@@ -117,46 +116,78 @@ class RuleInfo:
 
 @attrs.frozen
 class Result:
-    """What a ruleset concluded about some facts as of a date, and why."""
+    """What a ruleset concluded about some facts as of a date, and why.
+
+    The engine knows no domain: a Result holds every conclusion, and
+    :meth:`of_type` picks those of one fact type. A domain's subclass (for the OSS
+    rulesets, :class:`~oss_rules.domains.oss.views.OssResult`) adds typed views such as
+    ``result.findings`` and lists those types under their own keys in JSON (``GROUPS``).
+    """
+
+    GROUPS: ClassVar[Mapping[str, str]] = {}
+    """Type name -> JSON key of the derived types listed on their own, in this order."""
 
     ruleset: RulesetInfo
     as_of: dt.date
     given: tuple[Any, ...]
-    classifications: tuple[Any, ...]
-    obligations: tuple[Any, ...]
-    actions: tuple[Any, ...]
-    findings: tuple[Any, ...]
-    deadlines: tuple[Any, ...]
-    derived: tuple[Any, ...]
+    conclusions: tuple[Any, ...]
+    """Every derived fact: the ``GROUPS`` types first, in that order, then the others; each
+    type in canonical order."""
     trace: tuple[Inference, ...]
     rules: Mapping[str, RuleInfo]
     sources: Mapping[str, str]
     registry: FactRegistry = attrs.field(eq=False, repr=False)
+    _index: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     @property
-    def conclusions(self) -> tuple[Any, ...]:
-        """Every derived fact, in canonical order."""
-        return (
-            self.classifications
-            + self.obligations
-            + self.actions
-            + self.findings
-            + self.deadlines
-            + self.derived
-        )
+    def derived(self) -> tuple[Any, ...]:
+        """The conclusions of the types that ``GROUPS`` does not list."""
+        return self._by_type_name().get(_OTHERS, ())
+
+    def of_type(self, cls: type[T]) -> tuple[T, ...]:
+        """The conclusions of fact type ``cls``, in canonical order."""
+        found = self._by_type_name().get(cls.__name__, ())
+        return tuple(f for f in found if type(f) is cls)
+
+    def _by_type_name(self) -> Mapping[str, tuple[Any, ...]]:
+        if "types" not in self._index:
+            groups: dict[str, list[Any]] = defaultdict(list)
+            for fact in self.conclusions:
+                name = type(fact).__name__
+                groups[name].append(fact)
+                if name not in self.GROUPS:
+                    groups[_OTHERS].append(fact)
+            self._index["types"] = {k: tuple(v) for k, v in groups.items()}
+        found: Mapping[str, tuple[Any, ...]] = self._index["types"]
+        return found
 
     def explain(self, conclusion: Any) -> Proof:
         """The proof tree of ``conclusion`` (a derived or given fact of this result).
 
-        Among several derivations the shallowest is shown, so a proof never loops.
+        Among several derivations the shallowest is shown, so a proof never loops. The
+        index of the trace and every fact's depth are computed once per result, so
+        explaining every conclusion takes time linear in the trace.
         """
-        by_fact: dict[Any, list[Inference]] = defaultdict(list)
-        for inference in self.trace:
-            by_fact[inference.fact].append(inference)
-        if conclusion not in by_fact and conclusion not in set(self.given):
+        by_fact, depth, given = self._proof_index()
+        if conclusion not in by_fact and conclusion not in given:
             raise KeyError(f"{show_fact(conclusion)} is not a fact of this result")
-        depth = _depths(self.given, self.trace)
         return self._proof(conclusion, by_fact, depth, root=True)
+
+    def _proof_index(
+        self,
+    ) -> tuple[Mapping[Any, list[Inference]], Mapping[Any, int], frozenset[Any]]:
+        if "proofs" not in self._index:
+            by_fact: dict[Any, list[Inference]] = defaultdict(list)
+            for inference in self.trace:
+                by_fact[inference.fact].append(inference)
+            self._index["proofs"] = (
+                dict(by_fact),
+                _depths(self.given, self.trace),
+                frozenset(self.given),
+            )
+        index: tuple[Mapping[Any, list[Inference]], Mapping[Any, int], frozenset[Any]]
+        index = self._index["proofs"]
+        return index
 
     def _proof(
         self,
@@ -180,12 +211,16 @@ class Result:
         """The result as JSON-ready data (see :meth:`to_json`)."""
         reg = self.registry
         data: dict[str, Any] = {
-            "ruleset": {**attrs.asdict(self.ruleset), "overrides": dict(self.ruleset.overrides)},
+            "ruleset": {
+                **attrs.asdict(self.ruleset),
+                "overrides": dict(self.ruleset.overrides),
+                "domains": list(self.ruleset.domains),
+            },
             "as_of": self.as_of.isoformat(),
         }
-        for type_name, key in GROUPS.items():
-            data[key] = [fact_to_json(f, reg, typed=False) for f in getattr(self, key)]
-            del type_name
+        by_type = self._by_type_name()
+        for type_name, key in self.GROUPS.items():
+            data[key] = [fact_to_json(f, reg, typed=False) for f in by_type.get(type_name, ())]
         data["derived"] = [fact_to_json(f, reg) for f in self.derived]
         data["given"] = [fact_to_json(f, reg) for f in self.given]
         data["trace"] = [
@@ -209,22 +244,34 @@ class Result:
 
     @classmethod
     def from_json(cls, text: str, registry: FactRegistry | None = None) -> Result:
-        """Read back what :meth:`to_json` wrote."""
-        reg = registry if registry is not None else shipped_registry()
+        """Read back what :meth:`to_json` wrote, as the Result class of its domains."""
         data = json.loads(text)
+        domains = tuple(data["ruleset"].get("domains", ()))
+        target: type[Result] = cls
+        if cls is Result:
+            target = result_class(domains) or Result
+        reg = registry if registry is not None else registry_for(domains or SHIPPED)
 
         def typed(item: Mapping[str, Any]) -> Any:
             return fact_from_json(item, reg)
 
-        groups = {
-            key: tuple(fact_from_json({"type": name, **item}, reg) for item in data[key])
-            for name, key in GROUPS.items()
-        }
-        return cls(
-            ruleset=RulesetInfo(**data["ruleset"]),
+        grouped = [
+            fact_from_json({"type": name, **item}, reg)
+            for name, key in target.GROUPS.items()
+            for item in data[key]
+        ]
+        info = data["ruleset"]
+        return target(
+            ruleset=RulesetInfo(
+                id=info["id"],
+                version=info["version"],
+                digest=info["digest"],
+                overrides=info.get("overrides", {}),
+                domains=domains,
+            ),
             as_of=dt.date.fromisoformat(data["as_of"]),
             given=tuple(typed(f) for f in data["given"]),
-            derived=tuple(typed(f) for f in data["derived"]),
+            conclusions=tuple(grouped) + tuple(typed(f) for f in data["derived"]),
             trace=tuple(
                 Inference(
                     typed(t["fact"]),
@@ -237,23 +284,45 @@ class Result:
             rules={k: RuleInfo(v["title"], tuple(v["cite"])) for k, v in data["rules"].items()},
             sources=dict(data["sources"]),
             registry=reg,
-            **groups,
         )
 
 
+_OTHERS = "\0others"
+"""The key of the conclusions outside ``GROUPS`` in a Result's type index."""
+
+
 def _depths(given: tuple[Any, ...], trace: tuple[Inference, ...]) -> dict[Any, int]:
-    """Length of the shortest derivation of each fact (given facts: 0)."""
-    depth: dict[Any, int] = dict.fromkeys(given, 0)
-    changed = True
-    while changed:
-        changed = False
-        for inference in trace:
-            if not all(p in depth for p in inference.premises):
-                continue
-            d = 1 + max((depth[p] for p in inference.premises), default=0)
-            if d < depth.get(inference.fact, d + 1):
-                depth[inference.fact] = d
-                changed = True
+    """Length of the shortest derivation of each fact (given facts: 0).
+
+    Knuth's generalisation of Dijkstra's algorithm to derivations: facts are settled in
+    order of depth, and an inference becomes usable when its last premise is settled, at
+    one more than that premise's depth (the deepest of its premises). Each inference is
+    looked at once per distinct premise, so the cost is linear in the trace (plus the
+    heap), where relaxing every inference until nothing changes was quadratic.
+    """
+    waiting: dict[Any, list[int]] = defaultdict(list)
+    pending: list[int] = []
+    queue: list[tuple[int, int, Any]] = []
+    tie = itertools.count()
+    for fact in given:
+        heapq.heappush(queue, (0, next(tie), fact))
+    for number, inference in enumerate(trace):
+        premises = set(inference.premises)
+        pending.append(len(premises))
+        for premise in premises:
+            waiting[premise].append(number)
+        if not premises:
+            heapq.heappush(queue, (1, next(tie), inference.fact))
+    depth: dict[Any, int] = {}
+    while queue:
+        d, _, fact = heapq.heappop(queue)
+        if fact in depth:
+            continue
+        depth[fact] = d
+        for number in waiting.get(fact, ()):
+            pending[number] -= 1
+            if pending[number] == 0:
+                heapq.heappush(queue, (d + 1, next(tie), trace[number].fact))
     return depth
 
 
@@ -267,29 +336,31 @@ def build(
     rules: Mapping[str, RuleInfo],
     sources: Mapping[str, str],
     registry: FactRegistry,
-) -> Result:
-    """Assemble a Result with every collection in canonical order."""
+    result_type: type[R] = Result,  # type: ignore[assignment]
+) -> R:
+    """Assemble a ``result_type`` with every collection in canonical order."""
 
     def key(fact: Any) -> Any:
         return sort_key(fact, registry)
 
-    groups: dict[str, list[Any]] = {k: [] for k in GROUPS.values()}
+    groups: dict[str, list[Any]] = {name: [] for name in result_type.GROUPS}
     others: list[Any] = []
     for fact in derived:
-        group = GROUPS.get(type(fact).__name__)
-        (groups[group] if group else others).append(fact)
+        group = groups.get(type(fact).__name__)
+        (group if group is not None else others).append(fact)
     ordered_trace = sorted(
         trace, key=lambda i: (key(i.fact), i.rule, [key(p) for p in i.premises], i.absent)
     )
+    conclusions = [f for facts in groups.values() for f in sorted(facts, key=key)]
+    conclusions += sorted(others, key=key)
     cited = {c for info in rules.values() for c in info.cite}
-    return Result(
+    return result_type(
         ruleset=ruleset,
         as_of=as_of,
         given=tuple(sorted(given, key=key)),
-        derived=tuple(sorted(others, key=key)),
+        conclusions=tuple(conclusions),
         trace=tuple(ordered_trace),
         rules=dict(rules),
         sources={k: v for k, v in sources.items() if k in cited},
         registry=registry,
-        **{k: tuple(sorted(v, key=key)) for k, v in groups.items()},
     )

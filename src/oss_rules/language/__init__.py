@@ -8,14 +8,15 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..errors import Diagnostic, RulesetError
-from ..model.registry import FactRegistry, shipped_registry
+from ..errors import Diagnostic, DomainError, RulesetError, suggest
+from ..model.domain import SHIPPED, covered_by, registry_for
+from ..model.domain import shipped_rulesets as _shipped
+from ..model.registry import FactRegistry
 from . import syntax
 from ._check import check
 from ._loader import digest, read
@@ -23,13 +24,17 @@ from ._positions import _Collector
 from ._table_reader import read_tables
 from .syntax import Ruleset
 
-__all__ = ["Ruleset", "load", "load_default", "syntax"]
+__all__ = ["Ruleset", "load", "load_default", "shipped_rulesets", "syntax"]
 
 DEFAULT_RULESET = "oss"
 
 
-def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) -> Ruleset:
+def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) -> Ruleset[Any]:
     """Load and check the ruleset at ``path`` (a directory with ruleset.yaml, or one file).
+
+    The fact types it may name are those of the domains its header declares
+    (``domains: [oss]``; every shipped domain when it declares none), or exactly those of
+    ``registry`` when one is given.
 
     Raises :class:`~oss_rules.errors.RulesetError` listing every problem with
     file:line:col and a hint.
@@ -37,9 +42,20 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"no ruleset at {str(root)!r}")
-    registry = registry if registry is not None else shipped_registry()
     out = _Collector()
     raw, files = read(root, out)
+    # A ruleset that declares no domain sees every shipped one, unless the app gives the
+    # registry: then it sees exactly the app's types, and uses the domains they cover.
+    if raw.domains is not None:
+        declared = raw.domains
+    else:
+        declared = SHIPPED if registry is None else covered_by(registry)
+    if registry is None:
+        try:
+            registry = registry_for(declared)
+        except DomainError as error:
+            out.add(raw.domains_span, "OSS018", str(error), "declare a domain that is installed")
+            registry = FactRegistry()
     read_tables(raw, registry, out)
     if not out.diagnostics:
         check(raw, registry, out)
@@ -54,6 +70,7 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
         id=raw.id,
         version=raw.version,
         title=raw.title,
+        domains=tuple(declared),
         sources=dict(raw.sources),
         params=params,
         rules=tuple(rules),
@@ -81,11 +98,18 @@ def _with_source_line(diagnostic: Diagnostic) -> Diagnostic:
     return attrs.evolve(diagnostic, text=lines[diagnostic.line - 1].strip())
 
 
-def shipped_rulesets() -> Path:
-    """The directory of the rulesets shipped inside the package."""
-    return Path(str(resources.files("oss_rules").joinpath("rulesets")))
+def shipped_rulesets() -> dict[str, Path]:
+    """The rulesets shipped with the package, each beside its domain: id -> directory."""
+    return _shipped()
 
 
-def load_default(name: str = DEFAULT_RULESET, *, registry: FactRegistry | None = None) -> Ruleset:
+def load_default(
+    name: str = DEFAULT_RULESET, *, registry: FactRegistry | None = None
+) -> Ruleset[Any]:
     """Load a ruleset shipped with the package (``oss`` by default), from any directory."""
-    return load(shipped_rulesets() / name, registry=registry)
+    shipped = shipped_rulesets()
+    if name not in shipped:
+        message = f"no shipped ruleset {name!r}{suggest(name, shipped)}"
+        hint = f"shipped rulesets: {', '.join(shipped)}; or load a directory with load()"
+        raise RulesetError([Diagnostic(name, 1, 1, "OSS002", message, hint)])
+    return load(shipped[name], registry=registry)

@@ -20,12 +20,12 @@ from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
 from ._effective import gaps
 from ._table_analysis import analyse_table
+from ._table_expand import template
 from ._types import DATE, Type, comparable, infer, of_kind, of_value, storable
 from ._unparse import unparse
 from ._versions import Versioned
 from .stratify import derived_types
-from .syntax import iter_names
-from .tables import Table
+from .syntax import Table, iter_names
 
 __all__ = ["ERROR", "WARNING", "Problem", "analyse"]
 
@@ -202,7 +202,7 @@ def _names(rules: Iterable[s.Rule]) -> set[str]:
 
 
 def _unused(ruleset: s.Ruleset, add: Add) -> None:
-    rules = [*ruleset.rules, *(t.template() for t in ruleset.tables if t.rows)]
+    rules = [*ruleset.rules, *(template(t) for t in ruleset.tables if t.rows)]
     used = _names(rules)
     for name, span in ruleset.param_spans.items():
         if name not in used:

@@ -20,10 +20,10 @@ from ._constants import check_constant
 from ._evaluate import FUNCTIONS
 from ._loader import RawRuleset
 from ._positions import _Collector
+from ._table_expand import MAX_PARTS, expand, template
 from ._versions import Versioned
 from .stratify import stratify
 from .syntax import iter_names
-from .tables import MAX_PARTS, expand
 
 MAX_PATTERNS = 15
 """durable-rules joins at most 16 facts per rule; one slot goes to the evaluation context."""
@@ -45,7 +45,7 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
     seen: dict[str, s.Rule] = {}
     # A table is checked once, as a template rule, so that a mistake in its `when`,
     # `then` or `cite` is reported once rather than once per row.
-    for rule in [*raw.rules, *(table.template() for table in raw.tables)]:
+    for rule in [*raw.rules, *(template(table) for table in raw.tables)]:
         if rule.id in seen:
             out.add(
                 rule.span,

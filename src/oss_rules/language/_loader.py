@@ -22,13 +22,14 @@ from ._parser import ParseError, parse_derivation, parse_pattern
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
 
 if TYPE_CHECKING:
-    from .tables import Table
+    from .syntax import Table
 
 HEADER_FILE = "ruleset.yaml"
 HEADER_KEYS = (
     "ruleset",
     "version",
     "title",
+    "domains",
     "description",
     "sources",
     "params",
@@ -101,6 +102,8 @@ class RawRuleset:
         self.id = ""
         self.version = ""
         self.title = ""
+        self.domains: tuple[str, ...] | None = None
+        self.domains_span = s.Span("?", 1, 1)
         self.sources: dict[str, str] = {}
         self.params: dict[str, Any] = {}
         self.param_spans: dict[str, s.Span] = {}
@@ -195,6 +198,8 @@ def _read_file(
         raw.id = str(doc.get("ruleset", ""))
         raw.version = str(doc.get("version", ""))
         raw.title = str(doc.get("title", raw.id))
+        if "domains" in doc:
+            _read_domains(doc, file, raw, out)
         _read_mapping(doc, "sources", file, out, raw.sources, raw.source_spans, text_only=True)
         _read_mapping(doc, "params", file, out, raw.params, raw.param_spans, text_only=False)
         if "properties" in doc:
@@ -226,6 +231,20 @@ def _read_file(
         rule = _read_rule(item, file, out)
         if rule is not None:
             raw.rules.append(rule)
+
+
+def _read_domains(doc: CommentedMap, file: str, raw: RawRuleset, out: _Collector) -> None:
+    value = doc["domains"]
+    raw.domains_span = _value_span(doc, "domains", file)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        out.add(
+            raw.domains_span,
+            "OSS017",
+            "`domains` must be a non-empty list of domain names",
+            "for example `domains: [oss]`",
+        )
+        return
+    raw.domains = tuple(str(v) for v in value)
 
 
 def _read_mapping(

@@ -18,7 +18,7 @@ from typing import Any
 from ..model.registry import FactRegistry
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, meets, sample, show
-from .tables import Row, Table
+from .syntax import Row, Table
 
 MAX_COMBINATIONS = 100_000
 """Tables with more sampled input combinations than this are not checked (OSS133)."""

@@ -1,4 +1,4 @@
-"""Read the ``tables:`` of ruleset files into :class:`~oss_rules.language.tables.Table` nodes.
+"""Read the ``tables:`` of ruleset files into :class:`~oss_rules.language.syntax.Table` nodes.
 
 Cells are short strings, parsed here rather than by the grammar: ``-`` (any value),
 ``< expr`` and the other comparisons, ``in expr`` / ``not in expr``, ranges ``lo..hi``
@@ -21,7 +21,7 @@ from ._check import _NAME, RESERVED
 from ._loader import RawRuleset, _plain, _read_derivation, _read_pattern, read_cite
 from ._parser import Locate, ParseError, parse_expr
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
-from .tables import HIT_POLICIES, Cell, Column, Output, Row, Table
+from .syntax import HIT_POLICIES, Cell, Column, Output, Row, Table
 
 TABLE_KEYS = (
     "id",

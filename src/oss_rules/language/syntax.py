@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
 import attrs
+from typing_extensions import TypeVar
 
 if TYPE_CHECKING:
     from ..model.registry import FactRegistry
-    from .tables import Table
+
+R = TypeVar("R", default=Any)
 
 __all__ = [
+    "HIT_POLICIES",
     "Assignment",
     "Attribute",
     "BinOp",
     "Call",
+    "Cell",
+    "Column",
     "Compare",
     "Derivation",
     "Expr",
@@ -29,11 +34,14 @@ __all__ = [
     "Literal",
     "Name",
     "Neg",
+    "Output",
     "Pattern",
     "Properties",
+    "Row",
     "Rule",
     "Ruleset",
     "Span",
+    "Table",
 ]
 
 
@@ -224,12 +232,77 @@ class Properties:
     span: Span = _span()
 
 
+# Decision tables (see oss_rules.language._table_expand for how rows become rules).
+
+HIT_POLICIES = ("unique", "first", "collect")
+"""How rows combine: at most one matches, the first match wins, every match fires."""
+
+
 @attrs.frozen
-class Ruleset:
+class Column:
+    """An input column: the field ``field`` of the fact matched by ``when[pattern]``."""
+
+    pattern: int
+    field: str
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Output:
+    """An output column: a name that the table's ``then`` uses for the row's value."""
+
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Cell:
+    """One input cell: the conditions it puts on its column's field; none for ``-``."""
+
+    tests: tuple[Compare, ...]
+    text: str = attrs.field(default="", eq=False)
+    span: Span = _span()
+
+
+@attrs.frozen
+class Row:
+    """One row of a table: a cell per input column and a value per output column."""
+
+    number: int
+    cells: tuple[Cell, ...]
+    values: tuple[Any, ...]
+    value_spans: tuple[Span, ...] = attrs.field(eq=False, repr=False)
+    span: Span = _span()
+
+
+@attrs.frozen
+class Table:
+    """A decision table as written, with the source position of every part."""
+
+    id: str
+    title: str
+    cite: tuple[str, ...]
+    hit: str
+    when: tuple[Pattern, ...]
+    inputs: tuple[Column, ...]
+    outputs: tuple[Output, ...]
+    then: tuple[Derivation, ...]
+    rows: tuple[Row, ...]
+    span: Span = _span()
+
+    def row_id(self, row: Row, part: int | None = None) -> str:
+        """The id of the rule compiled from ``row`` (and ``part`` of a split ``first`` row)."""
+        return f"{self.id}#{row.number}" + (f".{part}" if part is not None else "")
+
+
+@attrs.frozen
+class Ruleset(Generic[R]):
     """A loaded ruleset: versioned, cited, parametrised rules plus the digest of its files.
 
     Get one with :func:`oss_rules.load` or :func:`oss_rules.load_default`; evaluate it
-    with :class:`oss_rules.Engine`.
+    with :class:`oss_rules.Engine`. ``R`` is the type of the results it gives (the
+    :class:`~oss_rules.Result` subclass with its domains' views); it is only a static type.
     """
 
     id: str
@@ -247,6 +320,8 @@ class Ruleset:
     """The decision tables as written; their rows are already among ``rules``."""
     properties: Properties | None = attrs.field(eq=False, repr=False, default=None)
     """The ``properties:`` section as written, read by ``oss-rules verify``."""
+    domains: tuple[str, ...] = ()
+    """The domains whose fact types the ruleset uses (its header's ``domains:``)."""
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``; ``KeyError`` if there is none."""

@@ -14,11 +14,11 @@ unique ids are beyond JSON Schema).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from ..engine.result import GROUPS
 from ._fields import (
     _DECIMAL,
     _IDENT,
@@ -34,6 +34,7 @@ from ._fields import (
     Optional,
     Text,
 )
+from .domain import SHIPPED, result_class
 from .registry import FactRegistry, FactType, shipped_registry
 
 __all__ = ["DRAFT", "fact_schema", "input_schema", "kind_schema", "result_schema"]
@@ -131,12 +132,21 @@ def input_schema(registry: FactRegistry | None = None) -> dict[str, Any]:
     }
 
 
-def result_schema(registry: FactRegistry | None = None) -> dict[str, Any]:
-    """The schema of a result as ``oss-rules evaluate --json`` and ``Result.to_json`` write it."""
+def result_schema(
+    registry: FactRegistry | None = None, groups: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The schema of a result as ``oss-rules evaluate --json`` and ``Result.to_json`` write it.
+
+    ``groups`` maps the derived types listed under their own key to that key (a domain
+    Result's ``GROUPS``); by default, those of the shipped domains.
+    """
     registry = registry if registry is not None else shipped_registry()
+    if groups is None:
+        groups = getattr(result_class(SHIPPED), "GROUPS", {})
+    GROUPS = groups  # noqa: N806
     facts = {"type": "array", "items": _facts(registry)}
     texts = {"type": "array", "items": {"type": "string"}}
-    groups = {
+    listed = {
         key: {"type": "array", "items": {"$ref": f"#/$defs/{name}.fields"}}
         for name, key in GROUPS.items()
         if name in registry
@@ -149,12 +159,13 @@ def result_schema(registry: FactRegistry | None = None) -> dict[str, Any]:
                 "version": {"type": "string"},
                 "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
                 "overrides": {"type": "object"},
+                "domains": {"type": "array", "items": {"type": "string"}},
             },
-            "required": ["id", "version", "digest", "overrides"],
+            "required": ["id", "version", "digest", "overrides", "domains"],
             "additionalProperties": False,
         },
         "as_of": dict(_DATE),
-        **groups,
+        **listed,
         "derived": facts,
         "given": facts,
         "trace": {

@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..domains.oss._vocabulary import LEVELS
+from ..domains.oss.facts import Classification
 from ..engine.result import Result
 from ._html import esc, table, tag
 
@@ -34,7 +35,7 @@ def hazards_of(result: Result) -> list[Any]:
 def levels_of(result: Result) -> dict[tuple[str, str], list[str]]:
     """The levels the result's classifications gave each (workplace, hazard)."""
     levels: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for c in result.classifications:
+    for c in result.of_type(Classification):
         levels[(c.workplace, c.hazard)].append(c.level)
     return {key: sorted(set(value), key=_rank, reverse=True) for key, value in levels.items()}
 
@@ -57,7 +58,7 @@ def risk_matrices(result: Result) -> str:
     hazards = hazards_of(result)
     if not hazards:
         return tag("p", "No hazard in the input.", class_="empty")
-    if not result.classifications:
+    if not result.of_type(Classification):
         return tag(
             "p",
             esc(

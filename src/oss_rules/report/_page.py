@@ -31,6 +31,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import attrs
 
+from ..domains.oss.facts import Action, Classification, Deadline, Finding, Obligation
 from ..engine.result import Result
 from ._css import CSS
 from ._html import esc, table, tag
@@ -185,7 +186,7 @@ def _ruleset(anchor: str, source: str, result: Result) -> str:
         tag("h3", "Risk matrix"),
         risk_matrices(result),
     ]
-    if result.classifications:
+    if result.of_type(Classification):
         parts += [tag("h4", "Hazards and their levels"), hazard_table(result)]
     parts += [
         tag("h3", "Obligations"),
@@ -216,16 +217,18 @@ def _ruleset(anchor: str, source: str, result: Result) -> str:
 
 
 def _summary(result: Result) -> str:
-    overdue = sum(1 for d in result.deadlines if deadline_status(d, result.as_of) == "overdue")
-    late = sum(1 for a in result.actions if a.due < result.as_of)
+    overdue = sum(
+        1 for d in result.of_type(Deadline) if deadline_status(d, result.as_of) == "overdue"
+    )
+    late = sum(1 for a in result.of_type(Action) if a.due < result.as_of)
     rows = [
-        ("hazards classified", len(result.classifications)),
-        ("obligations", len(result.obligations)),
-        ("actions", len(result.actions)),
+        ("hazards classified", len(result.of_type(Classification))),
+        ("obligations", len(result.of_type(Obligation))),
+        ("actions", len(result.of_type(Action))),
         ("actions past their due date", late),
-        ("deadlines", len(result.deadlines)),
+        ("deadlines", len(result.of_type(Deadline))),
         ("deadlines overdue", overdue),
-        ("findings", len(result.findings)),
+        ("findings", len(result.of_type(Finding))),
         ("other conclusions", len(result.derived)),
     ]
     return table(

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from ..domains.oss.facts import Action, Deadline, Finding, Obligation
 from ..engine.result import Proof, Result, show_fact
 from ._html import esc, fact_fields, show, table, tag
 
@@ -67,7 +68,7 @@ def citations_html(result: Result, rules: Sequence[str]) -> str:
 def obligations(result: Result) -> str:
     """Each obligation with its proof (the reasons) and the sources its rules cite."""
     rows = []
-    for fact in result.obligations:
+    for fact in result.of_type(Obligation):
         proof = result.explain(fact)
         rows.append(
             [
@@ -97,7 +98,7 @@ def _days(due: dt.date, as_of: dt.date) -> str:
 
 def action_plan(result: Result) -> str:
     """The preventive actions, earliest due date first."""
-    actions = sorted(result.actions, key=lambda a: (a.due, a.workplace, a.hazard, a.code))
+    actions = sorted(result.of_type(Action), key=lambda a: (a.due, a.workplace, a.hazard, a.code))
     rows = [
         [
             esc(a.due.isoformat()),
@@ -141,7 +142,7 @@ def deadlines(result: Result) -> str:
     are shown as they are.
     """
     keyed = []
-    for d in result.deadlines:
+    for d in result.of_type(Deadline):
         status = deadline_status(d, result.as_of)
         keyed.append(((_urgency(status), d.due), status, d))
     keyed.sort(key=lambda item: item[0])
@@ -165,7 +166,7 @@ def deadlines(result: Result) -> str:
 def findings(result: Result) -> str:
     """Each finding with the rule that found it and the sources it cites."""
     rows = []
-    for f in result.findings:
+    for f in result.of_type(Finding):
         proof = result.explain(f)
         rule = tag("code", esc(proof.rule)) + ": " + esc(proof.title) if proof.rule else "given"
         rows.append(

@@ -8,7 +8,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from ..domains.oss.facts import Benefit, Deadline, Hazard, Incident, Workplace
+from ..domains.oss.facts import (
+    Action,
+    Benefit,
+    Classification,
+    Deadline,
+    Finding,
+    Hazard,
+    Incident,
+    Obligation,
+    Workplace,
+)
 from ..engine.result import Result
 
 # Most urgent first. A deadline that its rule did not judge (status null) is ranked by
@@ -25,7 +35,7 @@ def render_result(result: Result, source: str = "") -> str:
     lines = [head + (f"  {source}" if source else "")]
     reasons = _reasons(result)
     workplaces = [f for f in result.given if isinstance(f, Workplace)]
-    levels = {(c.workplace, c.hazard): c.level for c in result.classifications}
+    levels = {(c.workplace, c.hazard): c.level for c in result.of_type(Classification)}
     for workplace in workplaces:
         wid = workplace.id
         lines.append("")
@@ -42,7 +52,7 @@ def render_result(result: Result, source: str = "") -> str:
                 f"    {h.id:<{width}} {h.category:<12} "
                 f"L{h.likelihood} x S{h.severity} = {h.score:>2}  {level}"
             )
-        obligations = [o for o in result.obligations if o.workplace == wid]
+        obligations = [o for o in result.of_type(Obligation) if o.workplace == wid]
         lines += _section(
             "Obligations",
             (
@@ -56,14 +66,14 @@ def render_result(result: Result, source: str = "") -> str:
             "Actions",
             (
                 f"    {a.hazard:<{width}} {a.code:<20} due {a.due.isoformat()}  {a.control}"
-                for a in result.actions
+                for a in result.of_type(Action)
                 if a.workplace == wid
             ),
         )
         incidents = [i for i in result.given if isinstance(i, Incident) and i.workplace == wid]
         if incidents:
             lines += _section("Incidents", (_incident(i) for i in incidents))
-        findings = [f for f in result.findings if f.workplace == wid]
+        findings = [f for f in result.of_type(Finding) if f.workplace == wid]
         code_width = max([len(f.code) for f in findings] + [18])
         lines += _section(
             "Findings",
@@ -72,7 +82,7 @@ def render_result(result: Result, source: str = "") -> str:
                 for f in findings
             ),
         )
-        deadlines = [d for d in result.deadlines if d.workplace == wid]
+        deadlines = [d for d in result.of_type(Deadline) if d.workplace == wid]
         lines += _section(
             "Deadlines",
             (

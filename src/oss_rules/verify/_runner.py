@@ -24,7 +24,8 @@ from ..errors import OssRulesError
 from ..language import syntax as s
 from ..language.stratify import derived_types
 from ..model.convert import Inventory
-from . import _declared, properties
+from . import _checks as properties
+from . import _declared
 from ._judge import Case, input_json
 from ._reduce import reduce
 from .strategies import Raise, as_of_dates, fact_lists, raised

@@ -41,7 +41,7 @@ from ._submission_checks import assessment_problems, date_problems, employer_pro
 from ._submission_duties import RESPONSIBILITIES, Responsibility
 from ._submission_lookup import find_employer, find_workplace, given
 from ._vocabulary import LEVELS
-from .facts import Hazard, Obligation, Workplace
+from .facts import Action, Classification, Hazard, Obligation, Workplace
 
 __all__ = [
     "PAYMENT_DAY",
@@ -204,7 +204,7 @@ def build_submission(
     if site is None:  # nothing but the employer given can be checked without it
         raise SubmissionError(problems)
     # An app may give obligations it decided elsewhere; they bind as much as derived ones.
-    obligations = (*result.obligations, *given(result, Obligation))
+    obligations = (*result.of_type(Obligation), *given(result, Obligation))
     modules = tuple(sorted({o.module for o in obligations if o.workplace == site.id}))
     hazards = [h for h in given(result, Hazard) if h.workplace == site.id]
     problems += assessment_problems(result, site, modules)
@@ -224,7 +224,7 @@ def build_submission(
             sorted(
                 (
                     PlannedAction(a.hazard, a.code, a.control, a.due)
-                    for a in result.actions
+                    for a in result.of_type(Action)
                     if a.workplace == site.id
                 ),
                 key=lambda a: (a.due, a.hazard, a.code, a.control),
@@ -236,7 +236,7 @@ def build_submission(
 
 
 def _summary(result: Result, site: str, assessed_on: dt.date) -> RiskSummary:
-    mine = [c for c in result.classifications if c.workplace == site]
+    mine = [c for c in result.of_type(Classification) if c.workplace == site]
     levels = Counter(c.level for c in mine)
     categories = Counter(c.category for c in mine)
     return RiskSummary(

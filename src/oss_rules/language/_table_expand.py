@@ -1,4 +1,6 @@
-"""Decision tables: a grid of input tests and output values that compiles to ordinary rules.
+"""Decision tables compiled to ordinary rules.
+
+A table is a grid of input tests and output values.
 
 A table binds facts with ``when`` like a rule, names some of their fields as input
 columns and some names as output columns, and lists rows. Each row becomes one rule (id
@@ -18,7 +20,6 @@ conditions (ids ``<table>#<row>.<part>``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import attrs
 
@@ -26,11 +27,9 @@ from ..model._fields import Kind, Optional
 from ..model.registry import FactRegistry
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
+from .syntax import Column, Row, Table
 
-__all__ = ["HIT_POLICIES", "MAX_PARTS", "Cell", "Column", "Output", "Row", "Table", "expand"]
-
-HIT_POLICIES = ("unique", "first", "collect")
-"""How rows combine: at most one matches, the first match wins, every match fires."""
+__all__ = ["MAX_PARTS", "expand", "template"]
 
 MAX_PARTS = 16
 """The most rules one row of a ``first`` table may need for the complement of earlier rows."""
@@ -46,90 +45,6 @@ _NEGATE = {
     "not in": "in",
 }
 _ORDERING = frozenset({"<", "<=", ">", ">="})
-
-
-def _span() -> s.Span:
-    return attrs.field(eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
-
-
-@attrs.frozen
-class Column:
-    """An input column: the field ``field`` of the fact matched by ``when[pattern]``."""
-
-    pattern: int
-    field: str
-    text: str
-    span: s.Span = _span()
-
-
-@attrs.frozen
-class Output:
-    """An output column: a name that the table's ``then`` uses for the row's value."""
-
-    name: str
-    span: s.Span = _span()
-
-
-@attrs.frozen
-class Cell:
-    """One input cell: the conditions it puts on its column's field; none for ``-``."""
-
-    tests: tuple[s.Compare, ...]
-    text: str = attrs.field(default="", eq=False)
-    span: s.Span = _span()
-
-
-@attrs.frozen
-class Row:
-    """One row of a table: a cell per input column and a value per output column."""
-
-    number: int
-    cells: tuple[Cell, ...]
-    values: tuple[Any, ...]
-    value_spans: tuple[s.Span, ...] = attrs.field(eq=False, repr=False)
-    span: s.Span = _span()
-
-
-@attrs.frozen
-class Table:
-    """A decision table as written, with the source position of every part."""
-
-    id: str
-    title: str
-    cite: tuple[str, ...]
-    hit: str
-    when: tuple[s.Pattern, ...]
-    inputs: tuple[Column, ...]
-    outputs: tuple[Output, ...]
-    then: tuple[s.Derivation, ...]
-    rows: tuple[Row, ...]
-    span: s.Span = _span()
-
-    def row_id(self, row: Row, part: int | None = None) -> str:
-        """The id of the rule compiled from ``row`` (and ``part`` of a split ``first`` row)."""
-        return f"{self.id}#{row.number}" + (f".{part}" if part is not None else "")
-
-    def template(self) -> s.Rule:
-        """One rule holding every cell and the first row's values, to check names and types once.
-
-        It is never evaluated: its conditions are every row's at once. Checking it
-        reports a mistake in ``when``, ``then`` or ``cite`` once, at its place, instead of
-        once per row.
-        """
-        tests: dict[int, list[s.Compare]] = {}
-        for row in self.rows:
-            for column, cell in zip(self.inputs, row.cells, strict=True):
-                tests.setdefault(column.pattern, []).extend(cell.tests)
-        first = self.rows[0] if self.rows else None
-        values = _values(self, first) if first else {}
-        return s.Rule(
-            self.id,
-            self.title,
-            self.cite,
-            _when(self.when, tests),
-            tuple(_fill(d, values) for d in self.then),
-            span=self.span,
-        )
 
 
 Piece = dict[int, tuple[s.Compare, ...]]
@@ -290,3 +205,26 @@ def _empty(piece: Piece, kinds: Sequence[Kind | None]) -> bool:
 
 def _is_null(expr: s.Expr) -> bool:
     return isinstance(expr, s.Literal) and expr.value is None
+
+
+def template(table: Table) -> s.Rule:
+    """One rule holding every cell and the first row's values, to check names and types once.
+
+    It is never evaluated: its conditions are every row's at once. Checking it
+    reports a mistake in ``when``, ``then`` or ``cite`` once, at its place, instead of
+    once per row.
+    """
+    tests: dict[int, list[s.Compare]] = {}
+    for row in table.rows:
+        for column, cell in zip(table.inputs, row.cells, strict=True):
+            tests.setdefault(column.pattern, []).extend(cell.tests)
+    first = table.rows[0] if table.rows else None
+    values = _values(table, first) if first else {}
+    return s.Rule(
+        table.id,
+        table.title,
+        table.cite,
+        _when(table.when, tests),
+        tuple(_fill(d, values) for d in table.then),
+        span=table.span,
+    )
