@@ -1,9 +1,8 @@
-"""The oss-rules CLI: evaluate, explain, JSON output, golden files, clear errors."""
+"""The oss-rules CLI: evaluate, explain, JSON output, clear errors (goldens: test_golden.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -13,30 +12,10 @@ from conftest import ROOT
 
 from oss_rules.cli import main
 
-EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
-GOLDEN = ROOT / "tests" / "golden"
-
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.output
-
-
-@pytest.mark.parametrize("backend", ["durable", "compiled"])
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
-def test_examples_match_their_golden_json(example: Path, backend: str):
-    """`evaluate --json` on each example gives exactly the reviewed golden output, on
-    either backend.
-
-    Regenerate with OSS_RULES_UPDATE_GOLDEN=1 after an intended change, then review the diff.
-    """
-    code, output = run("evaluate", "--json", "--backend", backend, str(example))
-    assert code == 0, output
-    golden = GOLDEN / example.name
-    if os.environ.get("OSS_RULES_UPDATE_GOLDEN") and backend == "durable":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(output, "utf-8")
-    assert output == golden.read_text("utf-8")
 
 
 def test_json_output_has_the_documented_keys():
@@ -182,20 +161,3 @@ def test_broken_ruleset_is_a_clear_error(tmp_path: Path):
     code, output = run("evaluate", "--ruleset", str(copy), str(ROOT / "examples" / "office.json"))
     assert code == 2
     assert "OSS031" in output and "ruleset.yaml:" in output
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        ["--conclusion", 'Finding(code == "unneeded_module")'],
-        ["--why-not", 'Obligation(module == "OSS-II")'],
-        ["--why-not", 'Finding(code == "unneeded_module")', "--json"],
-    ],
-    ids=["proof", "why-not", "why-not-json"],
-)
-def test_explain_says_the_same_on_both_backends(question: list[str]):
-    """Proofs and why-not answers come from the trace, which both backends write alike."""
-    example = str(ROOT / "examples" / "office.json")
-    outputs = [run("explain", example, *question, "--backend", b) for b in ("durable", "compiled")]
-    assert outputs[0] == outputs[1]
-    assert outputs[0][0] == 0, outputs[0][1]

@@ -77,6 +77,9 @@ def _blocks(path: Path) -> list[Block]:
 DOC_FILES = sorted(DOCS.glob("*.md"))
 ALL_BLOCKS = [b for path in DOC_FILES for b in _blocks(path)]
 RUN_BLOCKS = [b for b in ALL_BLOCKS if b.lang in RUN]
+# Docs whose blocks run the verifier on generated inventories: seconds to minutes each.
+# A doc's blocks share a namespace and files, so the whole doc is slow or none of it.
+SLOW_DOCS = {"property-testing.md"}
 
 
 @contextmanager
@@ -255,7 +258,13 @@ def doc_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, _DocRun]:
     return runs
 
 
-@pytest.mark.parametrize("block", RUN_BLOCKS, ids=[b.id for b in RUN_BLOCKS])
+@pytest.mark.parametrize(
+    "block",
+    [
+        pytest.param(b, id=b.id, marks=[pytest.mark.slow] if b.doc in SLOW_DOCS else [])
+        for b in RUN_BLOCKS
+    ],
+)
 def test_doc_block(block: Block, doc_runs: dict[str, _DocRun]) -> None:
     """The block runs (python), loads (yaml), parses (json) or behaves as shown (console)."""
     doc_runs[block.doc].run_through(block)

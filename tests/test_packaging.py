@@ -7,9 +7,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_wheel_contains_rulesets_grammar_and_type_marker(tmp_path: Path):
     """`pip install` of the wheel is enough for load_default() from any directory."""
     subprocess.run(

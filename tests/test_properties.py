@@ -55,6 +55,7 @@ def broken(tmp_path: Path) -> Path:
 # --- the properties hold for the shipped ruleset -------------------------------------
 
 
+@pytest.mark.slow
 @profile(60)
 @given(strategies.inventories(max_hazards=5), st.randoms(use_true_random=False))
 def test_shipped_ruleset_is_deterministic_and_order_independent(
@@ -65,6 +66,7 @@ def test_shipped_ruleset_is_deterministic_and_order_independent(
     properties.assert_order_independent(engine, inventory.facts, inventory.as_of, random=rng)
 
 
+@pytest.mark.slow
 @profile(100)
 @given(strategies.inventories())
 def test_shipped_ruleset_is_total_idempotent_and_round_trips(
@@ -78,6 +80,7 @@ def test_shipped_ruleset_is_total_idempotent_and_round_trips(
     properties.assert_json_round_trip(result)
 
 
+@pytest.mark.slow
 @profile(100)
 @given(strategies.raised(strategies.inventories(min_hazards=1, max_hazards=4)))
 def test_raising_a_likelihood_or_severity_is_monotone(
@@ -246,6 +249,7 @@ def _shifted(engine: Engine, days: int) -> Any:
     return shifted
 
 
+@pytest.mark.slow
 def test_determinism_order_and_idempotence_failures_are_reported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -366,6 +370,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["durable", "compiled"])
 def test_verify_passes_on_the_shipped_rulesets(backend: str) -> None:
     """Every shipped property holds on each backend: `oss-rules verify rulesets/` exits 0."""
@@ -376,6 +381,7 @@ def test_verify_passes_on_the_shipped_rulesets(backend: str) -> None:
     assert "high-band" in output and output.rstrip().endswith(" passed, 0 failed")
 
 
+@pytest.mark.slow
 def test_verify_catches_a_moved_band_edge_with_a_minimal_test_case(broken: Path) -> None:
     """With high_from: 16, the high-band property fails on one workplace and one hazard,
     L3 x S5; the printed case fails on the broken copy and passes on the shipped ruleset."""
@@ -403,6 +409,7 @@ def test_verify_catches_a_moved_band_edge_with_a_minimal_test_case(broken: Path)
         assert testing.run_case(suite, case).passed is passes
 
 
+@pytest.mark.slow
 def test_verify_is_deterministic_for_a_seed(broken: Path) -> None:
     """The same seed gives the same report, byte for byte."""
     first = run("verify", str(broken), "--property", "high-band", "--seed", "7")
@@ -433,6 +440,7 @@ def test_render_case_quotes_only_what_yaml_needs() -> None:
     assert "as_of: 2026-06-30" in text
 
 
+@pytest.mark.slow
 def test_check_ruleset_properties_is_a_one_liner(broken: Path) -> None:
     """check_ruleset_properties passes silently, or raises with the verify report."""
     properties.check_ruleset_properties(oss_rules.load_default(), max_examples=10)
@@ -450,6 +458,7 @@ print(result.exit_code, result.output)
 """
 
 
+@pytest.mark.slow
 def test_the_core_and_the_cli_work_without_hypothesis() -> None:
     """`import oss_rules` and the CLI need no hypothesis; verify says how to get it."""
     proc = subprocess.run(

@@ -207,6 +207,7 @@ def assert_agree(engine: Engine, facts: list[Any], as_of: dt.date) -> None:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(inventories())
 def test_engine_agrees_with_reference(engine: Engine, inventory: tuple[list[Any], dt.date]):
@@ -219,6 +220,7 @@ def test_engine_agrees_with_reference(engine: Engine, inventory: tuple[list[Any]
     assert_agree(engine, facts, as_of)
 
 
+@pytest.mark.slow
 @settings(max_examples=75, deadline=None)
 @given(inventories())
 def test_engine_agrees_with_reference_under_param_overrides(inventory: tuple[list[Any], dt.date]):
@@ -255,6 +257,7 @@ FRESH_ENGINE = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
     reason="MALLOC_PERTURB_ (which makes the crash deterministic) is glibc's",

@@ -459,6 +459,7 @@ def test_evaluate_json_with_two_rulesets_lists_evaluations_in_order(tiny_path: P
     assert data["evaluations"][1] == json.loads(alone)
 
 
+@pytest.mark.slow
 def test_all_rulesets_evaluates_every_shipped_one() -> None:
     shipped = shipped_ruleset_ids()
     assert "oss" in shipped

@@ -1,8 +1,8 @@
 """`oss-rules schema`: JSON Schemas of inputs and results, generated from the fact types.
 
-The `jsonschema` package is not a dependency of the project, so the examples are
-validated with it only when it happens to be installed; otherwise a small structural
-check (below) covers the keywords these schemas use.
+The examples and golden results are validated twice: by the `jsonschema` package (in the
+`dev` extra, not a dependency of the library) and by a small structural check (below)
+of the keywords these schemas use, whose own tests show what each keyword rejects.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import attrs
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from jsonschema import Draft202012Validator, FormatChecker
 from ruamel.yaml import YAML
 
 from oss_rules.cli import main
@@ -26,8 +27,11 @@ from oss_rules.language.syntax import HIT_POLICIES
 from oss_rules.model.registry import shipped_registry
 from oss_rules.model.schema import DRAFT, input_schema, kind_schema, result_schema
 
-EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
-GOLDEN = sorted((ROOT / "tests" / "golden").glob("*.json"))
+EXAMPLES = sorted((ROOT / "examples").rglob("*.json"))
+# The golden outputs of `evaluate --json` (see test_golden.py): OSS examples and K3.
+GOLDEN_DIR = ROOT / "tests" / "golden"
+GOLDEN = sorted([*GOLDEN_DIR.glob("*.json"), GOLDEN_DIR / "k3" / "steelworks.json"])
+FORMATS = FormatChecker()
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -125,14 +129,14 @@ def test_field_kinds_become_schema_keywords():
     }
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_examples_conform_to_the_input_schema(example: Path):
     """The shipped example inputs are valid under the input schema (structural check)."""
     schema = input_schema()
     assert conforms(json.loads(example.read_text("utf-8")), schema, schema) == []
 
 
-@pytest.mark.parametrize("golden", GOLDEN, ids=lambda p: p.name)
+@pytest.mark.parametrize("golden", GOLDEN, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_results_conform_to_the_result_schema(golden: Path):
     """The golden `evaluate --json` outputs are valid under the result schema."""
     schema = result_schema()
@@ -154,13 +158,26 @@ def test_invalid_inputs_do_not_conform():
         assert conforms(bad, schema, schema), bad
 
 
-def test_examples_validate_with_jsonschema_when_installed():
-    """With the jsonschema package (not a dependency), a real validator agrees."""
-    jsonschema = pytest.importorskip("jsonschema")
-    schema = input_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
+@pytest.mark.slow
+def test_examples_and_results_validate_with_jsonschema():
+    """A real validator agrees: the schemas, the inputs and the results are valid.
+
+    Draft 2020-12, with date formats checked; it rejects what the schema forbids.
+    """
+    inputs = Draft202012Validator(input_schema(), format_checker=FORMATS)
+    results = Draft202012Validator(result_schema(), format_checker=FORMATS)
+    Draft202012Validator.check_schema(inputs.schema)
+    Draft202012Validator.check_schema(results.schema)
     for example in EXAMPLES:
-        jsonschema.validate(json.loads(example.read_text("utf-8")), schema)
+        inputs.validate(json.loads(example.read_text("utf-8")))
+    for golden in GOLDEN:
+        results.validate(json.loads(golden.read_text("utf-8")))
+    fact = {"type": "Hazard", "id": "h", "workplace": "w", "category": "fall", "likelihood": 2}
+    good = {"as_of": "2026-06-30", "facts": [{**fact, "severity": 3, "identified_on": None}]}
+    assert inputs.is_valid(good)
+    for change in ({"severity": 6}, {"identified_on": "2026-02-30"}, {"colour": "red"}):
+        bad = {"as_of": "2026-06-30", "facts": [{**good["facts"][0], **change}]}
+        assert not inputs.is_valid(bad), change
 
 
 def test_an_apps_own_fact_type_gets_a_branch():
@@ -207,12 +224,14 @@ def test_editor_schema_knows_every_key_of_the_language():
 @pytest.mark.parametrize(
     "path",
     [ROOT / "rulesets" / "oss" / "ruleset.yaml", *sorted((ROOT / "tests" / "fmt").glob("*.yaml"))],
-    ids=lambda p: p.name,
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
 )
 def test_ruleset_files_conform_to_the_editor_schema(path: Path):
     """The shipped ruleset and the formatter's examples are valid for an editor."""
     schema = json.loads(EDITOR_SCHEMA.read_text("utf-8"))
     document = YAML(typ="safe").load(path.read_text("utf-8"))
     assert conforms(document, schema, schema) == []
+    Draft202012Validator(schema, format_checker=FORMATS).validate(document)
     broken = {**document, "rules": [{"id": "r", "when": [], "then": "x"}]}
     assert conforms(broken, schema, schema)
+    assert not Draft202012Validator(schema).is_valid(broken)

@@ -33,6 +33,7 @@ def document(inventory: oss_rules.Inventory) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 @profile(200)
 @given(strategies.inventories())
 def test_inventories_are_valid_input(inventory: oss_rules.Inventory) -> None:
@@ -42,6 +43,7 @@ def test_inventories_are_valid_input(inventory: oss_rules.Inventory) -> None:
     assert read == inventory
 
 
+@pytest.mark.slow
 @profile(100)
 @given(strategies.inventories(min_hazards=2, max_hazards=4, min_workplaces=2, max_workplaces=2))
 def test_inventories_respect_their_sizes(inventory: oss_rules.Inventory) -> None:
@@ -80,6 +82,7 @@ def test_values_are_valid_for_every_kind(kind: Any, check: Any) -> None:
     run()
 
 
+@pytest.mark.slow
 def test_minimal_examples_are_small_and_readable() -> None:
     """Asked for a hazard scoring 15, hypothesis shrinks to one workplace w1 and one hazard
     h1, L3 x S5, with the first value of every choice and as_of 2026-06-30."""
@@ -108,6 +111,7 @@ def test_dates_cluster_at_the_boundaries() -> None:
     assert found == edge - dt.timedelta(days=1)
 
 
+@pytest.mark.slow
 def test_as_of_dates_shrink_to_the_base_date() -> None:
     """The simplest evaluation date is 2026-06-30, and dates stay within their bounds."""
     assert find(strategies.as_of_dates(), lambda d: True) == dt.date(2026, 6, 30)
@@ -155,6 +159,7 @@ class Permit:
     holders: tuple[str, ...] = ()
 
 
+@pytest.mark.slow
 @profile(100)
 @given(st.data())
 def test_fact_lists_work_for_an_apps_own_types(data: st.DataObject) -> None:
@@ -171,6 +176,7 @@ def test_fact_lists_work_for_an_apps_own_types(data: st.DataObject) -> None:
     assert all(p.level in ("basic", "hot-work") for p in permits)
 
 
+@pytest.mark.slow
 @profile(100)
 @given(strategies.raised(strategies.inventories(min_hazards=1)))
 def test_raised_raises_one_field_within_its_range(change: strategies.Raise) -> None:
@@ -184,6 +190,7 @@ def test_raised_raises_one_field_within_its_range(change: strategies.Raise) -> N
     assert str(change).startswith(f"Hazard {old.id}: {change.field} ")
 
 
+@pytest.mark.slow
 def test_raised_rejects_unknown_fields() -> None:
     """A field path that the type does not have is an error, not a silent no-op."""
     with pytest.raises(ValueError, match="no field 'severty'"):
@@ -193,6 +200,7 @@ def test_raised_rejects_unknown_fields() -> None:
         )
 
 
+@pytest.mark.slow
 @profile(300)
 @given(strategies.invalid_inventories())
 def test_invalid_inventories_are_always_rejected_with_a_typed_error(

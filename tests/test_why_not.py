@@ -44,7 +44,7 @@ def test_each_rule_says_which_condition_failed_with_the_values():
     block = lines[
         lines.index("rule oss2-high-physical: A high physical hazard needs the medical programme") :
     ]
-    assert block[1].startswith("  at ") and block[1].endswith("ruleset.yaml:273:5")
+    assert block[1].startswith("  at ") and block[1].endswith("ruleset.yaml:274:5")
     assert block[2:6] == [
         '  no Classification matched c: Classification(level == "high", category in physical)',
         "    Classification(workplace='hq', hazard='hq-cable', category='electrical', score=4, "

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Generic
 
+import attrs
 from typing_extensions import TypeVar
 
 from ..errors import BackendError, EvaluationError, FactError, OssRulesError, suggest
@@ -178,6 +179,18 @@ class Engine(Generic[R]):
             try:
                 self._registry.type_of(fact)
             except TypeError as error:
+                name = type(fact).__name__
+                if attrs.has(type(fact)) and name not in self._registry:
+                    domains = ", ".join(self._ruleset.domains) or "none"
+                    raise FactError(
+                        name,
+                        "type",
+                        name,
+                        f"a fact type that ruleset {self._ruleset.id} uses",
+                        path=f"$.facts[{i}]",
+                        hint=f"; its domains are {domains}: evaluate it with a ruleset "
+                        "whose domains include its type's",
+                    ) from None
                 raise FactError(
                     "evaluate", "facts", fact, str(error), path=f"$.facts[{i}]"
                 ) from None
