@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,11 @@ import pytest
 
 import oss_rules
 from oss_rules import Engine, Hazard, Workplace
+
+# The tests load thousands of rulesets: their cache goes to a scratch directory of this
+# session (child processes inherit it), never to the user's ~/.cache.
+_CACHE = tempfile.TemporaryDirectory(prefix="oss-rules-cache-")
+os.environ["OSS_RULES_CACHE_DIR"] = _CACHE.name
 
 AS_OF = dt.date(2026, 6, 30)
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,6 +28,7 @@ STAGES: dict[str, int] = {
     "domains.oss._submission_lookup": 5,
     "domains.oss._submission_duties": 5,
     "domains.bpjstk.payroll": 5,
+    "batch": 5,  # evaluate_many's machinery: files, worker processes, Dask
     "authoring": 6,
     "verify": 6,
     "report": 6,

@@ -170,7 +170,9 @@ def test_well_typed_rules_give_no_problem(tmp_path: Path):
         message: str(h.score * 2) + " " + str(-h.score))'
       - 'DeclaredModule(workplace: w.id, module: m) for m in w.declared_modules'
 """
-    assert analyse(tmp_path, rules) == []
+    # Only OSS150: a Classification given as input names its hazard by no declared
+    # reference, so batch splitting could not keep them together (see test_batch.py).
+    assert [code for code, _ in analyse(tmp_path, rules)] == ["OSS150"]
 
 
 def test_a_list_of_another_fact_must_hold_the_fields_type(tmp_path: Path):

@@ -22,7 +22,6 @@ Obligation(workplace='w1', module='OSS-II')
 ...
 """
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from . import _legacy
@@ -52,11 +51,6 @@ from .errors import (
 )
 from .language import Ruleset, load
 from .model import FactRegistry, Inventory, fact_from_json, facts_from_json, read_inventory
-
-try:
-    __version__ = version("oss_rules")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "Action",
@@ -108,7 +102,17 @@ _MOVED = {
 
 
 def __getattr__(name: str) -> Any:
-    """Names that moved to a sub-package stay reachable here, with a warning."""
+    """``__version__``, read on first use (importlib.metadata is slow to import); names
+    that moved to a sub-package stay reachable here, with a warning."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("oss_rules")
+        except PackageNotFoundError:  # a source tree that was never installed
+            value = "0+unknown"
+        globals()["__version__"] = value
+        return value
     return _legacy.moved_name(__name__, name, _MOVED)
 
 

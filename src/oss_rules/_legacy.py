@@ -9,12 +9,15 @@ cheap as before and no old name shows in ``help(oss_rules)``.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 __all__ = ["MOVED", "install", "moved_name"]
 
@@ -39,7 +42,9 @@ MOVED: dict[str, tuple[str, ...]] = {
 """Old module path -> the modules that now hold its names, first match wins."""
 
 
-class _Moved(importlib.abc.Loader):
+# Loader and finder by protocol, not by subclassing importlib.abc: importing that module
+# imports importlib.resources and tempfile, a tenth of `import oss_rules`.
+class _Moved:
     def __init__(self, targets: Sequence[str]) -> None:
         self._targets = targets
 
@@ -62,7 +67,7 @@ class _Moved(importlib.abc.Loader):
         module.__doc__ = f"Moved: see {', '.join(self._targets)}."
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
     def find_spec(
         self,
         fullname: str,
@@ -72,7 +77,9 @@ class _Finder(importlib.abc.MetaPathFinder):
         targets = MOVED.get(fullname)
         if targets is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _Moved(targets))
+        return importlib.machinery.ModuleSpec(
+            fullname, cast("importlib.abc.Loader", _Moved(targets))
+        )
 
 
 def install() -> None:

@@ -8,18 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import attrs
 import click
 
-from ..engine.result import Proof, Result, show_fact
+from ..batch import STDIN
+from ..engine.result import Proof, Result
 from ..language import DEFAULT_RULESET
 from ..language import syntax as s
 from ..language._evaluate import ExpressionError, holds
 from ..language._parser import ParseError, parse_pattern
 from ..model.convert import fact_to_json
 from ..report.text import render_result
+from ._batch import STREAMED, evaluate_stream, other_conclusions
 from ._common import (
     ALL_RULESETS,
     AS_OF,
@@ -50,6 +53,38 @@ def main() -> None:
 @main.command("evaluate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--jsonl", "as_jsonl", is_flag=True, help="Write one JSON result per line, as each is ready."
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the results to FILE (complete or not at all) instead of stdout.",
+)
+@click.option(
+    "--reject",
+    metavar="FILE",
+    help="Write each record that failed, with its line and the reason, to FILE (JSON lines).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Evaluate in this many processes (same output, same order).",
+)
+@click.option(
+    "--split",
+    is_flag=True,
+    help="Cut each input document into independent inventories along fact references "
+    "(hazards with their workplace, workplaces with their employer) and evaluate each alone.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show records, records/s and the ETA on stderr (default: when it is a terminal).",
+)
 @RULESETS
 @ALL_RULESETS
 @AS_OF
@@ -58,6 +93,12 @@ def main() -> None:
 def evaluate_command(
     files: tuple[str, ...],
     as_json: bool,
+    as_jsonl: bool,
+    output: str | None,
+    reject: str | None,
+    workers: int,
+    split: bool,
+    progress: bool | None,
     ruleset_specs: tuple[str, ...],
     all_rulesets: bool,
     as_of: dt.datetime | None,
@@ -68,9 +109,35 @@ def evaluate_command(
 
     With several rulesets, each evaluates the facts on its own and has its own section
     (with --json: {"evaluations": [result, ...]} per file, in the order given).
+
+    A .jsonl FILE holds one input document per line, a .csv FILE one hazard per row
+    (columns: `oss-rules schema --csv`), and - is standard input. Such inputs, and the
+    options --jsonl, -o, --reject, --workers, --split and --progress, evaluate record by record:
+    each result is written as soon as it is ready, in input order, a summary goes to
+    stderr, and the exit status is 1 when any record failed (see docs/batch.md).
     """
     engines = build_engines(ruleset_specs, all_rulesets, params, backend)
     day = as_of.date() if as_of else None
+    streamed = any(f == STDIN or Path(f).suffix.lower() in STREAMED for f in files)
+    if streamed or as_jsonl or output or reject or workers > 1 or progress or split:
+        if as_json:
+            raise UsageError(
+                "--json prints one document; for record-by-record evaluation "
+                "(.jsonl, .csv, -, --workers, ...) use --jsonl"
+            )
+        sys.exit(
+            evaluate_stream(
+                engines,
+                files,
+                as_of=day,
+                as_jsonl=as_jsonl,
+                output=output,
+                reject=reject,
+                workers=workers,
+                progress=progress,
+                split=split,
+            )
+        )
     evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
     if as_json:
         data: Any = [
@@ -88,21 +155,11 @@ def evaluate_command(
     click.echo(
         "\n\n".join(
             render_result(r, path)
-            + (_other_conclusions(r) if several or r.ruleset.id != DEFAULT_RULESET else "")
+            + (other_conclusions(r) if several or r.ruleset.id != DEFAULT_RULESET else "")
             for path, results in evaluations
             for r in results
         )
     )
-
-
-def _other_conclusions(result: Result) -> str:
-    """The conclusions the text report has no section for (Contribution, ...), so that a
-    ruleset that derives only such facts still shows what it concluded."""
-    if not result.derived:
-        return "\n  Other conclusions: none"
-    lines = [f"  Other conclusions ({len(result.derived)})"]
-    lines += [f"    {show_fact(f)}" for f in result.derived]
-    return "\n" + "\n".join(lines)
 
 
 @main.command("explain")

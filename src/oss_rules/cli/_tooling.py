@@ -10,8 +10,10 @@ import click
 
 from ..authoring.check import check_paths, rulesets_under
 from ..authoring.fmt import format_text
+from ..batch import CsvLayout
 from ..errors import RulesetError
 from ..language._loader import ruleset_files
+from ..model.registry import shipped_registry
 from ..model.schema import input_schema, result_schema
 from ._common import UsageError
 
@@ -52,12 +54,24 @@ def check_command(paths: tuple[str, ...], output_format: str, strict: bool) -> N
     is_flag=True,
     help="The schema of the JSON result (`evaluate --json`) instead of the input.",
 )
-def schema_command(of_result: bool) -> None:
+@click.option(
+    "--csv",
+    "of_csv",
+    is_flag=True,
+    help="The header row of a CSV hazard inventory (`evaluate FILE.csv`) instead.",
+)
+def schema_command(of_result: bool, of_csv: bool) -> None:
     """Print the JSON Schema (draft 2020-12) of input documents, or of results.
 
     Generated from the registered fact types: each fact type is one branch of a
-    oneOf, with its allowed values, ranges, dates and nullable fields.
+    oneOf, with its allowed values, ranges, dates and nullable fields. With --csv,
+    print the columns of a CSV hazard inventory instead (see docs/batch.md).
     """
+    if of_result and of_csv:
+        raise UsageError("give --result or --csv, not both")
+    if of_csv:
+        click.echo(",".join(CsvLayout.of(shipped_registry()).header()))
+        return
     schema = result_schema() if of_result else input_schema()
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
 

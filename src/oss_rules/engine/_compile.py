@@ -22,7 +22,6 @@ Four durable behaviours shape the output (see docs/architecture.md):
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,12 +29,19 @@ import attrs
 
 from ..errors import EvaluationError, FactError
 from ..language import syntax as s
-from ..language._evaluate import ExpressionError, evaluate, holds
-from ..language._versions import environment
+from ..language._evaluate import (
+    SELF,
+    Check,
+    Evaluator,
+    ExpressionError,
+    condition_check,
+    expression,
+)
 from ..language.stratify import stratify
-from ..language.syntax import iter_names
+from ..model._fields import Kind, Optional
 from ..model.registry import FactRegistry, FactType
-from ._conditions import FLIP, NEVER, ConditionCompiler, durable_key
+from ._conditions import NEVER, ConditionCompiler, durable_key
+from ._derive import Derive, Describe, compile_absent, compile_then
 from ._negation import Lookup, NegationIndex, plan
 
 CONTEXT = "__ctx"
@@ -49,24 +55,23 @@ durable 2.0.28 leaves a new session's action context uninitialised and
 when deleted. Firing this rule in every session makes deletion safe."""
 
 
-Derive = Callable[[Mapping[str, Any], dt.date], list[Any]]
-
-
 @attrs.frozen
 class _Negation:
     """A negated pattern that durable cannot express; checked in Python over the store."""
 
-    pattern: s.Pattern
     fact_type: FactType
     lookup: Lookup
+    checks: tuple[Check, ...]
 
 
 @attrs.frozen
 class CompiledRule:
     """A rule ready to run: its durable name, the aliases of its premises, its checks, its action.
 
-    ``residuals`` are the conditions of positive patterns left to Python; ``negations``
-    the negated patterns left to Python. Both see the complete lower strata.
+    ``residuals`` are the conditions of positive patterns left to Python, by the alias of
+    the fact they test; ``negations`` the negated patterns left to Python. Both see the
+    complete lower strata. Every function takes the scope of one firing: the
+    evaluation's environment (params, ``as_of``) with the matched facts by alias.
     """
 
     rule: s.Rule
@@ -74,65 +79,83 @@ class CompiledRule:
     definition: Mapping[str, Any]
     aliases: tuple[str, ...]
     derive: Derive
-    absent: Callable[[Mapping[str, Any], dt.date], tuple[str, ...]]
-    residuals: tuple[tuple[str, FactType, s.Compare], ...] = ()
+    absent: Describe
+    residuals: tuple[tuple[str, Check], ...] = ()
     negations: tuple[_Negation, ...] = ()
-    params: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    window: Evaluator | None = None
+    negates: bool = False
+    """Whether the rule has negated patterns (whose absences the trace records)."""
 
-    def holds(self, bound: Mapping[str, Any], as_of: dt.date, store: NegationIndex) -> bool:
-        """Whether the Python-side conditions hold for a match durable reported."""
-        window = self.rule.effective
-        if not self.residuals and not self.negations and window is None:
-            return True
-        env = environment(self.params, as_of)
+    @property
+    def checks_in_python(self) -> bool:
+        """Whether a match durable reports must still pass :meth:`holds`."""
+        return bool(self.residuals or self.negations or self.window)
+
+    def holds(self, bound: Mapping[str, Any], scope: dict[str, Any], store: NegationIndex) -> bool:
+        """Whether the Python-side conditions hold for a match durable reported.
+
+        ``scope`` is the firing's scope; the fact under test is put under ``SELF``.
+        """
         try:
-            if window is not None and not window.covers(evaluate(window.on, {**env, **bound})):
+            window = self.rule.effective
+            if (
+                self.window is not None
+                and window is not None
+                and not window.covers(self.window(scope))
+            ):
                 return False
-            for alias, fact_type, condition in self.residuals:
-                if not _satisfied(condition, fact_type, bound[alias], env, bound):
+            for alias, check in self.residuals:
+                scope[SELF] = bound[alias]
+                if not check(scope):
                     return False
-            # Like durable's own negation, a negated pattern never matches a fact that
-            # the rule's positive patterns already matched.
-            matched = {id(fact) for fact in bound.values()}
-            scope = {**env, **bound}
-            for negation in self.negations:
-                found = store.candidates(negation.fact_type.name, negation.lookup, scope)
-                for candidate in found:
-                    if id(candidate) not in matched and all(
-                        _satisfied(c, negation.fact_type, candidate, env, bound)
-                        for c in negation.pattern.conditions
-                    ):
-                        return False
+            if self.negations:
+                # Like durable's own negation, a negated pattern never matches a fact
+                # that the rule's positive patterns already matched.
+                matched = {id(fact) for fact in bound.values()}
+                for negation in self.negations:
+                    found = store.candidates(negation.fact_type.name, negation.lookup, scope)
+                    for candidate in found:
+                        if id(candidate) in matched:
+                            continue
+                        scope[SELF] = candidate
+                        if all(check(scope) for check in negation.checks):
+                            return False
         except ExpressionError as error:
             facts = ", ".join(f"{k}={v!r}" for k, v in bound.items())
             raise EvaluationError(self.rule.id, str(self.rule.span), facts, error) from error
         return True
 
+    def conclude(self, bound: Mapping[str, Any], scope: Mapping[str, Any]) -> list[Any]:
+        """The facts the rule derives for this match; failures name the rule and the facts."""
+        try:
+            return self.derive(scope)
+        except (ExpressionError, FactError, TypeError, ValueError) as error:
+            facts = ", ".join(f"{k}={v!r}" for k, v in bound.items())
+            raise EvaluationError(self.rule.id, str(self.rule.span), facts, error) from error
 
-def _satisfied(
-    condition: s.Compare,
-    fact_type: FactType,
-    fact: Any,
-    env: Mapping[str, Any],
-    bound: Mapping[str, Any],
-) -> bool:
-    # A bare name is the fact's own field unless a binding has that name (as in _check).
-    scope = {**env, **{f.name: getattr(fact, f.name) for f in fact_type.fields}, **bound}
-    return holds(condition, scope)
+
+MessageField = tuple[str, str, Callable[[Any], Any] | None]
+"""A fact field durable sees: its name, its key in messages and its encoder (None: as is)."""
 
 
 @attrs.frozen
 class CompiledStratum:
-    """One durable ruleset: the rules of one stratum and the types they read."""
+    """One durable ruleset: the rules of one stratum and the types they read.
+
+    ``fields`` says which fields of each type's facts durable needs: those its
+    conditions name. The others stay out of the messages (less JSON both ways).
+    """
 
     definition: Mapping[str, Any]
     rules: Mapping[str, CompiledRule]
     reads: frozenset[str]
     matches: frozenset[str]
+    fields: Mapping[str, tuple[MessageField, ...]] = attrs.field(factory=dict)
 
 
 def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[CompiledStratum]:
     """Compile every stratum of ``ruleset`` with the given (already merged) params."""
+    registry = ruleset.registry
     strata, cycles = stratify(ruleset.rules)
     assert not cycles, "checked at load time"
     compiled: list[CompiledStratum] = []
@@ -148,12 +171,48 @@ def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[Compi
         for rule in stratum:
             name = f"r{counter}"
             counter += 1
-            rules[name] = _compile_rule(rule, name, ruleset.registry, params)
+            rules[name] = _compile_rule(rule, name, registry, params)
             definition[name] = rules[name].definition
             reads |= {p.fact_type for p in rule.when}
             matches |= {p.fact_type for p in rule.positives}
-        compiled.append(CompiledStratum(definition, rules, frozenset(reads), frozenset(matches)))
+        named = _names_in(definition)
+        fields = {
+            name: tuple(
+                (f.name, durable_key(f.name), _encoder(f.kind))
+                for f in registry[name].fields
+                if durable_key(f.name) in named
+            )
+            for name in reads
+        }
+        compiled.append(
+            CompiledStratum(definition, rules, frozenset(reads), frozenset(matches), fields)
+        )
     return compiled
+
+
+def _names_in(definition: Any) -> set[str]:
+    """Every string in a durable definition: a superset of the field keys it reads."""
+    names: set[str] = set()
+    pending = [definition]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            names.update(item)
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+        elif isinstance(item, str):
+            names.add(item)
+    return names
+
+
+def _encoder(kind: Kind) -> Callable[[Any], Any] | None:
+    """``kind.to_durable``, or None where it returns values unchanged."""
+    if type(kind).to_durable is Kind.to_durable:
+        return None
+    if isinstance(kind, Optional) and _encoder(kind.inner) is None:
+        return None
+    return kind.to_durable
 
 
 def _compile_rule(
@@ -163,7 +222,7 @@ def _compile_rule(
     alias_order: list[str] = []
     conditions: list[dict[str, Any]] = []
     residuals: list[tuple[str, FactType, s.Compare]] = []
-    negations: list[_Negation] = []
+    negated: list[tuple[s.Pattern, FactType, Lookup]] = []
     # durable's `not` skips only the facts bound before it; the language says a negated
     # pattern skips every fact the positive patterns matched, so negations go last.
     durable_negations: list[dict[str, Any]] = []
@@ -172,8 +231,7 @@ def _compile_rule(
         compiled, rest = ConditionCompiler(fact_type, aliases, params).pattern(pattern)
         if pattern.negated:
             if rest:
-                lookup = plan(pattern, fact_type, aliases)
-                negations.append(_Negation(pattern, fact_type, lookup))
+                negated.append((pattern, fact_type, plan(pattern, fact_type, aliases)))
             else:
                 durable_negations.append({f"n{i}$not": compiled})
             continue
@@ -189,91 +247,27 @@ def _compile_rule(
     # rule whose every pattern is checked in Python something to fire on.
     if not alias_order or any("$not" in next(iter(c)) for c in conditions):
         conditions.insert(0, {CONTEXT: {"type": CONTEXT}})
+    bound = frozenset(alias_order)
+
+    def own(fact_type: FactType) -> frozenset[str]:
+        # A bare name is the tested fact's own field unless a binding has that name.
+        return frozenset(fact_type.field_names) - bound
+
     return CompiledRule(
         rule,
         name,
         {"all": conditions},
         tuple(alias_order),
-        _deriver(rule, registry, params),
-        _absent_describer(rule, params),
-        tuple(residuals),
-        tuple(negations),
-        params,
+        compile_then(rule, registry, aliases, params),
+        compile_absent(rule, bound, params),
+        tuple((alias, condition_check(c, own(t))) for alias, t, c in residuals),
+        tuple(
+            _Negation(t, lookup, tuple(condition_check(c, own(t)) for c in pattern.conditions))
+            for pattern, t, lookup in negated
+        ),
+        expression(rule.effective.on) if rule.effective is not None else None,
+        bool(rule.negatives),
     )
-
-
-def _derivation_names(derivation: s.Derivation) -> list[s.Name]:
-    names = [n for a in derivation.assignments for n in iter_names(a.value)]
-    if derivation.loop_over is not None:
-        names.extend(iter_names(derivation.loop_over))
-    return names
-
-
-def _deriver(rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any]) -> Derive:
-    targets = [(d, registry[d.fact_type].cls) for d in rule.then]
-
-    def derive(bound: Mapping[str, Any], as_of: dt.date) -> list[Any]:
-        env = {**environment(params, as_of), **bound}
-        out: list[Any] = []
-        try:
-            for derivation, cls in targets:
-                if derivation.loop_over is None:
-                    out.append(_build(derivation, cls, env))
-                    continue
-                assert derivation.loop_var is not None
-                for item in evaluate(derivation.loop_over, env):
-                    out.append(_build(derivation, cls, {**env, derivation.loop_var: item}))
-        except (ExpressionError, FactError, TypeError, ValueError) as error:
-            facts = ", ".join(f"{k}={v!r}" for k, v in bound.items())
-            raise EvaluationError(rule.id, str(rule.span), facts, error) from error
-        return out
-
-    return derive
-
-
-def _build(derivation: s.Derivation, cls: type, env: Mapping[str, Any]) -> Any:
-    values = {a.field: evaluate(a.value, env) for a in derivation.assignments}
-    return cls(**values)
-
-
-def _absent_describer(
-    rule: s.Rule, params: Mapping[str, Any]
-) -> Callable[[Mapping[str, Any], dt.date], tuple[str, ...]]:
-    """Render each negated pattern with the values it was checked against."""
-    negatives = rule.negatives
-
-    def describe(bound: Mapping[str, Any], as_of: dt.date) -> tuple[str, ...]:
-        env = {**environment(params, as_of), **bound}
-        rendered = []
-        for pattern in negatives:
-            parts = []
-            for condition in pattern.conditions:
-                left, right = condition.left, condition.right
-                if not isinstance(left, s.Name) or left.id in env:
-                    left, right = right, left
-                op = (
-                    condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
-                )
-                value = evaluate(right, env)
-                parts.append(f"{_show(left)} {op} {_literal(value)}")
-            rendered.append(f"no {pattern.fact_type}({', '.join(parts)})")
-        return tuple(rendered)
-
-    return describe
-
-
-def _show(expr: s.Expr) -> str:
-    return expr.id if isinstance(expr, s.Name) else "?"
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dt.date):
-        return f"date({value.isoformat()!r})"
-    if value is None:
-        return "null"
-    return repr(value)
 
 
 __all__ = ["CompiledRule", "CompiledStratum", "compile_ruleset", "durable_key"]

@@ -3,7 +3,7 @@
 ``_derive(run, m)`` builds the derived facts of a match (through the fact classes, so
 their fields are validated as the durable backend's are); ``_absent(run, m)`` renders
 each negated pattern with the values it was checked against, in the words of
-:func:`oss_rules.engine._compile._absent_describer`, so that traces are byte-identical.
+:func:`oss_rules.engine._derive.compile_absent`, so that traces are byte-identical.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 from ..language import syntax as s
 from ..model.registry import FactRegistry, FactType
-from ._compile import _literal
 from ._conditions import FLIP
+from ._derive import _literal
 from ._expressions import Generator, Scope
 
 

@@ -57,8 +57,11 @@ class Network:
                 fired = True
                 for rule_name, frame in frames.items():
                     try:
-                        for message in action(rule_name, frame):
-                            self._assert(_engine.assert_fact, message)
+                        messages = action(rule_name, frame)
+                        if len(messages) == 1:
+                            self._assert(_engine.assert_fact, messages[0])
+                        elif messages:
+                            self._assert(_engine.assert_facts, messages)
                     except BaseException:
                         _engine.abandon_action(handle, offset)
                         raise

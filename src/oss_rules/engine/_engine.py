@@ -14,10 +14,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Generic
 
@@ -25,15 +26,15 @@ import attrs
 from typing_extensions import TypeVar
 
 from ..errors import BackendError, EvaluationError, FactError, OssRulesError, suggest
-from ..language._versions import Versioned
+from ..language._versions import Versioned, environment
 from ..language.syntax import Ruleset
 from ..model.convert import check_fields, check_inventory
 from ..model.domain import result_class
-from ..model.registry import FactType
-from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, compile_ruleset, durable_key
+from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._compiled import CompiledProgram
 from ._durable import Network
 from ._negation import NegationIndex
+from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
 __all__ = ["BACKENDS", "Engine", "ParamError"]
@@ -140,6 +141,7 @@ class Engine(Generic[R]):
             self._strata = compile_ruleset(ruleset, self._params)
         self._networks = [Network(stratum.definition) for stratum in self._strata]
         self._max_facts = max_facts
+        self._overrides = dict(params or {})
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
@@ -164,6 +166,44 @@ class Engine(Generic[R]):
     def params(self) -> Mapping[str, Any]:
         """The params in force (the ruleset's, with this engine's overrides)."""
         return dict(self._params)
+
+    @property
+    def overrides(self) -> Mapping[str, Any]:
+        """The param overrides this engine was built with (a worker process rebuilds it)."""
+        return dict(self._overrides)
+
+    @property
+    def max_facts(self) -> int:
+        """The most facts one evaluation may hold before it stops with an error."""
+        return self._max_facts
+
+    def evaluate_many(
+        self,
+        inventories: Iterable[Any],
+        *,
+        as_of: dt.date | None = None,
+        workers: int = 1,
+        window: int | None = None,
+    ) -> Iterator[Evaluated[R] | Failed]:
+        """Evaluate each inventory on its own; yield one outcome per inventory, in order.
+
+        ``inventories`` is any iterable (a generator is fine) of
+        :class:`~oss_rules.model.convert.Inventory`, input documents as mappings, or
+        records from :func:`oss_rules.batch.read_records`. Each outcome is an
+        :class:`~oss_rules.batch.Evaluated` with the :class:`Result` or a
+        :class:`~oss_rules.batch.Failed` naming the inventory's index (and file and
+        line) and the problem: a bad inventory never stops the others. ``as_of``
+        replaces each inventory's date. ``workers`` > 1 evaluates in that many
+        processes, each compiling the ruleset once; at most ``window`` inventories are
+        read ahead, so memory does not grow with their number. See docs/batch.md.
+        """
+        # The batch package sits above the engine (it reads files, starts processes), so
+        # it is found by name, not imported: the engine depends on nothing above it.
+        batch = importlib.import_module("oss_rules.batch._many")
+        outcomes: Iterator[Evaluated[R] | Failed] = batch.evaluate_many(
+            self, inventories, as_of=as_of, workers=workers, window=window
+        )
+        return outcomes
 
     def evaluate(self, facts: Iterable[Any], *, as_of: dt.date) -> R:
         """Derive every conclusion of the ruleset from ``facts`` as of ``as_of``.
@@ -204,13 +244,18 @@ class Engine(Generic[R]):
             for stratum, network in zip(self._strata, self._networks, strict=True):
                 sid = str(next(self._sessions))
                 run.sid = sid
+                fields = stratum.fields
                 initial = [
-                    run.message(i)
+                    run.message(i, fields[name])
                     for i, f in enumerate(run.facts)
-                    if type(f).__name__ in stratum.reads
+                    if (name := type(f).__name__) in fields
                 ]
-                context = {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
-                network.run(sid, [initial, [context]], run.action(stratum))
+                # One batch: durable takes a batch's facts one after the other, so the
+                # context fact (the gate of negations) still arrives after every input.
+                initial.append(
+                    {"sid": sid, "id": "ctx", "type": CONTEXT, "as_of": as_of.toordinal()}
+                )
+                network.run(sid, [initial], run.action(stratum))
         return self._result(as_of, given, [run.facts[i] for i in sorted(run.derived)], run.trace)
 
     def _result(
@@ -244,47 +289,55 @@ class _Run:
         self.seen: set[tuple[int, str, tuple[int, ...]]] = set()
         self.derived: set[int] = set()
         self.sid = ""
-        self._types: dict[str, FactType] = {}
+        # The names expressions see (params, versioned ones resolved on as_of): the same
+        # for every firing of the evaluation, so built once.
+        self.env = environment(engine._params, as_of)
         # A negated type is complete before the stratum that negates it starts, so its
         # index, built on first use, stays valid for the rest of the evaluation.
         self.negations = NegationIndex(self.of_type)
 
-    def message(self, index: int) -> dict[str, Any]:
+    def message(self, index: int, fields: tuple[MessageField, ...]) -> dict[str, Any]:
+        """The durable message of fact ``index``: the fields the stratum's conditions read."""
         fact = self.facts[index]
-        name = type(fact).__name__
-        info = self._types.get(name)
-        if info is None:
-            info = self._types[name] = self.engine._registry[name]
-        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": name}
-        for field in info.fields:
-            value = getattr(fact, field.name)
+        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": type(fact).__name__}
+        for name, key, encode in fields:
+            value = getattr(fact, name)
             if value is not None:
-                out[durable_key(field.name)] = field.kind.to_durable(value)
+                out[key] = value if encode is None else encode(value)
         return out
 
     def action(self, stratum: CompiledStratum) -> Any:
+        env = self.env
+        facts = self.facts
+        index_of = self.index
+        fields = stratum.fields
+
         def on_action(rule_name: str, frame: Mapping[str, Any]) -> list[dict[str, Any]]:
             if rule_name == SESSION_RULE:
                 return []
             compiled = stratum.rules[rule_name]
-            ids = tuple(int(frame[alias]["id"]) for alias in compiled.aliases)
-            bound = {alias: self.facts[i] for alias, i in zip(compiled.aliases, ids, strict=True)}
-            if not compiled.holds(bound, self.as_of, self.negations):
+            aliases = compiled.aliases
+            ids = tuple([int(frame[alias]["id"]) for alias in aliases])
+            bound = dict(zip(aliases, [facts[i] for i in ids], strict=True))
+            scope = {**env, **bound}
+            if compiled.checks_in_python and not compiled.holds(bound, scope, self.negations):
                 return []
-            absent = compiled.absent(bound, self.as_of) if compiled.rule.negatives else ()
+            rule_id = compiled.rule.id
+            absent = compiled.absent(scope) if compiled.negates else ()
             new_messages = []
-            for fact in compiled.derive(bound, self.as_of):
-                index = self.index.get(fact)
+            for fact in compiled.conclude(bound, scope):
+                index = index_of.get(fact)
                 if index is None:
-                    index = self._add(fact, compiled.rule.id)
-                    if type(fact).__name__ in stratum.matches:
-                        new_messages.append(self.message(index))
+                    index = self._add(fact, rule_id)
+                    name = type(fact).__name__
+                    if name in stratum.matches:
+                        new_messages.append(self.message(index, fields[name]))
                 self.derived.add(index)
-                key = (index, compiled.rule.id, ids)
+                key = (index, rule_id, ids)
                 if key not in self.seen:
                     self.seen.add(key)
-                    premises = tuple(self.facts[i] for i in ids)
-                    self.trace.append(Inference(fact, compiled.rule.id, premises, absent))
+                    premises = tuple([facts[i] for i in ids])
+                    self.trace.append(Inference(fact, rule_id, premises, absent))
             return new_messages
 
         return on_action

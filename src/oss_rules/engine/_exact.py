@@ -22,6 +22,7 @@ from ..language import syntax as s
 from ..language._evaluate import holds
 from ..model.registry import FactRegistry, FactType
 from ._compile import _compile_rule
+from ._conditions import ConditionCompiler
 from ._negation import NegationIndex
 from ._plans import Match
 from ._store import Store
@@ -34,15 +35,21 @@ class ExactRule:
 
     def __init__(self, rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any]) -> None:
         self.compiled = _compile_rule(rule, rule.id, registry, params)
-        residual = {id(c) for _, _, c in self.compiled.residuals}
         self._patterns: list[tuple[str, FactType, list[s.Compare]]] = []
-        for alias, pattern in zip(self.compiled.aliases, rule.positives, strict=True):
-            safe = [c for c in pattern.conditions if id(c) not in residual]
-            self._patterns.append((alias, registry[pattern.fact_type], safe))
-        in_python = {id(n.pattern) for n in self.compiled.negations}
-        self._negated = [
-            (p, registry[p.fact_type]) for p in rule.negatives if id(p) not in in_python
-        ]
+        aliases: dict[str, FactType] = {}
+        positives = iter(self.compiled.aliases)
+        self._negated: list[tuple[s.Pattern, FactType]] = []
+        for pattern in rule.when:
+            fact_type = registry[pattern.fact_type]
+            _, python = ConditionCompiler(fact_type, aliases, params).pattern(pattern)
+            if pattern.negated:
+                if not python:  # durable checks this negation itself
+                    self._negated.append((pattern, fact_type))
+                continue
+            alias = next(positives)
+            safe = [c for c in pattern.conditions if not any(c is r for r in python)]
+            self._patterns.append((alias, fact_type, safe))
+            aliases[alias] = fact_type
 
     def bound(self, match: Match) -> dict[str, Any]:
         """The match as the durable backend names it: alias -> fact."""
@@ -55,17 +62,19 @@ class ExactRule:
         for bound in self._extend(store, ranges, {}):
             if any(self._exists(store, p, t, bound) for p, t in self._negated):
                 continue
-            if self.compiled.holds(bound, store.as_of, index):
+            scope = {**store.env, **bound}
+            if not self.compiled.checks_in_python or self.compiled.holds(bound, scope, index):
                 found.append(tuple(bound.values()))
         return found
 
     def derive(self, store: Store, match: Match) -> list[Any]:
         """The facts the durable backend derives from ``match`` (or its error)."""
-        return self.compiled.derive(self.bound(match), store.as_of)
+        bound = self.bound(match)
+        return self.compiled.conclude(bound, {**store.env, **bound})
 
     def absent(self, store: Store, match: Match) -> tuple[str, ...]:
         """The durable backend's description of the absences ``match`` relied on."""
-        return self.compiled.absent(self.bound(match), store.as_of)
+        return self.compiled.absent({**store.env, **self.bound(match)})
 
     def _extend(
         self, store: Store, ranges: Ranges, bound: dict[str, Any]

@@ -21,8 +21,8 @@ from typing import Any
 
 import attrs
 
-from ..language import _evaluate
 from ..language import syntax as s
+from ..language._closures import divide
 from ..language._evaluate import FUNCTIONS, ExpressionError, evaluate, joins
 from ..language._versions import VERSIONS, NotInForce, Versioned
 from ..model.registry import FactType
@@ -96,7 +96,7 @@ HELPERS: Mapping[str, Any] = {
     "_attr": _attr,
     "_in_force": _in_force,
     "_fail": _fail,
-    "_divide": _evaluate._ARITHMETIC["/"],
+    "_divide": divide,
 }
 """The functions generated code calls, by the names it calls them."""
 

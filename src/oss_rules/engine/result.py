@@ -340,8 +340,15 @@ def build(
 ) -> R:
     """Assemble a ``result_type`` with every collection in canonical order."""
 
+    # A fact is sorted with the others of its group and again as a premise in the trace:
+    # its key is computed once (by identity: every fact here is alive until we return).
+    keys: dict[int, Any] = {}
+
     def key(fact: Any) -> Any:
-        return sort_key(fact, registry)
+        found = keys.get(id(fact))
+        if found is None:
+            found = keys[id(fact)] = sort_key(fact, registry)
+        return found
 
     groups: dict[str, list[Any]] = {name: [] for name in result_type.GROUPS}
     others: list[Any] = []

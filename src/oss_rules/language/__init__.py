@@ -18,10 +18,8 @@ from ..model.domain import SHIPPED, covered_by, registry_for
 from ..model.domain import shipped_rulesets as _shipped
 from ..model.registry import FactRegistry
 from . import syntax
-from ._check import check
-from ._loader import digest, read
-from ._positions import _Collector
-from ._table_reader import read_tables
+from ._cache import load_cached
+from ._files import digest
 from .syntax import Ruleset
 
 __all__ = ["Ruleset", "load", "load_default", "shipped_rulesets", "syntax"]
@@ -37,11 +35,22 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
     ``registry`` when one is given.
 
     Raises :class:`~oss_rules.errors.RulesetError` listing every problem with
-    file:line:col and a hint.
+    file:line:col and a hint. A ruleset whose files are unchanged since it was last
+    loaded comes from an on-disk cache (see ``docs/architecture.md``).
     """
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"no ruleset at {str(root)!r}")
+    return load_cached(root, registry, lambda: _load_files(root, registry))
+
+
+def _load_files(root: Path, registry: FactRegistry | None) -> Ruleset[Any]:
+    # Imported here: ruamel.yaml and lark are slow to import, and a cached load needs neither.
+    from ._check import check
+    from ._loader import read
+    from ._positions import _Collector
+    from ._table_reader import read_tables
+
     out = _Collector()
     raw, files = read(root, out)
     # A ruleset that declares no domain sees every shipped one, unless the app gives the

@@ -19,6 +19,7 @@ from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value, satisfiable
 from ._effective import gaps
+from ._splittable import unlinked_joins
 from ._table_analysis import analyse_table
 from ._table_expand import template
 from ._types import DATE, Type, comparable, infer, of_kind, of_value, storable
@@ -73,6 +74,15 @@ def analyse(ruleset: s.Ruleset) -> list[Problem]:
     _unused(ruleset, add)
     _dead_rules(ruleset, add)
     _version_gaps(ruleset, add)
+    for unlinked in unlinked_joins(ruleset):
+        add(
+            unlinked.pattern.span,
+            "OSS150",
+            WARNING,
+            unlinked.message(),
+            f"join {unlinked.pattern.fact_type} on a field that references the same fact "
+            f"(`workplace == x.workplace`), or declare the field with references=",
+        )
     order = {f: i for i, f in enumerate(dict.fromkeys(r.span.file for r in ruleset.rules))}
     return sorted(found.values(), key=lambda p: (order.get(p.file, -1), p.line, p.col, p.code))
 

@@ -1,5 +1,8 @@
 """Evaluate expressions in Python: the `then` side of rules, constant folding, explanations.
 
+The evaluation itself is compiled to closures in :mod:`oss_rules.language._closures`;
+this module holds the built-in functions and operators and the entry points.
+
 Dates add and subtract whole days through ``days(n)`` and calendar months through
 ``add_months``; moments (local date-times) add ``hours(n)``. Numbers are ints or exact
 Decimals: a literal with a decimal point is a Decimal and ``/`` divides exactly (to 28
@@ -10,23 +13,36 @@ rule (half away from zero, to a whole number). A failure raises
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..model._fields import canonical_number
 from . import syntax as s
-from ._versions import VERSIONS, NotInForce, Versioned
+from ._closures import (
+    SELF,
+    Check,
+    Evaluator,
+    ExpressionError,
+    compile_condition,
+    compile_expression,
+)
 
-
-class ExpressionError(Exception):
-    """An expression could not be evaluated for the values at hand."""
-
-    def __init__(self, span: s.Span, message: str) -> None:
-        self.span = span
-        super().__init__(f"{span}: {message}")
+__all__ = [
+    "COMPARISONS",
+    "FUNCTIONS",
+    "SELF",
+    "Check",
+    "Evaluator",
+    "ExpressionError",
+    "compare",
+    "condition_check",
+    "evaluate",
+    "expression",
+    "holds",
+    "joins",
+]
 
 
 def _days(n: Any) -> dt.timedelta:
@@ -59,8 +75,14 @@ def _add_months(day: Any, n: Any) -> dt.date:
     count = _whole("add_months", n, "a whole number of months")
     index = start.year * 12 + (start.month - 1) + count
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = _days_in_month(year, month + 1)
     return dt.date(year, month + 1, min(start.day, last))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # Not calendar.monthrange: importing calendar imports locale, a tenth of start-up.
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return (following - dt.date(year, month, 1)).days
 
 
 def _months_between(start: Any, end: Any) -> int:
@@ -173,25 +195,6 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
 }
 """The built-in functions expressions may call."""
 
-_ARITHMETIC: Mapping[str, Callable[[Any, Any], Any]] = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: _divide(a, b),
-}
-
-
-def _divide(a: Any, b: Any) -> Any:
-    if isinstance(a, float) or isinstance(b, float) or not isinstance(a, int | Decimal):
-        return a / b
-    if not isinstance(b, int | Decimal):
-        return a / b
-    if b == 0:
-        raise ZeroDivisionError("division by zero")
-    # Exact decimal division: 1 / 3 is Decimal('0.3333333333333333333333333333'), never a float.
-    return Decimal(a) / Decimal(b)
-
-
 COMPARISONS: Mapping[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: bool(a == b),
     "!=": lambda a, b: bool(a != b),
@@ -207,81 +210,13 @@ COMPARISONS: Mapping[str, Callable[[Any, Any], bool]] = {
 
 def evaluate(expr: s.Expr, env: Mapping[str, Any]) -> Any:
     """The value of ``expr`` where names take their values from ``env``."""
-    try:
-        return _eval(expr, env)
-    except ExpressionError:
-        raise
-    except Exception as error:
-        raise ExpressionError(expr.span, f"{type(error).__name__}: {error}") from error
+    return _compiled(expr)(env)
 
 
-def _eval(expr: s.Expr, env: Mapping[str, Any]) -> Any:
-    match expr:
-        case s.Literal(value=value):
-            return value
-        case s.Name(id=name):
-            if name not in env:
-                raise ExpressionError(expr.span, f"unknown name {name!r}")
-            value = env[name]
-            if isinstance(value, NotInForce):
-                raise ExpressionError(expr.span, _not_in_force(value.param, value.day))
-            return value
-        case s.Attribute(obj=obj, name=name):
-            value = _eval(obj, env)
-            # Only a fact's fields are reachable: no methods, no Python internals.
-            fields = getattr(type(value), "__attrs_attrs__", None)
-            if fields is None or name.startswith("_") or not hasattr(fields, name):
-                raise ExpressionError(expr.span, f"`{name}` is not a field of {_short(value)}")
-            return getattr(value, name)
-        case s.Index(obj=obj, key=key):
-            mapping = _eval(obj, env)
-            index = _eval(key, env)
-            try:
-                return mapping[index]
-            except (KeyError, IndexError):
-                raise ExpressionError(
-                    expr.span, f"{index!r} is not a key of {_short(mapping)}"
-                ) from None
-        case s.Call(func="in_force", args=args):
-            return _eval_in_force(expr, args, env)
-        case s.Call(func=func, args=args):
-            return FUNCTIONS[func](*(_eval(a, env) for a in args))
-        case s.BinOp(op=op, left=left, right=right):
-            a, b = _eval(left, env), _eval(right, env)
-            if a is None or b is None:
-                raise ExpressionError(expr.span, f"cannot compute {a!r} {op} {b!r}")
-            return _ARITHMETIC[op](a, b)
-        case s.Neg(operand=operand):
-            return -_eval(operand, env)
-        case s.ListExpr(items=items):
-            return tuple(_eval(i, env) for i in items)
-    raise ExpressionError(expr.span, f"cannot evaluate {expr!r}")
-
-
-def _eval_in_force(expr: s.Expr, args: tuple[s.Expr, ...], env: Mapping[str, Any]) -> Any:
-    versioned: Mapping[str, Versioned] = env.get(VERSIONS, {})
-    if len(args) != 2 or not isinstance(args[0], s.Name) or args[0].id not in env:
-        raise ExpressionError(
-            expr.span, "in_force() takes the name of an effective-dated param and a date"
-        )
-    day = _eval(args[1], env)
-    if not isinstance(day, dt.date):
-        raise ExpressionError(expr.span, f"in_force() takes a date, got {day!r}")
-    if args[0].id not in versioned:
-        # A param without versions (or overridden by one value) is in force on every date.
-        return env[args[0].id]
-    try:
-        return versioned[args[0].id].at(day)
-    except LookupError as error:
-        raise ExpressionError(expr.span, str(error)) from None
-
-
-def _not_in_force(param: Versioned, day: dt.date) -> str:
-    periods = ", ".join(str(v) for v in param.versions)
-    return (
-        f"param `{param.name}` has no version in force on as_of {day.isoformat()} "
-        f"(versions: {periods}); add a version that covers it"
-    )
+def holds(condition: s.Compare, scope: Mapping[str, Any]) -> bool:
+    """Whether ``condition`` is true with names taken from ``scope``."""
+    check: Check = _compiled(condition)
+    return check(scope)
 
 
 def compare(op: str, left: Any, right: Any) -> bool:
@@ -291,20 +226,37 @@ def compare(op: str, left: Any, right: Any) -> bool:
     return COMPARISONS[op](left, right)
 
 
-def holds(condition: s.Compare, scope: Mapping[str, Any]) -> bool:
-    """Whether ``condition`` is true with names taken from ``scope``."""
-    left = evaluate(condition.left, scope)
-    right = evaluate(condition.right, scope)
-    if left is None and right is None and condition.op in ("==", "!=") and joins(condition):
-        # A join never matches on null: two undated hazards were not found on the same
-        # day. durable-rules, which evaluates equality joins, behaves the same way.
-        return condition.op == "!="
-    try:
-        return compare(condition.op, left, right)
-    except TypeError as error:
-        raise ExpressionError(
-            condition.span, f"cannot compare {left!r} {condition.op} {right!r}"
-        ) from error
+def expression(expr: s.Expr, own: Collection[str] = ()) -> Evaluator:
+    """``expr`` compiled once, for a caller that evaluates it many times; ``own`` names
+    the fields read from the fact under :data:`SELF` (see :mod:`._closures`)."""
+    return compile_expression(expr, FUNCTIONS, own)
+
+
+def condition_check(condition: s.Compare, own: Collection[str] = ()) -> Check:
+    """``condition`` compiled once (see :func:`expression`)."""
+    return compile_condition(condition, FUNCTIONS, COMPARISONS, joins(condition), own)
+
+
+# Callers that evaluate a node now and then (the oracle, why-not, constant folding) get
+# its closure from here. Keyed by identity, not equality: equal nodes at different places
+# must report their own positions. The node is kept alive with its closure, so its id is
+# not reused while the entry exists; the cache is cleared when it grows large.
+_CACHE: dict[int, tuple[Any, Any]] = {}
+_CACHE_SIZE = 8192
+
+
+def _compiled(node: Any) -> Any:
+    entry = _CACHE.get(id(node))
+    if entry is not None and entry[0] is node:
+        return entry[1]
+    if isinstance(node, s.Compare):
+        compiled: Any = condition_check(node)
+    else:
+        compiled = expression(node)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[id(node)] = (node, compiled)
+    return compiled
 
 
 def joins(condition: s.Compare) -> bool:
@@ -325,10 +277,3 @@ def _has_attribute(expr: s.Expr) -> bool:
         case s.Neg(operand=operand):
             return _has_attribute(operand)
     return False
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, Mapping):
-        keys = ", ".join(repr(k) for k in list(value)[:8])
-        return "{" + keys + (", ..." if len(value) > 8 else "") + "}"
-    return repr(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Mapping
 from decimal import Decimal
@@ -18,13 +17,14 @@ from ruamel.yaml.error import MarkedYAMLError
 from ..errors import suggest
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
+from ._files import HEADER_FILE as HEADER_FILE
+from ._files import ruleset_files as ruleset_files
 from ._parser import ParseError, parse_derivation, parse_pattern
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
 
 if TYPE_CHECKING:
     from .syntax import Table
 
-HEADER_FILE = "ruleset.yaml"
 HEADER_KEYS = (
     "ruleset",
     "version",
@@ -39,23 +39,6 @@ HEADER_KEYS = (
 )
 RULE_FILE_KEYS = ("description", "rules", "tables")
 RULE_KEYS = ("id", "title", "description", "cite", "when", "then", *WINDOW_KEYS)
-
-
-def ruleset_files(path: Path) -> list[Path]:
-    """The YAML files that make up the ruleset at ``path`` (a directory or one file)."""
-    if path.is_file():
-        return [path]
-    header = path / HEADER_FILE
-    others = sorted(p for p in path.glob("*.yaml") if p.name != HEADER_FILE)
-    return [header, *others] if header.exists() else others
-
-
-def digest(files: list[Path], root: Path) -> str:
-    """sha256 over each file's name (relative to ``root``) and bytes, in load order."""
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return "sha256:" + h.hexdigest()
 
 
 class _Constructor(RoundTripConstructor):
@@ -115,6 +98,11 @@ class RawRuleset:
         self.tables: list[Table] = []
         self.header_span = s.Span("?", 1, 1)
         self.properties: s.Properties | None = None
+
+
+def read_node(file: Path, key: str) -> Any:
+    """The YAML node under ``key`` in ``file`` (with positions), as :func:`read` saw it."""
+    return _yaml().load(io.StringIO(file.read_text("utf-8")))[key]
 
 
 def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:

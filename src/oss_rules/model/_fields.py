@@ -10,6 +10,7 @@ import datetime as dt
 import types
 import typing
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any, Union
 
@@ -35,6 +36,7 @@ from ._kinds import (
 )
 
 __all__ = [
+    "FIELDS_CHECKED",
     "KIND_KEY",
     "REFERENCE_KEY",
     "_DECIMAL",
@@ -55,10 +57,17 @@ __all__ = [
     "field",
     "kind_of",
     "moment_seconds",
+    "validates_itself",
 ]
 
 KIND_KEY = "oss_rules.kind"
 REFERENCE_KEY = "oss_rules.references"
+
+FIELDS_CHECKED: ContextVar[bool] = ContextVar("oss_rules.fields_checked", default=False)
+"""True while the fact converter builds a fact whose fields it has just checked against
+their kinds: the class's kind validators stand down then, so that each field is checked
+once. A context variable, not a flag on the class, so that other threads building facts
+at the same moment still validate."""
 
 
 @attrs.frozen(repr=False)
@@ -68,6 +77,8 @@ class _KindValidator:
     kind: Kind
 
     def __call__(self, inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if FIELDS_CHECKED.get():
+            return
         if not self.kind.check(value):
             raise FactError(
                 type(inst).__name__ if inst is not None else "?",
@@ -80,6 +91,14 @@ class _KindValidator:
 
     def __repr__(self) -> str:
         return f"<must be {self.kind.expected}>"
+
+
+def validates_itself(attribute: attrs.Attribute[Any]) -> bool:
+    """Whether the class checks this field against its kind on construction (a field made
+    with :func:`field`, alone or combined with other validators by ``attrs.validators.and_``)."""
+    validator = attribute.validator
+    parts = getattr(validator, "_validators", (validator,))
+    return any(isinstance(v, _KindValidator) for v in parts)
 
 
 def _fact_id(inst: Any) -> str | None:

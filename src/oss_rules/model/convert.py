@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from typing import Any
 import attrs
 
 from ..errors import _MISSING, FactError, FactsError, InputError, suggest
+from ._converter import structure_fact, unstructure_fact, was_checked
+from ._kinds import Day
 from .registry import FactRegistry, shipped_registry
 
 __all__ = [
@@ -35,6 +38,10 @@ __all__ = [
 ]
 
 
+_AS_OF = Day()
+"""The kind of an input document's ``as_of``: read and described like any date field."""
+
+
 @attrs.frozen
 class Inventory:
     """An input document: the evaluation date and the facts."""
@@ -45,20 +52,12 @@ class Inventory:
 
 def fact_to_json(fact: Any, registry: FactRegistry, *, typed: bool = True) -> dict[str, Any]:
     """A fact as a JSON object (with ``"type"`` unless ``typed=False``)."""
-    info = registry.type_of(fact)
-    out: dict[str, Any] = {"type": info.name} if typed else {}
-    for field in info.fields:
-        out[field.name] = field.kind.to_json(getattr(fact, field.name))
-    return out
+    return unstructure_fact(fact, registry, typed=typed)
 
 
 def fact_from_json(data: Any, registry: FactRegistry, path: str = "$") -> Any:
     """One fact from its JSON object; raises :class:`FactsError` listing every problem."""
-    problems: list[FactError] = []
-    fact = _structure(data, registry, path, problems)
-    if problems:
-        raise FactsError(problems)
-    return fact
+    return structure_fact(data, registry, path)
 
 
 def facts_from_json(
@@ -71,9 +70,10 @@ def facts_from_json(
     problems: list[FactError] = []
     facts = []
     for i, item in enumerate(items):
-        fact = _structure(item, registry, f"{path}[{i}]", problems)
-        if fact is not None:
-            facts.append((i, fact))
+        try:
+            facts.append((i, structure_fact(item, registry, f"{path}[{i}]")))
+        except FactsError as error:
+            problems.extend(error.errors)
     problems.extend(_inventory_problems(facts, registry, path))
     if problems:
         raise FactsError(problems)
@@ -83,15 +83,17 @@ def facts_from_json(
 def check_fields(facts: Sequence[Any], registry: FactRegistry) -> None:
     """Raise :class:`FactsError` for field values outside their kind.
 
-    Built-in types validate themselves on construction; an app's plain attrs classes
-    do not, so their fields are checked here, before evaluation.
+    Only the fields that nobody checked yet: built-in types check their fields on
+    construction, and the converter checked every field of a fact it read from JSON. An
+    app's plain attrs class built in Python does not check itself, so its fields are
+    checked here, before evaluation.
     """
     problems = []
     for i, fact in enumerate(facts):
         info = registry.type_of(fact)
-        for field in info.fields:
-            if field.validated:
-                continue
+        if not info.unchecked or was_checked(fact):
+            continue
+        for field in info.unchecked:
             value = getattr(fact, field.name)
             if not field.kind.check(value):
                 problems.append(
@@ -163,100 +165,6 @@ def _inventory_problems(
     return problems
 
 
-def _structure(data: Any, registry: FactRegistry, path: str, problems: list[FactError]) -> Any:
-    if not isinstance(data, Mapping):
-        problems.append(FactError("fact", "", data, 'an object with a "type"', path=path))
-        return None
-    type_name = data.get("type")
-    if not isinstance(type_name, str) or type_name not in registry:
-        problems.append(
-            FactError(
-                "fact",
-                "type",
-                type_name if "type" in data else _MISSING,
-                "one of " + ", ".join(registry.names()),
-                path=f"{path}.type",
-                hint=suggest(str(type_name), registry.names()),
-            )
-        )
-        return None
-    info = registry[type_name]
-    fact_id = data.get("id") if isinstance(data.get("id"), str) else None
-    before = len(problems)
-    for key in data:
-        if key != "type" and info.field(key) is None:
-            problems.append(
-                FactError(
-                    type_name,
-                    key,
-                    data[key],
-                    f"a field of {type_name}",
-                    fact_id=fact_id,
-                    path=f"{path}.{key}",
-                    hint=suggest(key, info.field_names)
-                    or f" (fields: {', '.join(info.field_names)})",
-                )
-            )
-    values: dict[str, Any] = {}
-    defaults = {a.name: a.default for a in attrs.fields(info.cls)}
-    for field in info.fields:
-        if not field.init:
-            continue
-        if field.name not in data:
-            if defaults[field.name] is attrs.NOTHING:
-                problems.append(
-                    FactError(
-                        type_name,
-                        field.name,
-                        _MISSING,
-                        field.kind.expected,
-                        fact_id=fact_id,
-                        path=f"{path}.{field.name}",
-                    )
-                )
-            continue
-        raw = data[field.name]
-        value = field.kind.from_json(raw)
-        if not field.kind.check(value):
-            problems.append(
-                FactError(
-                    type_name,
-                    field.name,
-                    raw,
-                    field.kind.expected,
-                    fact_id=fact_id,
-                    path=f"{path}.{field.name}",
-                    hint=field.kind.hint(value),
-                )
-            )
-            continue
-        values[field.name] = value
-    if len(problems) > before:
-        return None
-    try:
-        fact = info.cls(**values)
-    except FactError as error:
-        problems.append(error.at(path))
-        return None
-    for field in info.fields:
-        if not field.init and field.name in data:
-            given = field.kind.from_json(data[field.name])
-            if given != getattr(fact, field.name):
-                problems.append(
-                    FactError(
-                        type_name,
-                        field.name,
-                        data[field.name],
-                        f"{getattr(fact, field.name)!r}, the value computed from the "
-                        "other fields (or left out)",
-                        fact_id=fact_id,
-                        path=f"{path}.{field.name}",
-                    )
-                )
-                return None
-    return fact
-
-
 def read_inventory(
     source: str | Path | Mapping[str, Any], registry: FactRegistry | None = None
 ) -> Inventory:
@@ -295,11 +203,9 @@ def read_inventory(
                 )
             )
     raw_date = data.get("as_of", _MISSING)
-    as_of = _date_or_none(raw_date)
-    if as_of is None:
-        problems.append(
-            FactError("input", "as_of", raw_date, "a date (YYYY-MM-DD)", path="$.as_of")
-        )
+    as_of = _AS_OF.from_json(raw_date)
+    if not _AS_OF.check(as_of):
+        problems.append(FactError("input", "as_of", raw_date, _AS_OF.expected, path="$.as_of"))
     try:
         facts = facts_from_json(data.get("facts", _MISSING) if "facts" in data else [], registry)
     except FactsError as error:
@@ -311,17 +217,7 @@ def read_inventory(
         )
     if problems:
         raise FactsError(problems)
-    assert as_of is not None
     return Inventory(as_of, facts)
-
-
-def _date_or_none(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def unique_sorted(facts: Iterable[Any], registry: FactRegistry) -> tuple[Any, ...]:
@@ -332,8 +228,21 @@ def unique_sorted(facts: Iterable[Any], registry: FactRegistry) -> tuple[Any, ..
 def sort_key(fact: Any, registry: FactRegistry) -> tuple[Any, ...]:
     """A total order on facts that does not depend on how they were produced."""
     info = registry.type_of(fact)
-    values = []
-    for field in info.fields:
-        value = getattr(fact, field.name)
-        values.append((0, "") if value is None else (1, value))
-    return (info.name, *values)
+    values = _FIELD_VALUES.get(info.cls)
+    if values is None:
+        values = _FIELD_VALUES[info.cls] = _field_values(info.field_names)
+    return (info.name, *[(0, "") if v is None else (1, v) for v in values(fact)])
+
+
+# Sorting a result computes hundreds of keys: one getter per fact type reads every field at once.
+_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _field_values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if len(names) == 1:
+        (name,) = names
+        return lambda fact: (getattr(fact, name),)
+    if not names:
+        return lambda fact: ()
+    getter: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
+    return getter

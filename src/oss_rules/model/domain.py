@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Iterable, Mapping
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +61,8 @@ class Domain:
 @functools.cache
 def _installed() -> Mapping[str, str]:
     """Entry points of installed third-party domains: name -> ``module:attribute``."""
+    from importlib.metadata import entry_points  # slow to import; only for other domains
+
     return {ep.name: ep.value for ep in entry_points(group=_ENTRY_POINTS)}
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from ..errors import suggest
-from ._fields import KIND_KEY, REFERENCE_KEY, Kind, kind_of
+from ._fields import REFERENCE_KEY, Kind, kind_of, validates_itself
 
 __all__ = ["MAX_FIELDS", "FactRegistry", "FactType", "FieldInfo", "shipped_registry"]
 
@@ -39,7 +39,9 @@ class FieldInfo:
     init: bool
     references: str | None
     validated: bool = False
-    """Whether the class validates this field itself (fields made with oss_rules helpers)."""
+    """Whether the class vouches for this field: it checks the value against its kind on
+    construction (a field made with :func:`oss_rules.model._fields.field`) or computes it
+    (``init=False``). Other fields are checked by the converter or by ``Engine.evaluate``."""
 
 
 @attrs.frozen
@@ -49,6 +51,13 @@ class FactType:
     name: str
     cls: type
     fields: tuple[FieldInfo, ...]
+    unchecked: tuple[FieldInfo, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: tuple(f for f in self.fields if not f.validated), True),
+    )
+    """The fields the class does not check itself: the converter or Engine.evaluate does."""
 
     def field(self, name: str) -> FieldInfo | None:
         """The field called ``name``, or ``None``."""
@@ -109,7 +118,7 @@ class FactRegistry:
                     kind_of(attribute),
                     attribute.init,
                     attribute.metadata.get(REFERENCE_KEY),
-                    validated=KIND_KEY in attribute.metadata,
+                    validated=validates_itself(attribute) or not attribute.init,
                 )
             )
         if len(infos) > MAX_FIELDS:
