@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint typecheck rulesets bench clean
+.PHONY: setup demo test test-fast lint typecheck rulesets bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ setup: $(STAMP)
 # month of BPJS Ketenagakerjaan contributions, and the HTML audit report of all three.
 demo: $(STAMP)
 	$(BIN)/oss-rules evaluate examples/construction.json examples/office.json examples/plant.json examples/workshop.json
+	$(BIN)/oss-rules alerts --within 14 examples/construction.json examples/office.json examples/plant.json examples/workshop.json
 	$(BIN)/oss-rules evaluate --ruleset id-k3 examples/k3/steelworks.json
 	$(BIN)/oss-rules payroll --month 2026-03 examples/payroll/march-2026.json
 	mkdir -p build
@@ -53,6 +54,12 @@ typecheck: $(STAMP)
 # The batch benchmark's default corpus is 200,000 workplaces: hours on a shared 2-core
 # machine (about 25 records/s in one process); BATCH_RECORDS=20000 make bench is shorter.
 BATCH_RECORDS ?= 200000
+
+# A long fuzzing soak (tests/test_fuzz.py): fresh examples each run, FUZZ_EXAMPLES per
+# target (2,000 take about half an hour). A finding becomes a regression test.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	OSS_RULES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -x tests/test_fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py

@@ -1,18 +1,21 @@
 """The default `oss` ruleset written out by hand in plain Python: the baseline and the oracle.
 
-Every rule of ``src/oss_rules/rulesets/oss/`` (``ruleset.yaml``, ``calendar.yaml``,
-``incidents.yaml``, ``registration.yaml``) appears below once, under its rule id.
-Numbers, category lists, texts and the control catalogue come from ``params`` (pass
-``engine.params``), never from this file, so the reference follows param overrides
-exactly as the engine does.
+Every rule of ``src/oss_rules/domains/oss/ruleset/`` (``ruleset.yaml``, ``calendar.yaml``,
+``incidents.yaml``, ``inventory.yaml``, ``registration.yaml``) appears below once, under
+its rule id. Numbers, category lists, texts and the control catalogue come from ``params``
+(pass ``engine.params``), never from this file, so the reference follows param overrides
+exactly as the engine does. The one exception is the decision table ``expected-hazards``,
+whose rows are not params: ``_EXPECTED`` copies them.
 
 >>> import datetime as dt
 >>> import oss_rules
 >>> params = oss_rules.Engine(oss_rules.load_default()).params
 >>> facts = [oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=3)]
 >>> found = conclusions(facts, dt.date(2026, 6, 30), params)
->>> sorted(f.code for f in found if isinstance(f, oss_rules.Finding))
-['missing_module', 'overdue_audit', 'overdue_reassessment', 'overdue_review', 'unregistered_module']
+>>> codes = sorted(f.code for f in found if isinstance(f, oss_rules.Finding))
+>>> codes  # doctest: +NORMALIZE_WHITESPACE
+['inventory_gap', 'missing_module', 'no_frontline_input', 'overdue_audit',
+ 'overdue_reassessment', 'overdue_review', 'unregistered_module']
 
 The result is a set of the library's own fact objects, so it compares directly with
 ``set(engine.evaluate(facts, as_of=...).conclusions)``.
@@ -30,6 +33,8 @@ from oss_rules.domains.oss.facts import (
     Benefit,
     DeclaredModule,
     Due,
+    ExpectedHazard,
+    ExpectedInventory,
     Incident,
     ModuleReason,
     Registration,
@@ -46,12 +51,23 @@ _DEATH_BENEFITS = {
     "periodic": "periodic benefit Rp12,000,000, as in JKM",
     "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total",
 }
+_PP_82_2019_FROM = dt.date(2019, 1, 1)
 _DISABILITY_BENEFITS = {
     "disability": "total permanent disability 56 x monthly wage (70% x 80 x wage); "
     "partial anatomical disability the table's percentage x 80 x wage",
     "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total, "
     "if the disability is total and permanent",
 }
+
+
+# The rows of table expected-hazards (inventory.yaml): (sector or None for any, setting
+# or None for any) -> (categories, reason); the first row that matches applies.
+_EXPECTED: tuple[tuple[str | None, str | None, tuple[str, ...], str], ...] = (
+    ("construction", "field", ("fall",), "falls on construction sites"),
+    (None, "office", ("ergonomic",), "repetitive strain in offices"),
+    (None, "plant", ("chemical",), "hazardous substances in industrial plants"),
+    (None, None, (), "no example of the source applies"),
+)
 
 
 def level_of(score: int, params: Mapping[str, Any]) -> str:
@@ -68,6 +84,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _in_force(param: Any, day: dt.date) -> Any:
+    """The version of an effective-dated param in force on ``day``; an override (one plain
+    value for every date) as it is."""
+    return param.at(day) if hasattr(param, "at") else param
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -186,10 +208,54 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
                 f"days after the assessment of {last.isoformat()}"
             )
             out.add(Finding(o.workplace, "registration_overdue", o.module, message))
+        if last is not None:  # registration-due, judged by deadline-status
+            due = last + dt.timedelta(days=params["registration_days"])
+            out.add(Due(o.workplace, "registration", due, last))
+            out.add(Deadline(o.workplace, "registration", due, _status(due, as_of, params)))
 
+    out |= _inventory(workplaces, hazards, params)
     out |= _calendar(workplaces, hazards, as_of, params)
     out |= _incidents(incidents, as_of, params)
     return out
+
+
+def _inventory(
+    workplaces: list[Workplace], hazards: list[Hazard], params: Mapping[str, Any]
+) -> set[Any]:
+    """inventory.yaml: frontline input and expected hazard categories."""
+    out: set[Any] = set()
+    frontline = {h.workplace for h in hazards if h.reported_by in params["frontline_reporters"]}
+    listed = {(h.workplace, h.category) for h in hazards}
+    for w in workplaces:
+        if w.id not in frontline:  # no-frontline-input
+            message = (
+                "no hazard in the inventory was reported by a "
+                + " or a ".join(params["frontline_reporters"])
+                + "; frontline input reveals hidden dangers often missed in top-down assessments"
+            )
+            out.add(Finding(w.id, "no_frontline_input", "hazard_inventory", message))
+        categories, reason = next(  # expected-hazards
+            (c, r)
+            for sector, setting, c, r in _EXPECTED
+            if sector in (None, w.sector) and setting in (None, w.setting)
+        )
+        out.add(ExpectedInventory(w.id, categories, reason))
+        for category in categories:  # expected-hazard
+            out.add(ExpectedHazard(w.id, category, reason))
+            if (w.id, category) not in listed:  # inventory-gap
+                message = (
+                    f"assess {category}: the inventory has no {category} hazard, "
+                    f"which step 1 of the source expects ({reason})"
+                )
+                out.add(Finding(w.id, "inventory_gap", category, message))
+    return out
+
+
+def _status(due: dt.date, as_of: dt.date, params: Mapping[str, Any]) -> str:
+    """deadline-status#2 to #4 for a due date counted from a date on record."""
+    if due < as_of:
+        return "overdue"
+    return "due_soon" if due <= as_of + dt.timedelta(days=params["alert_days"]) else "ok"
 
 
 def _calendar(
@@ -197,7 +263,6 @@ def _calendar(
 ) -> set[Any]:
     """calendar.yaml: the Due facts, their Deadlines and the findings about them."""
     out: set[Any] = set()
-    alert = as_of + dt.timedelta(days=params["alert_days"])
     for w in workplaces:
         for kind, last, months in (
             ("reassessment", w.last_assessment, params["reassess_every_months"]),
@@ -207,13 +272,7 @@ def _calendar(
             # reassessment-due / never-assessed, audit-due / never-audited, ...
             due = as_of if last is None else add_months(last, months)
             out.add(Due(w.id, kind, due, last))
-            # deadline-status#1 to #4
-            if last is None or due < as_of:
-                status = "overdue"
-            elif due <= alert:
-                status = "due_soon"
-            else:
-                status = "ok"
+            status = "overdue" if last is None else _status(due, as_of, params)
             out.add(Deadline(w.id, kind, due, status))
             if status != "overdue":
                 continue
@@ -238,12 +297,10 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
     """incidents.yaml: time limits, late care and reports, and benefits."""
     out: set[Any] = set()
     start = _start(as_of)
-    care_hours, report_hours = params["care_within_hours"], params["report_within_hours"]
+    care_hours = params["care_within_hours"]
     for i in incidents:
         care_by = i.occurred_at + dt.timedelta(hours=care_hours)
-        report_by = i.occurred_at + dt.timedelta(hours=report_hours)
         out.add(ResponseDue(i.workplace, i.id, "medical_care", care_by))  # medical-care-due
-        out.add(ResponseDue(i.workplace, i.id, "accident_report", report_by))
         occurred = i.occurred_at.isoformat()
         if i.medical_care_at is not None and i.medical_care_at > care_by:  # late-medical-care
             message = (
@@ -254,17 +311,53 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
         if i.medical_care_at is None and i.kind != "death" and care_by < start:
             message = f"no medical care on record; it was due by {care_by.isoformat()}"
             out.add(Finding(i.workplace, "late_medical_care", i.id, message))  # no-medical-care
-        consequence = params["late_report_consequence"]
-        if i.reported_at is not None and i.reported_at > report_by:  # late-accident-report
-            message = (
-                f"reported {i.reported_at.isoformat()}, more than {report_hours} h after the "
-                f"incident at {occurred}; {consequence}"
-            )
-            out.add(Finding(i.workplace, "late_accident_report", i.id, message))
-        if i.reported_at is None and report_by < start:  # unreported-accident
-            message = f"not reported; the report was due by {report_by.isoformat()}; {consequence}"
-            out.add(Finding(i.workplace, "late_accident_report", i.id, message))
-        # death-benefits / disability-benefits
+        if i.kind == "illness" and i.diagnosed_at is not None:
+            out |= _disease_report(i, start, params)
+        else:
+            out |= _accident_report(i, start, params)
+        # death-benefits / disability-benefits: PP 82/2019, from 1 January 2019
         texts = {"death": _DEATH_BENEFITS, "disability": _DISABILITY_BENEFITS}.get(i.kind, {})
+        if i.occurred_at.date() < _PP_82_2019_FROM:
+            texts = {}
         out |= {Benefit(i.workplace, i.id, kind, _BASIS + text) for kind, text in texts.items()}
+    return out
+
+
+def _accident_report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) -> set[Any]:
+    """accident-report-due / illness-report-due, late-accident-report, unreported-accident."""
+    hours = params["report_within_hours"]
+    by = i.occurred_at + dt.timedelta(hours=hours)
+    out: set[Any] = {ResponseDue(i.workplace, i.id, "accident_report", by)}
+    consequence = _in_force(params["late_report_consequence"], i.occurred_at.date())
+    if i.reported_at is not None and i.reported_at > by:
+        message = (
+            f"reported {i.reported_at.isoformat()}, more than {hours} h after the "
+            f"incident at {i.occurred_at.isoformat()}; {consequence}"
+        )
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+    if i.reported_at is None and by < start:
+        message = f"not reported; the report was due by {by.isoformat()}; {consequence}"
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+    return out
+
+
+def _disease_report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) -> set[Any]:
+    """disease-report-due, late-disease-report, unreported-disease: from the diagnosis."""
+    assert i.diagnosed_at is not None
+    hours = params["report_within_hours"]
+    by = i.diagnosed_at + dt.timedelta(hours=hours)
+    out: set[Any] = {ResponseDue(i.workplace, i.id, "disease_report", by)}
+    consequence = _in_force(params["late_report_consequence"], i.diagnosed_at.date())
+    if i.reported_at is not None and i.reported_at > by:
+        message = (
+            f"reported {i.reported_at.isoformat()}, more than {hours} h after the "
+            f"diagnosis at {i.diagnosed_at.isoformat()}; {consequence}"
+        )
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+    if i.reported_at is None and by < start:
+        message = (
+            f"not reported; the report was due by {by.isoformat()}, 2 x 24 h after the "
+            f"diagnosis; {consequence}"
+        )
+        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
     return out

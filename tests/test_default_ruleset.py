@@ -61,10 +61,11 @@ def test_level_follows_the_score_bands(engine: Engine, likelihood: int, severity
 
 def test_every_workplace_needs_oss_i(engine: Engine):
     """A workplace without hazards is still obliged to run OSS-I and nothing else; kept up to
-    date, it has nothing to fix."""
+    date, its only findings are about its empty inventory (no frontline input, and the
+    category its setting should list)."""
     result = engine.evaluate(kept_up(workplace()), as_of=AS_OF)
     assert result.obligations == (Obligation("w1", "OSS-I"),)
-    assert result.findings == ()
+    assert {f.code for f in result.findings} == {"no_frontline_input", "inventory_gap"}
 
 
 @pytest.mark.parametrize("category", ["machinery", "fall", "electrical", "noise", "vehicle"])

@@ -29,19 +29,25 @@ SITE = Workplace(
 def _deadline_lines(report: str) -> list[str]:
     lines = report.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("  Deadlines"))
-    return [line.split()[0] for line in lines[start + 1 : start + 4]]
+    shown = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("    "):
+            break
+        shown.append(line.split()[0])
+    return shown
 
 
 def test_deadlines_are_listed_most_urgent_first(engine: Engine):
     """Overdue first, then due soon, then ok, whatever the order of the due dates."""
     result = engine.evaluate([SITE], as_of=AS_OF)
     assert {d.kind: d.status for d in result.deadlines} == {
+        "registration": "overdue",  # no registration on record, due 2025-09-30
         "reassessment": "ok",
         "audit": "due_soon",
         "review": "overdue",
     }
     report = render_result(result)
-    assert _deadline_lines(report) == ["review", "audit", "reassessment"]
+    assert _deadline_lines(report) == ["registration", "review", "audit", "reassessment"]
     assert "    review             due 2026-06-20  OVERDUE" in report
     assert "    audit              due 2026-07-15  due soon" in report
     assert "    reassessment       due 2026-08-31" in report.splitlines()
@@ -59,7 +65,8 @@ def test_deadlines_of_equal_urgency_are_listed_by_date(engine: Engine):
         last_review=dt.date(2026, 1, 5),  # due 2026-04-05
     )
     report = render_result(engine.evaluate([site], as_of=AS_OF))
-    assert _deadline_lines(report) == ["reassessment", "review", "audit"]
+    # The registration deadline (2025-02-09) is the earliest overdue one.
+    assert _deadline_lines(report) == ["registration", "reassessment", "review", "audit"]
 
 
 def test_a_deadline_without_status_is_ranked_by_its_date(tmp_path):

@@ -194,6 +194,7 @@ def incident(draw: st.DrawFn, id: str, workplace: str, as_of: dt.date) -> Incide
         occurred_at=occurred,
         medical_care_at=response(),
         reported_at=response(),
+        diagnosed_at=response(),
     )
 
 

@@ -19,7 +19,9 @@ __all__ = [
     "EvaluationError",
     "FactError",
     "FactsError",
+    "FileError",
     "InputError",
+    "LimitError",
     "OssRulesError",
     "Problem",
     "RulesetError",
@@ -68,7 +70,7 @@ class FactError(OssRulesError, ValueError):
     def _render(self) -> str:
         where = f"{self.path}: " if self.path else ""
         which = f"{self.fact} {self.fact_id!r}" if self.fact_id else self.fact
-        got = "missing" if self.value is _MISSING else f"got {self.value!r}"
+        got = "missing" if self.value is _MISSING else f"got {_shown(self.value)}"
         return f"{where}{which} field {self.field!r} must be {self.expected} ({got}){self.hint}"
 
     def at(self, path: str) -> FactError:
@@ -82,6 +84,15 @@ class FactError(OssRulesError, ValueError):
             path=f"{path}.{self.field}" if self.field else path,
             hint=self.hint,
         )
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    """``repr(value)``, cut in the middle when longer than ``limit`` (a 5,000-digit
+    number in a message helps nobody)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-limit // 4 :]} ({len(text)} characters)"
 
 
 class _Missing:
@@ -217,3 +228,32 @@ class SubmissionError(OssRulesError, ValueError):
         count = len(self.problems)
         head = "1 problem:" if count == 1 else f"{count} problems:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class FileError(OssRulesError, ValueError):
+    """A file cannot be read as text: it is missing, a directory, or not UTF-8.
+
+    Cause: a wrong path, or a file saved in another encoding (Latin-1, UTF-16) or
+    damaged. Remedy: the message names the file and, for bad bytes, the byte offset and
+    line; fix the path, or save the file as UTF-8.
+    """
+
+    def __init__(self, path: str, message: str, *, offset: int | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.offset = offset
+        super().__init__(f"{path}: {message}")
+
+
+class LimitError(OssRulesError, ValueError):
+    """An input or a ruleset goes beyond one of the documented limits (docs/errors.md).
+
+    Cause: an input too large for one evaluation, a rule that derives facts forever, a
+    fact type with more fields than durable-rules stores. Remedy: the message says which
+    limit (``limit``, ``maximum``) and how to stay within it.
+    """
+
+    def __init__(self, limit: str, maximum: int, message: str) -> None:
+        self.limit = limit
+        self.maximum = maximum
+        super().__init__(message)

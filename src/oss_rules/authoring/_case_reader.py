@@ -16,15 +16,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import YAMLError
 
 from ..engine._engine import Engine, ParamError
-from ..errors import Diagnostic, FactError, FactsError, RulesetError, suggest
+from ..errors import Diagnostic, FactError, FactsError, FileError, RulesetError, suggest
 from ..language._loader import _plain
+from ..language._yaml import safe_yaml, yaml_problem
 from ..language.syntax import Ruleset, Span
+from ..model._text import read_text
 from ..model.convert import facts_from_json
 from ..model.registry import FactRegistry
 from ._cases import ERROR_TYPES, Case, Expected, ExpectedError
@@ -57,23 +57,6 @@ def read_cases(files: list[Path], ruleset: Ruleset, engine_for: EngineFor) -> li
     if reader.diagnostics:
         raise RulesetError(sorted(reader.diagnostics, key=lambda d: (d.file, d.line, d.col)))
     return reader.cases
-
-
-class _Constructor(RoundTripConstructor):
-    """Reads YAML timestamps as text, as the input-file form has them.
-
-    ruamel turns ``2026-13-01`` into a crash rather than an error, and would turn
-    ``2026-06-30`` into a date where the fact reader expects ISO text.
-    """
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    return yaml
 
 
 class _Reader:
@@ -118,17 +101,20 @@ class _Reader:
 
     def read_file(self, path: Path) -> None:
         self.file = str(path)
-        source = path.read_text("utf-8")
+        try:
+            source = read_text(path)
+        except FileError as error:
+            self.problem(Span(self.file, 1, 1), "OSS201", error.message)
+            return
         self.lines = source.splitlines()
         try:
-            doc = _yaml().load(io.StringIO(source))
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            span = self.at(mark.line, mark.column) if mark else Span(self.file, 1, 1)
+            doc = safe_yaml(dates_as_text=True).load(io.StringIO(source))
+        except YAMLError as error:
+            line, col, problem = yaml_problem(error, source)
             self.problem(
-                span,
+                Span(self.file, line, col),
                 "OSS201",
-                f"invalid YAML: {error.problem}",
+                f"invalid YAML: {problem}",
                 "check indentation and quoting around this place",
             )
             return

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -26,6 +27,7 @@ from ..language import syntax as s
 from ..language._evaluate import ExpressionError, evaluate
 from ..language._unparse import show_fact, subject, unparse, where
 from ..language._versions import environment
+from ..model._kinds import Choice, Day, Integer, Kind, Moment, Month, Number, Optional, Text
 from ..model.convert import fact_to_json
 from ..model.registry import FactRegistry
 from ._rematch import Attempt, Goal, Match, Verdict, safe_compare
@@ -125,6 +127,24 @@ class WhyNot:
         }
 
 
+_ORDERING = frozenset({"<", "<=", ">", ">="})
+
+
+def _comparable(kind: Kind, value: Any) -> bool:
+    """Whether values of ``kind`` can be ordered against ``value`` at all."""
+    while isinstance(kind, Optional):
+        kind = kind.inner
+    if isinstance(kind, Choice | Text):
+        return isinstance(value, str)
+    if isinstance(kind, Integer | Number):
+        return isinstance(value, int | Decimal | float) and not isinstance(value, bool)
+    if isinstance(kind, Moment):
+        return isinstance(value, dt.datetime)
+    if isinstance(kind, Day | Month):
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return True
+
+
 def why_not(
     result: Result, rules: Sequence[s.Rule], params: Mapping[str, Any], question: s.Pattern
 ) -> WhyNot:
@@ -152,6 +172,13 @@ def why_not(
             raise QuestionError(
                 f"the right side of `{unparse(condition)}` must be a constant ({error})"
             ) from None
+        kind = info.field(condition.left.id).kind  # type: ignore[union-attr]
+        if condition.op in _ORDERING and not _comparable(kind, value):
+            # The same question as --conclusion, which fails comparing 'OSS-I' > 3.
+            raise QuestionError(
+                f"`{unparse(condition)}`: {condition.left.id} holds {kind.expected}, "
+                f"which cannot be compared with {value!r}"
+            )
         goals.append((condition.left.id, condition.op, value))
     text = f"{question.fact_type}({', '.join(unparse(c) for c in question.conditions)})"
     facts = (*result.given, *result.conclusions)

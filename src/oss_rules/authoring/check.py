@@ -125,7 +125,9 @@ def _with_source_line(problem: Problem, cache: dict[str, list[str]]) -> Problem:
     """Show the offending line of the file, as load errors do."""
     if problem.file not in cache:
         try:
-            cache[problem.file] = Path(problem.file).read_text("utf-8").splitlines()
+            cache[problem.file] = (
+                Path(problem.file).read_text("utf-8", errors="replace").splitlines()
+            )
         except OSError:
             cache[problem.file] = []
     lines = cache[problem.file]

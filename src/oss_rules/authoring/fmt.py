@@ -23,12 +23,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark, MarkedYAMLError
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from ..errors import Diagnostic, RulesetError
 from ..language._loader import RULE_KEYS
 from ..language._table_reader import TABLE_KEYS
+from ..language._yaml import safe_yaml, yaml_problem
 
 __all__ = ["WIDTH", "format_text"]
 
@@ -52,6 +53,9 @@ HEADER_ORDER = (
 RULE_FILE_ORDER = ("description", "rules", "tables")
 """The order of the keys of the other rule files."""
 
+RULESET_KEYS = frozenset({"ruleset", "rules", "tables"})
+"""A file is a ruleset file when its top-level mapping has one of these keys."""
+
 _ITEM = re.compile(r"^(?P<indent> *)- '(?P<body>.*)'$")
 _ROW = re.compile(r"^(?P<indent> *)- \[(?P<body>.*)\]$")
 _ROWS_KEY = re.compile(r"^(?P<indent> *)rows:$")
@@ -60,19 +64,33 @@ _ROWS_KEY = re.compile(r"^(?P<indent> *)rows:$")
 def format_text(text: str, name: str = "<text>") -> str:
     """``text`` (one ruleset YAML file) in canonical form.
 
-    Raises :class:`~oss_rules.errors.RulesetError` (OSS003) when it is not valid YAML.
+    Raises :class:`~oss_rules.errors.RulesetError` (OSS003) when it is not valid YAML, and
+    (OSS004) when it is not a ruleset file (a mapping with ``ruleset``, ``rules`` or
+    ``tables``).
     """
     yaml = _yaml()
     try:
         doc = yaml.load(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    except YAMLError as error:
+        line, col, problem = yaml_problem(error, text)
         raise RulesetError(
-            [Diagnostic(name, line, col, "OSS003", f"invalid YAML: {error.problem}")]
+            [Diagnostic(name, line, col, "OSS003", f"invalid YAML: {problem}")]
         ) from None
-    if not isinstance(doc, CommentedMap):
-        return text
+    if not isinstance(doc, CommentedMap) or not RULESET_KEYS & set(doc):
+        # Formatting rewrites keys and lines: a file that is not a ruleset file (an input
+        # document, a test file, some other YAML) must stay as it is.
+        raise RulesetError(
+            [
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "OSS004",
+                    "not a ruleset file: it has none of the keys `ruleset`, `rules`, `tables`",
+                    "fmt formats ruleset files only; this file was left unchanged",
+                )
+            ]
+        )
     _order(doc, HEADER_ORDER if "ruleset" in doc else RULE_FILE_ORDER)
     for key, keys in (("rules", RULE_KEYS), ("tables", TABLE_KEYS)):
         items = doc.get(key)
@@ -86,8 +104,7 @@ def format_text(text: str, name: str = "<text>") -> str:
 
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
+    yaml = safe_yaml()
     yaml.indent(mapping=2, sequence=4, offset=2)
     # Lines are wrapped by _wrap_items, between arguments; ruamel would break anywhere.
     yaml.width = 1 << 16

@@ -8,7 +8,8 @@ with each ruleset apart: one engine and one result per ruleset.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,14 @@ from typing import Any
 import attrs
 import click
 
-from ..engine._engine import BACKENDS, Engine, ParamError
+from ..engine._engine import BACKENDS, DEFAULT_MAX_FACTS, Engine, ParamError
 from ..engine.result import Result
-from ..errors import FactsError, InputError, OssRulesError, RulesetError, suggest
+from ..errors import FactsError, FileError, InputError, OssRulesError, RulesetError, suggest
 from ..language import Ruleset, load, load_default, shipped_rulesets
+from ..model._json import loads
+from ..model._text import read_text
 from ..model.convert import Inventory, read_inventory
+from ..model.registry import FactRegistry
 
 
 class UsageError(click.ClickException):
@@ -53,8 +57,13 @@ def ruleset_location(spec: str) -> Path:
 
 
 def _load(spec: str | None) -> Ruleset:
+    if spec is not None and not spec.strip():
+        raise UsageError(
+            f"--ruleset {spec!r}: empty; give a shipped id ({', '.join(shipped_ruleset_ids())}) "
+            "or a path, or leave the option out for the default"
+        )
     try:
-        return load(ruleset_location(spec)) if spec else load_default()
+        return load(ruleset_location(spec)) if spec is not None else load_default()
     except RulesetError as error:
         raise UsageError(str(error)) from None
     except FileNotFoundError as error:
@@ -66,7 +75,9 @@ def build_engine(
 ) -> Engine:
     """The engine of one ruleset (a shipped id or a path; default ``oss``) with the
     ``--param NAME=VALUE`` overrides, on ``backend``."""
-    return build_engines([ruleset_path] if ruleset_path else [], False, params, backend)[0]
+    return build_engines(
+        [ruleset_path] if ruleset_path is not None else [], False, params, backend
+    )[0]
 
 
 def build_engines(
@@ -109,11 +120,24 @@ def build_engines(
             overrides[i][name] = value
     try:
         return [
-            Engine(ruleset, params=chosen, backend=backend)
+            Engine(ruleset, params=chosen, max_facts=max_facts(), backend=backend)
             for ruleset, chosen in zip(rulesets, overrides, strict=True)
         ]
     except ParamError as error:
         raise UsageError(str(error)) from None
+
+
+def max_facts() -> int:
+    """The ``--max-facts`` given before the command (``oss-rules --max-facts N ...``), or
+    the engine's default."""
+    context = click.get_current_context(silent=True)
+    chosen = context.find_root().params.get("max_facts") if context else None
+    return int(chosen) if chosen else DEFAULT_MAX_FACTS
+
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""Input files larger than this are refused before they are read: at about 30 KB of
+memory per fact, one evaluation of such a file would need tens of gigabytes."""
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -122,30 +146,96 @@ def parse_param(text: str) -> tuple[str, Any]:
     if not sep or not name:
         raise UsageError(f"--param {text!r}: write NAME=VALUE, e.g. --param high_from=16")
     try:
-        return name, json.loads(raw)
-    except json.JSONDecodeError:
+        # Strict JSON: NaN and Infinity are not numbers, so they stay strings here and
+        # the engine refuses them as the wrong type for a number param.
+        return name, loads(raw, f"--param {name}")
+    except InputError:
         return name, raw
 
 
 def read_input(path: str, as_of: dt.date | None) -> Inventory:
     """The inventory in the input file at ``path``; ``as_of`` replaces the file's date."""
-    file = Path(path)
     try:
-        text = file.read_text("utf-8")
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        inventory = read_inventory(text)
+        size = Path(path).stat().st_size if Path(path).is_file() else 0
+        if size > MAX_INPUT_BYTES:
+            raise UsageError(
+                f"{path}: {size} bytes, more than {MAX_INPUT_BYTES} for one evaluation; "
+                "split it into smaller inputs (one per workplace) and evaluate each"
+            )
+        data = loads(read_text(path), path)
+        try:
+            inventory = read_inventory(data)
+        except FactsError as error:
+            if as_of is None or any(e.path != "$.as_of" for e in error.errors):
+                raise
+            # The same data (exact decimals), with the date of --as-of.
+            inventory = read_inventory({**data, "as_of": as_of.isoformat()})
     except InputError as error:
-        raise UsageError(
-            f"{path}:{error.line}:{error.col}: invalid JSON: "
-            f"{str(error).split('invalid JSON: ', 1)[1]}"
-        ) from None
+        raise UsageError(str(error)) from None
+    except FileError as error:
+        raise UsageError(f"{error.path}: {error.message}") from None
     except FactsError as error:
-        if as_of is None or any(e.path != "$.as_of" for e in error.errors):
-            raise UsageError(f"{path}: {error}") from None
-        inventory = read_inventory({**json.loads(text), "as_of": as_of.isoformat()})
+        raise UsageError(f"{path}: {error}") from None
     return attrs.evolve(inventory, as_of=as_of) if as_of else inventory
+
+
+def write_output(target: str, text: str, inputs: Sequence[str] = ()) -> None:
+    """Write ``text`` to the file ``target`` atomically, refusing to overwrite an input.
+
+    The text goes to a temporary file in the same directory, which then replaces
+    ``target`` in one step (``os.replace``): an interrupted or failing command leaves
+    the old file whole, never a truncated one. ``target`` may not be one of ``inputs``
+    (compared as resolved paths and by identity, so links are caught too).
+    """
+    path = Path(target)
+    for source in inputs:
+        if _same_file(path, Path(source)):
+            raise UsageError(
+                f"{target}: this is also an input file ({source}); write the output elsewhere"
+            )
+    if path.is_symlink():
+        # Replace the file the link points at, not the link.
+        path = path.resolve()
+    if path.is_dir():
+        raise UsageError(f"{target}: is a directory; give the name of a file to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{target}: cannot write: directory {path.parent} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise UsageError(f"{target}: cannot write: {error.strerror}") from None
+    try:
+        # newline="" keeps "\n" line ends on every platform: the same bytes everywhere.
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise UsageError(f"{target}: cannot write: {error.strerror}") from None
+        raise
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of the file being replaced, or those a new file gets (umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def evaluate_file(engine: Engine, path: str, as_of: dt.date | None) -> Result:
@@ -154,12 +244,36 @@ def evaluate_file(engine: Engine, path: str, as_of: dt.date | None) -> Result:
 
 
 def evaluate_all(engines: Sequence[Engine], path: str, as_of: dt.date | None) -> list[Result]:
-    """Evaluate the input file at ``path`` once with each engine, reading it once."""
+    """Evaluate the input file at ``path`` once with each engine, reading it once.
+
+    With several rulesets, each is given the facts of the types its domains hold (a file
+    may carry K3 measurements beside payroll months); a fact no ruleset uses is an error,
+    never dropped.
+    """
     inventory = read_input(path, as_of)
+    facts: list[tuple[Any, ...]] = [inventory.facts for _ in engines]
+    if len(engines) > 1:
+        registries = [engine.ruleset.registry for engine in engines]
+        facts = [tuple(f for f in inventory.facts if _uses(r, f)) for r in registries]
+        for i, fact in enumerate(inventory.facts):
+            if not any(_uses(r, fact) for r in registries):
+                ids = ", ".join(engine.ruleset.id for engine in engines)
+                raise UsageError(
+                    f"{path}: $.facts[{i}]: no ruleset evaluated ({ids}) uses "
+                    f"{type(fact).__name__} facts; add a ruleset of its domain"
+                )
     try:
-        return [engine.evaluate(inventory.facts, as_of=inventory.as_of) for engine in engines]
+        return [
+            engine.evaluate(given, as_of=inventory.as_of)
+            for engine, given in zip(engines, facts, strict=True)
+        ]
     except OssRulesError as error:
         raise UsageError(f"{path}: {error}") from None
+
+
+def _uses(registry: FactRegistry, fact: Any) -> bool:
+    name = type(fact).__name__
+    return name in registry and registry[name].cls is type(fact)
 
 
 RULESET = click.option(

@@ -15,6 +15,7 @@ import attrs
 import click
 
 from ..batch import STDIN
+from ..engine._engine import DEFAULT_MAX_FACTS
 from ..engine.result import Proof, Result
 from ..language import DEFAULT_RULESET
 from ..language import syntax as s
@@ -22,6 +23,7 @@ from ..language._evaluate import ExpressionError, holds
 from ..language._parser import ParseError, parse_pattern
 from ..model.convert import fact_to_json
 from ..report.text import render_result
+from ._alerts import alerts_command
 from ._batch import STREAMED, evaluate_stream, other_conclusions
 from ._common import (
     ALL_RULESETS,
@@ -36,6 +38,7 @@ from ._common import (
     evaluate_all,
     evaluate_file,
 )
+from ._exit import GuardedGroup
 from ._payroll import payroll_command
 from ._report import report_command
 from ._submission import submission_command
@@ -44,10 +47,25 @@ from ._tooling import check_command, fmt_command, schema_command
 from ._verify import verify_command
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 @click.version_option(package_name="oss_rules")
-def main() -> None:
-    """Turn hazard inventories into OSS obligations, actions and findings, with reasons."""
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Print the traceback of an internal error (exit status 3); also OSS_RULES_DEBUG=1.",
+)
+@click.option(
+    "--max-facts",
+    type=click.IntRange(1),
+    metavar="N",
+    help=f"Facts one evaluation may hold, given and derived (default {DEFAULT_MAX_FACTS:,}).",
+)
+def main(debug: bool, max_facts: int | None) -> None:
+    """Turn hazard inventories into OSS obligations, actions and findings, with reasons.
+
+    Exit statuses: 0 ok, 1 found what was asked (a failing test, --check), 2 user error,
+    3 internal error (a bug: please report it), 130 interrupted.
+    """
 
 
 @main.command("evaluate")
@@ -266,6 +284,7 @@ main.add_command(verify_command)
 main.add_command(report_command)
 main.add_command(payroll_command)
 main.add_command(submission_command)
+main.add_command(alerts_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

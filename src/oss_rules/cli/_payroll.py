@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -15,7 +14,7 @@ from ..domains.bpjstk.payroll import PayrollError, PayrollReport, payroll_report
 from ..domains.oss.facts import Employer
 from ..engine.result import Result
 from ..errors import OssRulesError
-from ._common import AS_OF, PARAM, UsageError, build_engine, read_input
+from ._common import AS_OF, PARAM, UsageError, build_engine, read_input, write_output
 
 __all__ = ["payroll_command"]
 
@@ -96,7 +95,7 @@ def payroll_command(
         click.echo(report.to_csv(), nl=False)
         return
     if csv_path:
-        Path(csv_path).write_text(report.to_csv(), "utf-8")
+        write_output(csv_path, report.to_csv(), [file])
     if as_json:
         data: dict[str, Any] = {"ruleset": attrs.asdict(result.ruleset), **report.to_data()}
         click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))

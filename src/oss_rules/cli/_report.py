@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
 from ..report._page import TITLE, Evaluation, render_report
-from ._common import ALL_RULESETS, AS_OF, PARAM, RULESETS, UsageError, build_engines, evaluate_all
+from ._common import ALL_RULESETS, AS_OF, PARAM, RULESETS, build_engines, evaluate_all, write_output
 
 
 @click.command("report")
@@ -47,13 +46,7 @@ def report_command(
     if output == "-":
         click.echo(page, nl=False)
         return
-    target = Path(output)
-    try:
-        # newline="" keeps "\n" line ends on every platform: the same bytes everywhere.
-        with target.open("w", encoding="utf-8", newline="") as stream:
-            stream.write(page)
-    except OSError as error:
-        raise UsageError(f"{output}: cannot write: {error.strerror}") from None
+    write_output(output, page, files)
     ids = ", ".join(engine.ruleset.id for engine in engines)
     click.echo(
         f"wrote {output}: {len(files)} input{'s' if len(files) != 1 else ''}, "

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import difflib
 import json
-from pathlib import Path
 
 import click
 
 from ..authoring.check import check_paths, rulesets_under
 from ..authoring.fmt import format_text
 from ..batch import CsvLayout
-from ..errors import RulesetError
+from ..errors import OssRulesError, RulesetError
 from ..language._loader import ruleset_files
+from ..model._text import read_text
 from ..model.registry import shipped_registry
 from ..model.schema import input_schema, result_schema
-from ._common import UsageError
+from ._common import UsageError, write_output
 
 __all__ = ["check_command", "fmt_command", "schema_command"]
 
@@ -98,11 +98,17 @@ def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> No
     changed = []
     problems = []
     for file in files:
-        before = file.read_text("utf-8")
+        if file.suffix not in (".yaml", ".yml"):
+            problems.append(f"{file}: not a ruleset file (a .yaml file); fmt left it unchanged")
+            continue
         try:
+            before = read_text(file)
             after = format_text(before, str(file))
         except RulesetError as error:
             problems.append(str(error.diagnostics[0]))
+            continue
+        except OssRulesError as error:
+            problems.append(str(error))
             continue
         if after == before:
             continue
@@ -122,7 +128,7 @@ def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> No
         elif check_only:
             click.echo(f"would reformat {file}")
         else:
-            Path(file).write_text(after, "utf-8")
+            write_output(str(file), after)
             click.echo(f"reformatted {file}")
     if problems:
         raise UsageError("\n".join(problems))

@@ -40,9 +40,11 @@ class Network:
     def run(self, sid: str, batches: Sequence[Sequence[Mapping[str, Any]]], action: Action) -> None:
         """Assert each batch in order into a fresh session ``sid``, then fire to fixpoint.
 
-        The last batch must make a rule fire (the engine's context fact does): durable
-        crashes when it deletes a session in which nothing fired, so a session whose
-        asserts failed before any firing is left in place rather than deleted.
+        The last batch must make a rule fire (the engine's context fact does). The
+        session is deleted however the run ends, also on ``KeyboardInterrupt``: durable
+        crashes when it deletes a session in which no action started, so a run stopped
+        before its first firing starts one, abandons it, then deletes (see
+        :meth:`_release`). Runs on one network must not overlap (the engine's lock).
         """
         handle = self.handle
         offset = 0
@@ -51,10 +53,11 @@ class Network:
             for batch in batches:
                 if batch:
                     offset = self._assert(_engine.assert_facts, batch)
+            # Set before the call: once it has returned, the session may be deleted.
+            fired = True
             result = _engine.start_action_for_state(handle, offset)
             frames = json.loads(result[1]) if result else None
             while frames:
-                fired = True
                 for rule_name, frame in frames.items():
                     try:
                         messages = action(rule_name, frame)
@@ -70,6 +73,23 @@ class Network:
         finally:
             if fired:
                 _engine.delete_state(handle, sid)
+            else:
+                self._release(sid)
+
+    def _release(self, sid: str) -> None:
+        """Delete session ``sid`` of a run stopped before any action started.
+
+        Its offset may be lost (an interrupt arrives when ``assert_facts`` returns, before
+        the assignment), but runs do not overlap, so the session with a pending action is
+        this one; no pending action means nothing was asserted, and no session exists.
+        """
+        try:
+            started = _engine.start_action(self.handle)
+        except _engine.error:
+            return
+        if started:
+            _engine.abandon_action(self.handle, started[2])
+            _engine.delete_state(self.handle, sid)
 
     def _assert(self, call: Callable[[int, str], Any], payload: Any) -> int:
         code, offset = call(self.handle, json.dumps(payload))

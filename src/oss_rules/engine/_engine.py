@@ -25,14 +25,16 @@ from typing import Any, Generic
 import attrs
 from typing_extensions import TypeVar
 
-from ..errors import BackendError, EvaluationError, FactError, OssRulesError, suggest
+from ..errors import BackendError, EvaluationError, FactError, LimitError, OssRulesError, suggest
 from ..language._versions import Versioned, environment
 from ..language.syntax import Ruleset
+from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
 from ..model.convert import check_fields, check_inventory
 from ..model.domain import result_class
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._compiled import CompiledProgram
 from ._durable import Network
+from ._ids import fact_index, message_id
 from ._negation import NegationIndex
 from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
@@ -41,7 +43,10 @@ __all__ = ["BACKENDS", "Engine", "ParamError"]
 
 R = TypeVar("R", bound=Result, default=Result)
 
-DEFAULT_MAX_FACTS = 1_000_000
+DEFAULT_MAX_FACTS = 200_000
+"""Facts one evaluation may hold, given and derived. Each costs durable about 30 KB, so
+this bounds an evaluation near 6 GB; a larger input is many inventories, to evaluate
+one by one (split the input by workplace)."""
 
 BACKENDS = ("durable", "compiled")
 """The backends an Engine can evaluate on: durable-rules' rete (the default), or the
@@ -92,8 +97,22 @@ def _merge_params(ruleset: Ruleset, overrides: Mapping[str, Any]) -> dict[str, A
         shape = current.versions[-1].value if isinstance(current, Versioned) else current
         if _json_type(value) != _json_type(shape):
             raise ParamError(name, value, _json_type(shape))
+        _check_numbers(name, value)
         merged[name] = _exact(value)
     return {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+def _check_numbers(name: str, value: Any) -> None:
+    """Refuse NaN, infinities and numbers beyond the limits, also inside lists and maps."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if not in_range(value):
+            raise ParamError(name, value, "a finite number", RANGE_HINT)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_numbers(name, item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _check_numbers(name, item)
 
 
 def _exact(value: Any) -> Any:
@@ -133,6 +152,20 @@ class Engine(Generic[R]):
         self._ruleset = ruleset
         self._registry = ruleset.registry
         self._params = _merge_params(ruleset, params or {})
+        if params:
+            # Imported here: it brings the YAML reader and the parser, which an engine of a
+            # cached ruleset without overrides never needs.
+            from ..language._constants import check_overrides
+
+            for name, problem in check_overrides(
+                ruleset.rules, self._registry, self._params, params
+            )[:1]:
+                raise ParamError(
+                    name,
+                    params[name],
+                    "a value the rules can match",
+                    f": {problem.message}, at {problem.file}:{problem.line}:{problem.col}",
+                )
         self._program: CompiledProgram | None = None
         self._strata: list[CompiledStratum] = []
         if backend == "compiled":
@@ -214,6 +247,8 @@ class Engine(Generic[R]):
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise FactError("evaluate", "as_of", as_of, "a datetime.date")
+        if not day_in_range(as_of):
+            raise FactError("evaluate", "as_of", as_of, "a date", hint=DATE_HINT)
         given = list(dict.fromkeys(facts))
         for i, fact in enumerate(given):
             try:
@@ -234,6 +269,15 @@ class Engine(Generic[R]):
                 raise FactError(
                     "evaluate", "facts", fact, str(error), path=f"$.facts[{i}]"
                 ) from None
+        if len(given) > self._max_facts:
+            raise LimitError(
+                "facts",
+                self._max_facts,
+                f"the input has {len(given)} facts, more than max_facts={self._max_facts} "
+                "for one evaluation; split it into smaller inputs (one per workplace, or per "
+                "group of workplaces that refer to each other) and evaluate each, or raise "
+                "max_facts (--max-facts) if the memory allows (about 30 KB per fact)",
+            )
         check_fields(given, self._registry)
         check_inventory(given, self._registry)
         if self._program is not None:
@@ -281,6 +325,7 @@ class _Run:
         self.engine = engine
         self.as_of = as_of
         self.facts: list[Any] = list(given)
+        self.given = len(given)
         self.index: dict[Any, int] = {f: i for i, f in enumerate(given)}
         self.by_type: dict[str, list[Any]] = {}
         for fact in given:
@@ -299,7 +344,11 @@ class _Run:
     def message(self, index: int, fields: tuple[MessageField, ...]) -> dict[str, Any]:
         """The durable message of fact ``index``: the fields the stratum's conditions read."""
         fact = self.facts[index]
-        out: dict[str, Any] = {"sid": self.sid, "id": str(index), "type": type(fact).__name__}
+        out: dict[str, Any] = {
+            "sid": self.sid,
+            "id": message_id(index),
+            "type": type(fact).__name__,
+        }
         for name, key, encode in fields:
             value = getattr(fact, name)
             if value is not None:
@@ -317,7 +366,7 @@ class _Run:
                 return []
             compiled = stratum.rules[rule_name]
             aliases = compiled.aliases
-            ids = tuple([int(frame[alias]["id"]) for alias in aliases])
+            ids = tuple([fact_index(frame[alias]["id"]) for alias in aliases])
             bound = dict(zip(aliases, [facts[i] for i in ids], strict=True))
             scope = {**env, **bound}
             if compiled.checks_in_python and not compiled.holds(bound, scope, self.negations):
@@ -344,13 +393,24 @@ class _Run:
 
     def _add(self, fact: Any, rule_id: str) -> int:
         if len(self.facts) >= self.engine._max_facts:
+            derived = len(self.facts) - self.given
+            # Many derived facts per given one means a loop; few, an input too large.
+            cause = (
+                "does a rule derive new facts from its own output forever?"
+                if derived > 50 * max(self.given, 1)
+                else "the input is too large for one evaluation: split it into smaller "
+                "inputs (one per workplace) and evaluate each, or raise max_facts"
+            )
             raise EvaluationError(
                 rule_id,
                 "evaluate",
-                f"{len(self.facts)} facts",
-                RuntimeError(
-                    f"more than max_facts={self.engine._max_facts} facts; "
-                    "does a rule derive new facts from its own output forever?"
+                f"{self.given} given facts and {derived} derived ones",
+                LimitError(
+                    "facts",
+                    self.engine._max_facts,
+                    f"reached max_facts={self.engine._max_facts} facts: the rules derived "
+                    f"{derived} facts from {self.given} given, the last by rule "
+                    f"{rule_id!r}; {cause}",
                 ),
             )
         index = len(self.facts)

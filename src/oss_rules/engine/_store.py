@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, LimitError
 from ..language._versions import environment
 from .result import Inference
 
@@ -46,6 +46,7 @@ class Store:
         for fact in given:
             self.known[fact] = False
             self.facts_of(type(fact).__name__).append(fact)
+        self.given = len(self.known)
 
     def facts_of(self, type_name: str) -> list[Any]:
         """The facts of ``type_name`` known so far (the list grows as facts are added)."""
@@ -95,15 +96,7 @@ class Store:
         for fact in facts:
             size = len(known)
             if size >= self.max_facts and fact not in known:
-                raise EvaluationError(
-                    rule,
-                    "evaluate",
-                    f"{size} facts",
-                    RuntimeError(
-                        f"more than max_facts={self.max_facts} facts; "
-                        "does a rule derive new facts from its own output forever?"
-                    ),
-                )
+                raise self._limit(rule)
             # One hash per fact: setdefault both looks up and inserts.
             if not known.setdefault(fact, True):
                 known[fact] = True  # a given fact, derived now too
@@ -116,6 +109,29 @@ class Store:
                     continue
                 seen.add(fact)
             self.trace.append(Inference(fact, rule, match, absent))
+
+    def _limit(self, rule: str) -> EvaluationError:
+        """The durable backend's error for an evaluation that reached ``max_facts``."""
+        given = self.given
+        derived = len(self.known) - given
+        # Many derived facts per given one means a loop; few, an input too large.
+        cause = (
+            "does a rule derive new facts from its own output forever?"
+            if derived > 50 * max(given, 1)
+            else "the input is too large for one evaluation: split it into smaller "
+            "inputs (one per workplace) and evaluate each, or raise max_facts"
+        )
+        return EvaluationError(
+            rule,
+            "evaluate",
+            f"{given} given facts and {derived} derived ones",
+            LimitError(
+                "facts",
+                self.max_facts,
+                f"reached max_facts={self.max_facts} facts: the rules derived "
+                f"{derived} facts from {given} given, the last by rule {rule!r}; {cause}",
+            ),
+        )
 
     def _add(self, fact: Any) -> None:
         name = type(fact).__name__

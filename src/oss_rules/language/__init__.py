@@ -99,7 +99,7 @@ def _with_source_line(diagnostic: Diagnostic) -> Diagnostic:
     if diagnostic.text:
         return diagnostic
     try:
-        lines = Path(diagnostic.file).read_text("utf-8").splitlines()
+        lines = Path(diagnostic.file).read_text("utf-8", errors="replace").splitlines()
     except OSError:
         return diagnostic
     if not 0 < diagnostic.line <= len(lines):

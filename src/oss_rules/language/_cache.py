@@ -179,6 +179,11 @@ class _DeferredProperties(s.Properties):
         object.__setattr__(self, "span", span)
         object.__setattr__(self, "_node", None)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to another process (worker pools, Dask) as the section itself: the receiver
+        # may not see the file, and attrs' slotted pickling cannot set a property.
+        return (_properties, (self.data, self.span))
+
     @property
     def data(self) -> Any:
         if self._node is None:
@@ -186,3 +191,7 @@ class _DeferredProperties(s.Properties):
 
             object.__setattr__(self, "_node", read_node(Path(self.span.file), "properties"))
         return self._node
+
+
+def _properties(data: Any, span: s.Span) -> s.Properties:
+    return s.Properties(data, span=span)

@@ -7,14 +7,17 @@ a never-null field compared with null can never match, so the ruleset does not l
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..errors import Diagnostic
 from ..model._fields import Boolean, Day, Integer, Kind, Many, Moment, Month, Number, Optional
+from ..model.registry import FactRegistry
 from . import syntax as s
 from ._evaluate import ExpressionError, evaluate
 from ._positions import _Collector
+from ._versions import Versioned
 
 
 def check_constant(
@@ -103,3 +106,35 @@ def _category(value: Any) -> str:
     if isinstance(value, dt.date):
         return "date"
     return type(value).__name__
+
+
+def check_overrides(
+    rules: Iterable[s.Rule],
+    registry: FactRegistry,
+    params: Mapping[str, Any],
+    overridden: Collection[str],
+) -> list[tuple[str, Diagnostic]]:
+    """The OSS037/OSS038 problems that param overrides bring, each with the overridden
+    param it is about: the load-time check, run again on every condition comparing a field
+    with an overridden param, so that ``--param 'physical=["fal"]'`` gets the "did you
+    mean `fall`?" that the same value gets in a ruleset file."""
+    found: list[tuple[str, Diagnostic]] = []
+    for rule in rules:
+        for pattern in rule.when:
+            info = registry[pattern.fact_type]
+            for condition in pattern.conditions:
+                left, right = condition.left, condition.right
+                for side, other, on_left in ((left, right, True), (right, left, False)):
+                    field = info.field(side.id) if isinstance(side, s.Name) else None
+                    names = [n.id for n in s.iter_names(other)]
+                    mine = [n for n in names if n in overridden]
+                    if field is None or not mine:
+                        continue
+                    if all(n in params and not isinstance(params[n], Versioned) for n in names):
+                        out = _Collector()
+                        check_constant(
+                            condition, field.name, field.kind, other, on_left, params, out
+                        )
+                        found += [(mine[0], d) for d in out.diagnostics]
+                    break
+    return found

@@ -9,18 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import YAMLError
 
-from ..errors import suggest
+from ..errors import FileError, suggest
+from ..model._kinds import RANGE_HINT
+from ..model._text import read_text
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._files import HEADER_FILE as HEADER_FILE
 from ._files import ruleset_files as ruleset_files
 from ._parser import ParseError, parse_derivation, parse_pattern
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
+from ._yaml import foreign_tag, numbers_in_range, safe_yaml, yaml_problem
 
 if TYPE_CHECKING:
     from .syntax import Table
@@ -41,26 +42,13 @@ RULE_FILE_KEYS = ("description", "rules", "tables")
 RULE_KEYS = ("id", "title", "description", "cite", "when", "then", *WINDOW_KEYS)
 
 
-class _Constructor(RoundTripConstructor):
-    """ruamel's round-trip constructor, but an impossible date is a located YAML error."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            raise ConstructorError(
-                None, None, f"{node.value!r} is not a real date", node.start_mark
-            ) from None
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.preserve_quotes = True
-    return yaml
+def _file_error_place(file: Path, error: FileError) -> tuple[int, int]:
+    """The line and column of the byte a decoding error points at (1, 1 otherwise)."""
+    if error.offset is None:
+        return 1, 1
+    data = file.read_bytes()
+    line = data.count(b"\n", 0, error.offset) + 1
+    return line, error.offset - (data.rfind(b"\n", 0, error.offset) + 1) + 1
 
 
 def _plain(value: Any) -> Any:
@@ -102,7 +90,7 @@ class RawRuleset:
 
 def read_node(file: Path, key: str) -> Any:
     """The YAML node under ``key`` in ``file`` (with positions), as :func:`read` saw it."""
-    return _yaml().load(io.StringIO(file.read_text("utf-8")))[key]
+    return safe_yaml().load(io.StringIO(file.read_text("utf-8")))[key]
 
 
 def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:
@@ -127,14 +115,22 @@ def read(path: Path, out: _Collector) -> tuple[RawRuleset, list[Path]]:
     for index, file in enumerate(files):
         name = str(file)
         try:
-            doc = _yaml().load(io.StringIO(file.read_text("utf-8")))
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            source = read_text(file)
+            doc = safe_yaml().load(io.StringIO(source))
+        except FileError as error:
+            out.add(
+                s.Span(name, *_file_error_place(file, error)),
+                "OSS003",
+                error.message,
+                "save the file as UTF-8" if error.offset is not None else "give a ruleset file",
+            )
+            continue
+        except YAMLError as error:
+            line, col, problem = yaml_problem(error, source)
             out.add(
                 s.Span(name, line, col),
                 "OSS003",
-                f"invalid YAML: {error.problem}",
+                f"invalid YAML: {problem}",
                 "check indentation and quoting around this place",
             )
             continue
@@ -266,6 +262,15 @@ def _read_mapping(
                 'e.g. seed-step2: "Classify risks: ..."',
             )
             continue
+        tag = foreign_tag(value)
+        if tag is not None:
+            out.add(
+                _value_span(node, name, file),
+                "OSS028",
+                f"{'source' if text_only else 'param'} `{name}` carries the YAML tag {tag}",
+                "rulesets are data and tags are never run: remove the tag",
+            )
+            continue
         if not text_only and is_versioned(value):
             versioned = read_versions(str(name), value, file, out, _plain)
             if versioned is not None:
@@ -274,6 +279,13 @@ def _read_mapping(
             continue
         into[str(name)] = _plain(value)
         spans[str(name)] = span
+        if not text_only and not numbers_in_range(into[str(name)]):
+            out.add(
+                _value_span(node, name, file),
+                "OSS027",
+                f"param `{name}` holds a number that is out of range (or NaN, or infinite)",
+                RANGE_HINT.removeprefix("; "),
+            )
 
 
 def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast as _pyast
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
@@ -12,6 +13,7 @@ from typing import Any
 import lark
 
 from ..errors import Diagnostic
+from ..model._kinds import RANGE_HINT, in_range
 from . import syntax as s
 
 Locate = Callable[[int, int], s.Span]
@@ -197,7 +199,59 @@ class _Build(lark.Transformer[Any, Any]):
     start_expr = start_pattern
 
 
+MAX_NESTING = 32
+"""Brackets nest at most this deep in one pattern, derivation or expression."""
+MAX_OPERATORS = 100
+"""At most this many operators in one of them: each makes the syntax tree one level deeper,
+and every later pass (check, compile, evaluate) walks the tree recursively."""
+
+_STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_NUMBER_LITERAL = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?")
+_NESTING = re.compile(r"[()\[\]]")
+_OPERATOR = re.compile(r"[-+*/]|\bnot\b")
+
+
+def _check_limits(text: str, locate: Locate) -> None:
+    """Refuse, with a located diagnostic, what would overflow the recursion of later
+    passes or durable's numbers: deep nesting, long operator chains, huge literals."""
+    blanked = _STRING_LITERAL.sub(lambda m: " " * len(m.group()), text)
+
+    def refuse(at: int, code: str, message: str, hint: str) -> None:
+        line = text.count("\n", 0, at) + 1
+        span = locate(line, at - (text.rfind("\n", 0, at) + 1) + 1)
+        raise ParseError(Diagnostic(span.file, span.line, span.col, code, message, hint, text))
+
+    depth = 0
+    for match in _NESTING.finditer(blanked):
+        depth += 1 if match.group() in "([" else -1
+        if depth > MAX_NESTING:
+            refuse(
+                match.start(),
+                "OSS019",
+                f"nested deeper than {MAX_NESTING} levels of brackets",
+                "compute parts in a lower-stratum rule, or write the expression flatter",
+            )
+    operators = list(_OPERATOR.finditer(blanked))
+    if len(operators) > MAX_OPERATORS:
+        refuse(
+            operators[MAX_OPERATORS].start(),
+            "OSS019",
+            f"more than {MAX_OPERATORS} operators in one item",
+            "split the computation over several rules or table rows",
+        )
+    for match in _NUMBER_LITERAL.finditer(blanked):
+        digits = match.group()
+        if len(digits) > 40 or not in_range(Decimal(digits)):
+            refuse(
+                match.start(),
+                "OSS027",
+                f"the number {digits[:40]}{'...' if len(digits) > 40 else ''} is out of range",
+                RANGE_HINT.removeprefix("; "),
+            )
+
+
 def _parse(text: str, start: str, locate: Locate, what: str, example: str) -> Any:
+    _check_limits(text, locate)
     try:
         tree = _lark().parse(text, start=start)
     except lark.UnexpectedInput as error:

@@ -22,6 +22,64 @@ from ..errors import suggest
 
 _IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$")
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+MAX_MAGNITUDE = 10**15
+"""Every number a fact or a param holds is strictly between -10^15 and 10^15: far above
+any headcount or rupiah amount, and small enough that durable's doubles hold it exactly."""
+MAX_DIGITS = 28
+"""At most this many significant digits (the decimal context's precision): reading a
+number never rounds it."""
+RANGE_HINT = "; every number is limited to -10^15 < x < 10^15 with at most 28 significant digits"
+
+
+FIRST_DAY = dt.date(1000, 1, 1)
+"""The first date a fact or ``as_of`` may hold."""
+LAST_DAY = dt.date(8999, 12, 31)
+"""The last date a fact or ``as_of`` may hold: a rule may add or subtract up to a thousand
+years without leaving the calendar (Python's dates end at 9999-12-31)."""
+DATE_HINT = "; dates are YYYY-MM-DD, from 1000-01-01 to 8999-12-31"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """The date written ``YYYY-MM-DD`` (and nothing else: not ``20260630``, not
+    ``2026-W27-2``) within the calendar limits, or ``None``."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def day_in_range(value: dt.date) -> bool:
+    """Whether ``value`` (a date or a date-time) lies within the calendar limits."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def in_range(value: int | float | Decimal) -> bool:
+    """Whether the number ``value`` is finite and within the limits above.
+
+    The checks look at the exponent first, so ``1e9999999999`` is refused at once
+    instead of being expanded into a ten-billion-digit integer.
+    """
+    if isinstance(value, int):
+        return -MAX_MAGNITUDE < value < MAX_MAGNITUDE
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) < MAX_MAGNITUDE
+    if not value.is_finite():
+        return False
+    if value.is_zero():
+        return True
+    if value.adjusted() >= 15:
+        return False
+    digits = value.as_tuple().digits
+    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    return len(digits) - trailing <= MAX_DIGITS
 
 
 class Kind(abc.ABC):
@@ -68,7 +126,15 @@ class Text(Kind):
             return False
         if not self.empty and not value.strip():
             return False
-        return not self.ident or bool(_IDENT.match(value))
+        if self.ident:
+            return bool(_IDENT.match(value))
+        # A lone surrogate is not a character: no output (UTF-8, HTML, CSV) can encode it.
+        return not _SURROGATE.search(value)
+
+    def hint(self, value: Any) -> str:
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return "; it holds a lone surrogate (half of a UTF-16 pair), which is not a character"
+        return ""
 
 
 @attrs.frozen
@@ -91,9 +157,16 @@ class Integer(Kind):
     def check(self, value: Any) -> bool:
         if not isinstance(value, int) or isinstance(value, bool):
             return False
+        if not -MAX_MAGNITUDE < value < MAX_MAGNITUDE:
+            return False
         if self.minimum is not None and value < self.minimum:
             return False
         return self.maximum is None or value <= self.maximum
+
+    def hint(self, value: Any) -> str:
+        if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+            return "" if in_range(value) else RANGE_HINT
+        return ""
 
 
 @attrs.frozen
@@ -107,12 +180,8 @@ class Number(Kind):
     def check(self, value: Any) -> bool:
         if isinstance(value, bool):
             return False
-        if isinstance(value, int):
-            return True
-        if isinstance(value, Decimal):
-            return value.is_finite()
         # NaN and infinities break set semantics (NaN != NaN) and have no JSON form.
-        return isinstance(value, float) and math.isfinite(value)
+        return isinstance(value, int | Decimal | float) and in_range(value)
 
     def from_json(self, value: Any) -> Any:
         if isinstance(value, float):
@@ -136,6 +205,8 @@ class Number(Kind):
     def hint(self, value: Any) -> str:
         if isinstance(value, str):
             return '; write digits with an optional decimal point, e.g. 1250000 or "0.24"'
+        if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+            return "" if in_range(value) else RANGE_HINT
         return ""
 
 
@@ -167,15 +238,20 @@ class Day(Kind):
     expected = "a date (YYYY-MM-DD)"
 
     def check(self, value: Any) -> bool:
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        return (
+            isinstance(value, dt.date)
+            and not isinstance(value, dt.datetime)
+            and day_in_range(value)
+        )
 
     def from_json(self, value: Any) -> Any:
         if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                return value
+            day = parse_day(value)
+            return value if day is None else day
         return value
+
+    def hint(self, value: Any) -> str:
+        return DATE_HINT if isinstance(value, str | dt.date) else ""
 
     def to_json(self, value: Any) -> Any:
         return value.isoformat()
@@ -193,10 +269,15 @@ class Moment(Kind):
     expected = "a local date-time (YYYY-MM-DDTHH:MM[:SS], no offset)"
 
     def check(self, value: Any) -> bool:
-        return isinstance(value, dt.datetime) and value.tzinfo is None and value.microsecond == 0
+        return (
+            isinstance(value, dt.datetime)
+            and value.tzinfo is None
+            and value.microsecond == 0
+            and day_in_range(value)
+        )
 
     def from_json(self, value: Any) -> Any:
-        if isinstance(value, str) and "T" in value:
+        if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
             try:
                 return dt.datetime.fromisoformat(value)
             except ValueError:
@@ -231,7 +312,12 @@ class Month(Kind):
     expected = "a month (YYYY-MM)"
 
     def check(self, value: Any) -> bool:
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value.day == 1
+        return (
+            isinstance(value, dt.date)
+            and not isinstance(value, dt.datetime)
+            and value.day == 1
+            and day_in_range(value)
+        )
 
     def from_json(self, value: Any) -> Any:
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):

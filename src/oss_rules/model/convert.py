@@ -13,18 +13,18 @@ date, and an unknown field is an error with a "did you mean" hint.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..errors import _MISSING, FactError, FactsError, InputError, suggest
+from ..errors import _MISSING, FactError, FactsError, suggest
 from ._converter import structure_fact, unstructure_fact, was_checked
-from ._kinds import Day
+from ._json import loads
+from ._kinds import DATE_HINT, Day
+from ._text import read_text
 from .registry import FactRegistry, shipped_registry
 
 __all__ = [
@@ -171,18 +171,16 @@ def read_inventory(
     """Read ``{"as_of": "YYYY-MM-DD", "facts": [...]}`` from a Path, JSON text or a mapping.
 
     A ``str`` is JSON text, never a file name: pass a :class:`pathlib.Path` for a file.
-    Raises :class:`InputError` for text that is not JSON and :class:`FactsError` listing
-    every invalid fact.
+    Raises :class:`InputError` for text that is not JSON (or JSON that
+    :func:`oss_rules.model._json.loads` refuses), :class:`~oss_rules.errors.FileError` for
+    a file that cannot be read as UTF-8, and :class:`FactsError` listing every invalid fact.
     """
     registry = registry if registry is not None else shipped_registry()
     if isinstance(source, Path | str):
-        text = source.read_text("utf-8") if isinstance(source, Path) else source
-        try:
-            # Decimals, not floats: a wage or a rate read from JSON stays exact.
-            data: Any = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as error:
-            name = str(source) if isinstance(source, Path) else "<json>"
-            raise InputError(name, error.lineno, error.colno, error.msg) from None
+        text = read_text(source) if isinstance(source, Path) else source
+        # Decimals, not floats: a wage or a rate read from JSON stays exact. No NaN, no
+        # repeated key, no lone surrogate, bounded nesting (see _json).
+        data: Any = loads(text, str(source) if isinstance(source, Path) else "<json>")
     else:
         data = source
     if not isinstance(data, Mapping):
@@ -205,7 +203,11 @@ def read_inventory(
     raw_date = data.get("as_of", _MISSING)
     as_of = _AS_OF.from_json(raw_date)
     if not _AS_OF.check(as_of):
-        problems.append(FactError("input", "as_of", raw_date, _AS_OF.expected, path="$.as_of"))
+        problems.append(
+            FactError(
+                "input", "as_of", raw_date, "a date (YYYY-MM-DD)", path="$.as_of", hint=DATE_HINT
+            )
+        )
     try:
         facts = facts_from_json(data.get("facts", _MISSING) if "facts" in data else [], registry)
     except FactsError as error:

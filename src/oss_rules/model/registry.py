@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ..errors import suggest
+from ..errors import LimitError, suggest
 from ._fields import REFERENCE_KEY, Kind, kind_of, validates_itself
 
 __all__ = ["MAX_FIELDS", "FactRegistry", "FactType", "FieldInfo", "shipped_registry"]
@@ -122,9 +122,11 @@ class FactRegistry:
                 )
             )
         if len(infos) > MAX_FIELDS:
-            raise ValueError(
+            raise LimitError(
+                "fields",
+                MAX_FIELDS,
                 f"{name} has {len(infos)} fields; durable-rules matches facts of at most "
-                f"{MAX_FIELDS} fields; split the type"
+                f"{MAX_FIELDS} fields; split the type",
             )
         self._types[name] = FactType(name, cls, tuple(infos))
         return cls  # type: ignore[return-value]

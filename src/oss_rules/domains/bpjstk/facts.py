@@ -54,11 +54,13 @@ FINDING_CODES = (
     "jkk_group_from_sector",
     "jp_cap_unknown",
     "payroll_repeated",
+    "wage_below_minimum",
 )
 """What an :class:`EmployerFinding` can report."""
 
 _ID = Text(ident=True)
 _MONEY = Integer(0)
+_WAGE = Integer(1)
 _RATE = Number()
 _GROUP_BASES = ("bpjs", "sector")
 
@@ -75,7 +77,8 @@ class Worker:
 
     id: str = field(_ID)
     employer: str = field(_ID, references="Employer")
-    basic_wage: int = field(_MONEY)
+    basic_wage: int = field(_WAGE)
+    """At least Rp1: a wage of zero or less is an input error, not a row of zeros."""
     wage_type: str = field(Choice(WAGE_TYPES), default="monthly")
     fixed_allowances: int = field(_MONEY, default=0)
     """Monthly allowances paid regardless of attendance (tunjangan tetap)."""

@@ -20,15 +20,14 @@ rounding touches the money. The report is available as data, JSON and CSV.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from ..._untrusted import csv_line
 from ...engine.result import Result
 from ...errors import OssRulesError
 from .facts import (
@@ -218,19 +217,17 @@ class PayrollReport:
         """CSV with a header of :data:`COLUMNS`, a row per worker and a last ``TOTAL`` row.
 
         Empty cells are values that do not apply (no name, no JP base); the total row
-        leaves the text and base columns empty.
+        leaves the text and base columns empty. A text cell that a spreadsheet would run
+        as a formula (``=...``, ``+``, ``-``, ``@``, tab, carriage return) starts with a
+        single quote.
         """
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        lines = [csv_line(COLUMNS)]
         for row in self.rows:
             data = row.to_data()
-            writer.writerow(["" if data[c] is None else data[c] for c in COLUMNS])
+            lines.append(csv_line("" if data[c] is None else data[c] for c in COLUMNS))
         totals = self.totals()
-        writer.writerow(
-            ["TOTAL" if c == "employer" else totals.get(c, "") for c in COLUMNS],
-        )
-        return out.getvalue()
+        lines.append(csv_line("TOTAL" if c == "employer" else totals.get(c, "") for c in COLUMNS))
+        return "".join(lines)
 
 
 def payroll_report(result: Result, month: dt.date) -> PayrollReport:

@@ -27,6 +27,13 @@ committee (Permenaker 13/2025), first-aid officers and the first-aid kit
 FIRST_AID_KITS = ("A", "B", "C")
 """First-aid kit types of PER.15/MEN/VIII/2008 Lampiran II, smallest first."""
 
+SMK3_LEVELS = ("awal", "transisi", "lanjutan")
+"""SMK3 audit levels (PP 50/2012 Lampiran II/III): initial, transition, advanced."""
+
+SMK3_GRADES = ("kurang", "baik", "memuaskan", "not_implemented")
+"""How an SMK3 audit is graded: the three bands, or not implemented (a critical or major
+finding, when the bands are not applied)."""
+
 _ID = Text(ident=True)
 
 
@@ -92,5 +99,50 @@ class NoiseLimit:
     permitted: str = field(Text())
 
 
-TYPES: tuple[type, ...] = (NoiseMeasurement, NoiseLimit, K3Requirement)
+@attrs.frozen
+class Smk3Audit:
+    """The result of an SMK3 audit of a workplace: the level audited, how many of its
+    criteria were met, and the open critical (kritikal) and major (mayor) findings."""
+
+    id: str = field(_ID)
+    workplace: str = field(_ID, references="Workplace")
+    level: str = field(Choice(SMK3_LEVELS))
+    criteria_met: int = field(Integer(0, 166))
+    critical_findings: int = field(Integer(0), default=0)
+    major_findings: int = field(Integer(0), default=0)
+    audited_on: dt.date | None = field(Optional(Day()), default=None)
+
+
+@attrs.frozen
+class Smk3Score:
+    """An audit's share of its level's criteria met, in percent (exact)."""
+
+    audit: str = field(_ID)
+    workplace: str = field(_ID)
+    level: str = field(Choice(SMK3_LEVELS))
+    criteria: int = field(Integer(1))
+    criteria_met: int = field(Integer(0))
+    percent: Decimal | int = field(Number())
+    critical_findings: int = field(Integer(0))
+    major_findings: int = field(Integer(0))
+
+
+@attrs.frozen
+class Smk3Grade:
+    """The grade of an SMK3 audit, and the basis it was given on."""
+
+    audit: str = field(_ID)
+    workplace: str = field(_ID)
+    grade: str = field(Choice(SMK3_GRADES))
+    basis: str = field(Text())
+
+
+TYPES: tuple[type, ...] = (
+    NoiseMeasurement,
+    NoiseLimit,
+    K3Requirement,
+    Smk3Audit,
+    Smk3Score,
+    Smk3Grade,
+)
 """The K3 domain's fact types, in registration order."""

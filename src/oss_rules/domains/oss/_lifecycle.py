@@ -33,6 +33,9 @@ class Incident:
     """When medical care began; null while it has not."""
     reported_at: dt.datetime | None = field(Optional(Moment()), default=None)
     """When the first (Tahap I) accident report was filed; null while it has not been."""
+    diagnosed_at: dt.datetime | None = field(Optional(Moment()), default=None)
+    """For an occupational illness (PAK): when it was diagnosed. The 2 x 24 h report limit
+    runs from the diagnosis (Permenaker 5/2021 Pasal 8); null when unknown."""
 
 
 @attrs.frozen

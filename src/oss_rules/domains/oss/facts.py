@@ -30,6 +30,8 @@ __all__ = [
     "DeclaredModule",
     "Due",
     "Employer",
+    "ExpectedHazard",
+    "ExpectedInventory",
     "Finding",
     "Hazard",
     "Incident",
@@ -114,6 +116,27 @@ class Action:
 
 
 @attrs.frozen
+class ExpectedInventory:
+    """What a workplace's hazard inventory is expected to hold, given its sector and
+    setting: the ``categories`` (possibly none) and the ``reason``, the example of the
+    source's step 1 (or the decision table's row) that sets the expectation."""
+
+    workplace: str = field(_ID)
+    categories: tuple[str, ...] = field(Many(Choice(CATEGORIES)), default=())
+    reason: str = field(Text(), default="no example of the source applies")
+
+
+@attrs.frozen
+class ExpectedHazard:
+    """A hazard category a workplace's inventory is expected to hold, given its sector and
+    setting; ``reason`` is the example that sets the expectation (the source's step 1)."""
+
+    workplace: str = field(_ID)
+    category: str = field(Choice(CATEGORIES))
+    reason: str = field(Text())
+
+
+@attrs.frozen
 class Finding:
     """A compliance problem: ``code`` says which, ``subject`` what it is about."""
 
@@ -154,5 +177,7 @@ TYPES: tuple[type, ...] = (
     ResponseDue,
     TopHazard,
     ModuleReason,
+    ExpectedInventory,
+    ExpectedHazard,
 )
 """The OSS domain's fact types, in registration order."""
