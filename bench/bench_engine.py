@@ -1,4 +1,4 @@
-"""Benchmark: the oss_rules Engine against the plain-Python reference, in the same run.
+"""Benchmark: both oss_rules backends against the plain-Python reference, in the same run.
 
     python bench/bench_engine.py            # full run (N = 10, 100, 1000 hazards)
     python bench/bench_engine.py --quick    # a few seconds, for a smoke test
@@ -10,9 +10,9 @@ that the rules one workplace cannot fire together (unneeded-module, never-assess
 too; the script checks that every rule of the ruleset fired and that the engine and the
 reference derive the same facts before it times anything.
 
-The engine is built once; each sample times a loop of evaluations, engine and reference
-samples alternate, and the median sample is reported. Read the ratio, not the absolute
-numbers: see bench/README.md.
+One engine per backend (durable, compiled) is built once; each sample times a loop of
+evaluations, the backends' and the reference's samples alternate, and the median sample
+is reported. Read the ratios, not the absolute numbers: see bench/README.md.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import oss_rules
 from oss_rules import Engine, Hazard, Obligation, Workplace
 from oss_rules.domains.oss._vocabulary import CATEGORIES, LEVELS
 from oss_rules.domains.oss.facts import Incident, Registration
+from oss_rules.engine._engine import BACKENDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the reference sits beside us
 import reference
@@ -167,19 +168,26 @@ def sample(run: Callable[[], object], loops: int) -> float:
     return (time.perf_counter() - start) / loops
 
 
-def measure(engine: Engine, n: int, samples: int, target: float) -> dict[str, Any]:
-    """Median seconds per evaluation of engine and reference on the inventory of size n."""
-    params = engine.params
+def measure(engines: Mapping[str, Engine], n: int, samples: int, target: float) -> dict[str, Any]:
+    """Median seconds per evaluation of each backend's engine and of the reference on the
+    inventory of size n."""
+    params = engines["durable"].params
     facts = inventory(n, params)
-    conclusions = check(engine, facts)
+    conclusions = check(engines["durable"], facts)
+    if check(engines["compiled"], facts) != conclusions:
+        raise SystemExit("the backends disagree on the benchmark inventory")
+    bytes_ = {engine.evaluate(facts, as_of=AS_OF).to_json() for engine in engines.values()}
+    if len(bytes_) != 1:
+        raise SystemExit("the backends' to_json() differ on the benchmark inventory")
 
-    def run_engine() -> object:
-        return engine.evaluate(facts, as_of=AS_OF)
+    def runner(engine: Engine) -> Callable[[], object]:
+        return lambda: engine.evaluate(facts, as_of=AS_OF)
 
     def run_reference() -> object:
         return reference.conclusions(facts, AS_OF, params)
 
-    runs = {"engine": run_engine, "reference": run_reference}
+    runs = {name: runner(engine) for name, engine in engines.items()}
+    runs["reference"] = run_reference
     loops = {name: calibrate(run, target) for name, run in runs.items()}
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(samples):  # alternate, so drift hits both alike
@@ -195,9 +203,10 @@ def measure(engine: Engine, n: int, samples: int, target: float) -> dict[str, An
             "loops_per_sample": loops[name],
             "samples": samples,
         }
-    row["ratio"] = (
-        row["engine"]["seconds_per_evaluation"] / row["reference"]["seconds_per_evaluation"]
-    )
+    for name in engines:
+        row[f"ratio_{name}"] = (
+            row[name]["seconds_per_evaluation"] / row["reference"]["seconds_per_evaluation"]
+        )
     return row
 
 
@@ -227,6 +236,7 @@ def memory(engine: Engine, n: int, evaluations: int) -> dict[str, Any]:
     after = _rss_kib()
     growth = None if before is None or after is None else after - before
     return {
+        "backend": engine.backend,
         "hazards": n,
         "evaluations": evaluations,
         "rss_before_kib": before,
@@ -238,30 +248,32 @@ def memory(engine: Engine, n: int, evaluations: int) -> dict[str, Any]:
 def table(report: dict[str, Any]) -> str:
     """The report as a fixed-width text table."""
     build = report["build"]
+    builds = ", ".join(f"{b} {build[f'compile_ms_{b}']:.1f} ms" for b in BACKENDS)
     lines = [
         f"oss_rules {report['oss_rules']} on Python {report['python']} ({report['machine']})",
-        f"ruleset {report['ruleset']}: load {build['load_ms']:.1f} ms, "
-        f"engine build (compile) {build['compile_ms']:.1f} ms",
+        f"ruleset {report['ruleset']}: load {build['load_ms']:.1f} ms, engine build {builds}",
         f"samples per cell: {report['samples']} (median), mode: {report['mode']}",
         "",
-        f"{'N':>5}  {'concl.':>6}  {'engine eval/s':>13}  {'engine haz/s':>12}  "
-        f"{'ref eval/s':>11}  {'ref haz/s':>11}  {'ratio ref/engine':>16}",
+        f"{'N':>5}  {'concl.':>6}  {'ref eval/s':>11}  "
+        + "  ".join(f"{b + ' eval/s':>16}  {'ratio':>7}" for b in BACKENDS),
     ]
     for row in report["rows"]:
-        e, r = row["engine"], row["reference"]
+        cells = "  ".join(
+            f"{row[b]['evaluations_per_s']:>16,.1f}  {row[f'ratio_{b}']:>6.1f}x" for b in BACKENDS
+        )
         lines.append(
-            f"{row['hazards']:>5}  {row['conclusions']:>6}  {e['evaluations_per_s']:>13,.1f}  "
-            f"{e['hazards_per_s']:>12,.0f}  {r['evaluations_per_s']:>11,.1f}  "
-            f"{r['hazards_per_s']:>11,.0f}  {row['ratio']:>15.1f}x"
+            f"{row['hazards']:>5}  {row['conclusions']:>6}  "
+            f"{row['reference']['evaluations_per_s']:>11,.1f}  {cells}"
         )
     lines.append("")
-    lines.append("ratio = reference speed / engine speed (how many times faster plain Python is)")
-    mem = report["memory"]
-    lines.append(
-        f"memory: RSS {mem['rss_before_kib']} KiB after {mem['evaluations'] // 10} evaluations "
-        f"of N={mem['hazards']}, {mem['rss_after_kib']} KiB after {mem['evaluations']} "
-        f"(growth {mem['growth_kib']} KiB)"
-    )
+    lines.append("ratio = reference speed / backend speed (how many times faster plain Python is)")
+    for mem in report["memory"]:
+        lines.append(
+            f"memory ({mem['backend']}): RSS {mem['rss_before_kib']} KiB after "
+            f"{mem['evaluations'] // 10} evaluations of N={mem['hazards']}, "
+            f"{mem['rss_after_kib']} KiB after {mem['evaluations']} "
+            f"(growth {mem['growth_kib']} KiB)"
+        )
     return "\n".join(lines)
 
 
@@ -275,8 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     ruleset = oss_rules.load_default()
     loaded = time.perf_counter()
-    engine = Engine(ruleset)
-    built = time.perf_counter()
+    engines: dict[str, Engine] = {}
+    compile_ms: dict[str, float] = {}
+    for backend in BACKENDS:
+        begin = time.perf_counter()
+        engines[backend] = Engine(ruleset, backend=backend)
+        compile_ms[f"compile_ms_{backend}"] = (time.perf_counter() - begin) * 1000
 
     report: dict[str, Any] = {
         "oss_rules": getattr(oss_rules, "__version__", "dev"),
@@ -287,12 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         "samples": samples,
         "seed": SEED,
         "as_of": AS_OF.isoformat(),
-        "build": {
-            "load_ms": (loaded - start) * 1000,
-            "compile_ms": (built - loaded) * 1000,
-        },
-        "rows": [measure(engine, n, samples, target) for n in SIZES],
-        "memory": memory(engine, 100, 300 if args.quick else 3000),
+        "build": {"load_ms": (loaded - start) * 1000, **compile_ms},
+        "rows": [measure(engines, n, samples, target) for n in SIZES],
+        "memory": [memory(e, 100, 300 if args.quick else 3000) for e in engines.values()],
     }
     print(json.dumps(report, indent=2) if args.json else table(report))
     return 0

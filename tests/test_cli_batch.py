@@ -53,7 +53,8 @@ def test_jsonl_in_jsonl_out_with_rejects_and_exit_status(tmp_path: Path):
     assert failed[0]["record"] == "{not json"
     assert "severity" in failed[1]["reason"] and failed[1]["record"]["facts"][1]["severity"] == 9
     assert "7 records: 5 evaluated, 2 failed" in stderr
-    assert re.search(r"^findings: missing_module \d+, overdue_audit 5,", stderr, re.M)
+    summary = r"^findings: missing_module \d+, no_frontline_input 5, overdue_audit 5,"
+    assert re.search(summary, stderr, re.M)
 
 
 def test_workers_2_write_the_same_bytes_as_one(tmp_path: Path):

@@ -15,7 +15,8 @@ from conftest import AS_OF, ROOT, hazard, workplace, write_ruleset
 
 import oss_rules
 from oss_rules import Engine, EvaluationError, FactRegistry, FactsError, RulesetError
-from oss_rules.errors import ParamError
+from oss_rules.engine._engine import BACKENDS
+from oss_rules.errors import BackendError, ParamError
 from oss_rules.model.registry import shipped_registry
 
 
@@ -68,12 +69,18 @@ rules:
 """
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each backend in turn: the tests that take it hold for both."""
+    return str(request.param)
+
+
 def engine_for(tmp_path: Path, rules: str, **kwargs) -> Engine:
     root = write_ruleset(tmp_path / "rs", HEADER + rules)
     return Engine(oss_rules.load(root, registry=registry()), **kwargs)
 
 
-def test_transitive_closure_is_a_fixpoint_with_set_semantics(tmp_path: Path):
+def test_transitive_closure_is_a_fixpoint_with_set_semantics(tmp_path: Path, backend: str):
     """Positive recursion runs to fixpoint and derives each Reach once, even on a cycle."""
     engine = engine_for(
         tmp_path,
@@ -87,6 +94,7 @@ def test_transitive_closure_is_a_fixpoint_with_set_semantics(tmp_path: Path):
     when: [r: Reach(), e: Edge(src == r.dst)]
     then: ["Reach(src: r.src, dst: e.dst)"]
 """,
+        backend=backend,
     )
     edges = [Edge("a", "b"), Edge("b", "c"), Edge("c", "a")]
     result = engine.evaluate(edges, as_of=AS_OF)
@@ -95,7 +103,7 @@ def test_transitive_closure_is_a_fixpoint_with_set_semantics(tmp_path: Path):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_self_negation_sees_every_fact_whatever_the_order(tmp_path: Path, seed: int):
+def test_self_negation_sees_every_fact_whatever_the_order(tmp_path: Path, seed: int, backend: str):
     """`not` is checked against all facts, even those asserted after the positive match.
 
     durable-rules does not re-check a negation before a queued activation fires; the
@@ -111,13 +119,14 @@ def test_self_negation_sees_every_fact_whatever_the_order(tmp_path: Path, seed: 
       - not: Hazard(workplace == h.workplace, score > h.score)
     then: ["Worst(workplace: h.workplace, hazard: h.id)"]
 """,
+        backend=backend,
     )
     facts = [workplace()] + [hazard(f"h{i}", likelihood=i, severity=i) for i in range(1, 6)]
     random.Random(seed).shuffle(facts)
     assert engine.evaluate(facts, as_of=AS_OF).derived == (Worst("w1", "h5"),)
 
 
-def test_negation_over_a_derived_type_waits_for_its_stratum(tmp_path: Path):
+def test_negation_over_a_derived_type_waits_for_its_stratum(tmp_path: Path, backend: str):
     """A `not` over a derived type sees every fact of that type, not a partial world."""
     engine = engine_for(
         tmp_path,
@@ -133,6 +142,7 @@ def test_negation_over_a_derived_type_waits_for_its_stratum(tmp_path: Path):
       - not: Reach(src == e.dst)
     then: ["Worst(workplace: e.dst, hazard: e.src)"]
 """,
+        backend=backend,
     )
     result = engine.evaluate([Edge("a", "b"), Edge("b", "c")], as_of=AS_OF)
     assert [w for w in result.derived if isinstance(w, Worst)] == [Worst("c", "b")]
@@ -160,7 +170,7 @@ def test_cycle_through_negation_is_rejected_at_load(tmp_path: Path):
     assert (diagnostic.line, diagnostic.col) == (8, 5)
 
 
-def test_exception_in_then_is_raised_with_rule_and_facts(tmp_path: Path):
+def test_exception_in_then_is_raised_with_rule_and_facts(tmp_path: Path, backend: str):
     """A failing `then` raises EvaluationError naming rule, location and the matched facts."""
     engine = engine_for(
         tmp_path,
@@ -170,6 +180,7 @@ def test_exception_in_then_is_raised_with_rule_and_facts(tmp_path: Path):
     when: [h: Hazard()]
     then: ["Counter(n: h.score / (h.likelihood - 1))"]
 """,
+        backend=backend,
     )
     with pytest.raises(EvaluationError) as info:
         engine.evaluate([workplace(), hazard(likelihood=1)], as_of=AS_OF)
@@ -179,7 +190,7 @@ def test_exception_in_then_is_raised_with_rule_and_facts(tmp_path: Path):
     assert engine.evaluate([workplace(), hazard(likelihood=2)], as_of=AS_OF).derived
 
 
-def test_invalid_derived_fact_is_an_evaluation_error(tmp_path: Path):
+def test_invalid_derived_fact_is_an_evaluation_error(tmp_path: Path, backend: str):
     """A derivation that builds an invalid fact fails loudly instead of storing it."""
     engine = engine_for(
         tmp_path,
@@ -189,12 +200,13 @@ def test_invalid_derived_fact_is_an_evaluation_error(tmp_path: Path):
     when: [h: Hazard()]
     then: ['Obligation(workplace: h.workplace, module: "OSS-IV")']
 """,
+        backend=backend,
     )
     with pytest.raises(EvaluationError, match="OSS-IV"):
         engine.evaluate([workplace(), hazard()], as_of=AS_OF)
 
 
-def test_runaway_derivation_stops_at_max_facts(tmp_path: Path):
+def test_runaway_derivation_stops_at_max_facts(tmp_path: Path, backend: str):
     """A rule that derives new facts forever is stopped with a clear error."""
     engine = engine_for(
         tmp_path,
@@ -205,6 +217,7 @@ def test_runaway_derivation_stops_at_max_facts(tmp_path: Path):
     then: ["Counter(n: c.n + 1)"]
 """,
         max_facts=200,
+        backend=backend,
     )
     with pytest.raises(EvaluationError, match="max_facts=200"):
         engine.evaluate([Counter(0)], as_of=AS_OF)
@@ -236,7 +249,7 @@ def test_sessions_are_deleted_after_a_failure(tmp_path: Path):
         durable_rules_engine.get_state(engine._networks[0].handle, "0")
 
 
-def test_as_of_in_conditions_is_per_evaluation(tmp_path: Path):
+def test_as_of_in_conditions_is_per_evaluation(tmp_path: Path, backend: str):
     """One compiled engine compares against each evaluation's own as_of."""
     engine = engine_for(
         tmp_path,
@@ -246,13 +259,14 @@ def test_as_of_in_conditions_is_per_evaluation(tmp_path: Path):
     when: [h: Hazard(identified_on >= as_of - days(limit))]
     then: ["Counter(n: h.score)"]
 """,
+        backend=backend,
     )
     facts = [workplace(), hazard(identified_on=dt.date(2026, 6, 27))]
     assert engine.evaluate(facts, as_of=dt.date(2026, 6, 30)).derived == (Counter(1),)
     assert engine.evaluate(facts, as_of=dt.date(2026, 7, 1)).derived == ()
 
 
-def test_null_never_satisfies_an_ordering(tmp_path: Path):
+def test_null_never_satisfies_an_ordering(tmp_path: Path, backend: str):
     """A missing date is neither before nor after as_of; `== null` finds it."""
     engine = engine_for(
         tmp_path,
@@ -266,11 +280,12 @@ def test_null_never_satisfies_an_ordering(tmp_path: Path):
     when: [h: Hazard(identified_on == null)]
     then: ["Counter(n: 2)"]
 """,
+        backend=backend,
     )
     assert engine.evaluate([workplace(), hazard()], as_of=AS_OF).derived == (Counter(2),)
 
 
-def test_list_field_membership(tmp_path: Path):
+def test_list_field_membership(tmp_path: Path, backend: str):
     """`"X" in list_field` matches facts whose list holds X."""
     engine = engine_for(
         tmp_path,
@@ -280,6 +295,7 @@ def test_list_field_membership(tmp_path: Path):
     when: [w: Workplace("OSS-II" in declared_modules)]
     then: ["Counter(n: w.headcount)"]
 """,
+        backend=backend,
     )
     facts = [
         workplace(id="a", headcount=1),
@@ -288,7 +304,7 @@ def test_list_field_membership(tmp_path: Path):
     assert engine.evaluate(facts, as_of=AS_OF).derived == (Counter(2),)
 
 
-def test_membership_in_another_facts_list(tmp_path: Path):
+def test_membership_in_another_facts_list(tmp_path: Path, backend: str):
     """`b.field in list_field` joins on list membership (checked in Python, not durable)."""
     engine = engine_for(
         tmp_path,
@@ -300,6 +316,7 @@ def test_membership_in_another_facts_list(tmp_path: Path):
       - w: Workplace(id == o.workplace, o.module in declared_modules)
     then: ["Counter(n: w.headcount)"]
 """,
+        backend=backend,
     )
     facts = [
         workplace(id="a", headcount=1, declared_modules=("OSS-I",)),
@@ -423,7 +440,7 @@ def test_result_carries_ruleset_identity(engine: Engine):
     assert result.ruleset.digest.startswith("sha256:") and len(result.ruleset.digest) == 71
 
 
-def test_rule_of_only_a_python_checked_negation_fires(tmp_path: Path):
+def test_rule_of_only_a_python_checked_negation_fires(tmp_path: Path, backend: str):
     """A rule whose only pattern is a negation checked in Python still fires once."""
     engine = engine_for(
         tmp_path,
@@ -434,6 +451,7 @@ def test_rule_of_only_a_python_checked_negation_fires(tmp_path: Path):
       - not: Hazard(identified_on > as_of)
     then: ["Counter(n: 1)"]
 """,
+        backend=backend,
     )
     assert engine.evaluate([workplace()], as_of=AS_OF).derived == (Counter(1),)
     future = hazard(identified_on=AS_OF + dt.timedelta(days=1))
@@ -444,7 +462,7 @@ def test_rule_of_only_a_python_checked_negation_fires(tmp_path: Path):
     "condition",
     ['reported_by != "worker"', "reported_by != w.sector", 'reported_by not in ["worker"]'],
 )
-def test_null_is_unequal_to_every_value_on_every_path(tmp_path: Path, condition: str):
+def test_null_is_unequal_to_every_value_on_every_path(tmp_path: Path, condition: str, backend: str):
     """`!=` and `not in` treat null alike whether durable or Python checks them."""
     engine = engine_for(
         tmp_path,
@@ -456,6 +474,7 @@ def test_null_is_unequal_to_every_value_on_every_path(tmp_path: Path, condition:
       - h: Hazard({condition})
     then: ["Counter(n: h.score)"]
 """,
+        backend=backend,
     )
     facts = [
         workplace(sector="worker"),
@@ -470,7 +489,9 @@ def test_null_is_unequal_to_every_value_on_every_path(tmp_path: Path, condition:
     [("", ()), (", score >= h.score", (Counter(2),))],
     ids=["durable", "python"],
 )
-def test_negation_never_matches_the_fact_already_bound(tmp_path: Path, extra: str, of_two):
+def test_negation_never_matches_the_fact_already_bound(
+    tmp_path: Path, extra: str, of_two, backend: str
+):
     """A negated pattern ignores the facts the rule's positive patterns matched, on both paths."""
     engine = engine_for(
         tmp_path,
@@ -482,6 +503,7 @@ def test_negation_never_matches_the_fact_already_bound(tmp_path: Path, extra: st
       - not: Hazard(workplace == h.workplace{extra})
     then: ["Counter(n: h.score)"]
 """,
+        backend=backend,
     )
     assert engine.evaluate([workplace(), hazard()], as_of=AS_OF).derived == (Counter(1),)
     two = [workplace(), hazard("a"), hazard("b", severity=2)]
@@ -496,7 +518,7 @@ def test_given_fact_that_is_also_derived_is_a_conclusion(engine: Engine):
     assert result.explain(given).rule == "oss1-every-workplace"
 
 
-def test_app_fact_with_invalid_field_is_rejected_before_evaluation(tmp_path: Path):
+def test_app_fact_with_invalid_field_is_rejected_before_evaluation(tmp_path: Path, backend: str):
     """An app's unvalidated attrs class is checked field by field at evaluate()."""
     engine = engine_for(
         tmp_path,
@@ -507,6 +529,7 @@ def test_app_fact_with_invalid_field_is_rejected_before_evaluation(tmp_path: Pat
     when: [c: Counter()]
     then: ["Counter(n: c.n)"]
 """,
+        backend=backend,
     )
     with pytest.raises(FactsError) as info:
         engine.evaluate([Counter("seven")], as_of=AS_OF)
@@ -526,7 +549,7 @@ def test_param_overrides_are_recorded_in_the_result(engine: Engine):
     assert engine.evaluate([workplace()], as_of=AS_OF).ruleset.overrides == {}
 
 
-def test_expressions_reach_only_fact_fields(tmp_path: Path):
+def test_expressions_reach_only_fact_fields(tmp_path: Path, backend: str):
     """`x.attr` works on a fact's fields only, never on Python internals."""
     engine = engine_for(
         tmp_path,
@@ -536,6 +559,97 @@ def test_expressions_reach_only_fact_fields(tmp_path: Path):
     when: [h: Hazard()]
     then: ["Counter(n: len(h.id.__class__))"]
 """,
+        backend=backend,
     )
     with pytest.raises(EvaluationError, match="`__class__` is not a field"):
         engine.evaluate([workplace(), hazard()], as_of=AS_OF)
+
+
+def test_an_unknown_backend_is_refused_with_the_list(engine: Engine):
+    """`Engine(backend=...)` names the backends when given another one."""
+    with pytest.raises(BackendError) as info:
+        Engine(engine.ruleset, backend="compield")
+    assert str(info.value) == (
+        "backend must be one of 'durable', 'compiled' (got backend='compield')"
+        " (did you mean `compiled`?)"
+    )
+    assert isinstance(info.value, ValueError)
+    assert Engine(engine.ruleset, backend="compiled").backend == "compiled"
+    assert engine.backend == "durable"
+
+
+def test_compiled_threads_sharing_an_engine_get_identical_results(engine: Engine):
+    """The compiled backend keeps no state between evaluations: threads may share it."""
+    compiled = Engine(engine.ruleset, backend="compiled")
+    facts = [workplace(), hazard("h1", likelihood=5, severity=5), hazard("h2", category="fall")]
+    expected = engine.evaluate(facts, as_of=AS_OF).to_json()
+    outputs: list[str] = []
+
+    def work() -> None:
+        for _ in range(5):
+            outputs.append(compiled.evaluate(facts, as_of=AS_OF).to_json())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outputs == [expected] * 20
+
+
+def test_a_recursion_is_matched_once_per_combination(tmp_path: Path, backend: str):
+    """Semi-naive rounds give each rule application one trace entry, as durable does."""
+    engine = engine_for(
+        tmp_path,
+        """\
+  - id: base
+    cite: t
+    when: [e: Edge()]
+    then: ["Reach(src: e.src, dst: e.dst)"]
+  - id: join
+    cite: t
+    when: [a: Reach(), b: Reach(src == a.dst)]
+    then: ["Reach(src: a.src, dst: b.dst)"]
+""",
+        backend=backend,
+    )
+    chain = [Edge(str(i), str(i + 1)) for i in range(6)]
+    result = engine.evaluate(chain, as_of=AS_OF)
+    assert len(result.derived) == 21  # every i < j among 0..6
+    joins = [i for i in result.trace if i.rule == "join"]
+    assert len(joins) == len({(i.fact, i.premises) for i in joins})
+    # Reach(i, k) is joined from (i, j) and (j, k) for every i < j < k.
+    assert len(joins) == sum(k - i - 1 for i in range(7) for k in range(i + 1, 7))
+
+
+def test_a_condition_failing_on_a_match_durable_never_completes_is_no_error(
+    tmp_path: Path, backend: str
+):
+    """Errors are durable's: a condition left to Python fails only on complete matches.
+
+    The compiled backend checks the hazard's condition before it looks for the
+    workplace; when that fails, it redoes the rule in durable's order, so a hazard
+    whose workplace never matches raises nothing, and one whose workplace matches
+    raises the same EvaluationError on both backends.
+    """
+    engine = engine_for(
+        tmp_path,
+        """\
+  - id: half
+    cite: t
+    when:
+      - h: Hazard(identified_on < as_of - days(round(4 / (likelihood - 1))))
+      - w: Workplace(id == h.workplace, sector == "mining")
+    then: ["Counter(n: h.score)"]
+""",
+        backend=backend,
+    )
+    failing = hazard(likelihood=1, identified_on=dt.date(2026, 1, 1))
+    assert engine.evaluate([workplace(), failing], as_of=AS_OF).derived == ()
+    with pytest.raises(EvaluationError) as info:
+        engine.evaluate([workplace(sector="mining"), failing], as_of=AS_OF)
+    assert info.value.rule == "half"
+    assert "ZeroDivisionError" in str(info.value) and "w=Workplace(id='w1'" in str(info.value)
+    fine = hazard(likelihood=2, identified_on=dt.date(2026, 1, 1))
+    result = engine.evaluate([workplace(sector="mining"), fine], as_of=AS_OF)
+    assert result.derived == (Counter(2),)

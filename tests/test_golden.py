@@ -89,6 +89,20 @@ def test_example_output_matches_its_golden_file(
     assert done.stderr == (stderr.read_text("utf-8") if stderr.exists() else "")
 
 
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.args[0] == "evaluate"], ids=lambda c: c.golden
+)
+def test_the_compiled_backend_prints_the_same_golden_output(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--backend compiled` prints the golden stdout too: the backends' results are the same."""
+    monkeypatch.chdir(ROOT)
+    args = [case.args[0], "--backend", "compiled", *case.args[1:]]
+    done = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert done.exit_code == case.code, done.output
+    assert done.stdout == (GOLDEN / case.golden).read_text("utf-8")
+
+
 def test_every_golden_file_belongs_to_a_case() -> None:
     """No golden file is left over from a removed or renamed case (it would go unchecked)."""
     expected = {case.golden for case in CASES}

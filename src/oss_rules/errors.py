@@ -17,6 +17,7 @@ __all__ = [
     "ERROR",
     "WARNING",
     "ArgumentError",
+    "BackendError",
     "Diagnostic",
     "DomainError",
     "EvaluationError",
@@ -188,6 +189,22 @@ class RulesetError(OssRulesError):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
         super().__init__(_listing(self.diagnostics, "error occurred", ""))
+
+
+class BackendError(OssRulesError, ValueError):
+    """``Engine(backend=...)`` names no backend.
+
+    Remedy: pass one of the backends the message lists (``"durable"``, the default, or
+    ``"compiled"``).
+    """
+
+    def __init__(self, backend: object, backends: tuple[str, ...]) -> None:
+        self.backend = backend
+        self.backends = backends
+        super().__init__(
+            f"backend must be one of {', '.join(map(repr, backends))} (got backend={backend!r})"
+            f"{suggest(str(backend), backends)}"
+        )
 
 
 class DomainError(OssRulesError, LookupError):

@@ -74,12 +74,12 @@ class Suite:
     cases: tuple[Case, ...]
     _engines: dict[str, Engine] = attrs.field(factory=dict, eq=False, repr=False)
 
-    def engine(self, params: Mapping[str, Any]) -> Engine:
-        """The engine for ``params`` (compiled on first use, then reused)."""
-        key = json.dumps(dict(params), sort_keys=True, default=str)
+    def engine(self, params: Mapping[str, Any], backend: str = "durable") -> Engine:
+        """The engine for ``params`` on ``backend`` (compiled on first use, then reused)."""
+        key = backend + json.dumps(dict(params), sort_keys=True, default=str)
         engine = self._engines.get(key)
         if engine is None:
-            engine = self._engines[key] = Engine(self.ruleset, params=params)
+            engine = self._engines[key] = Engine(self.ruleset, params=params, backend=backend)
         return engine
 
 
@@ -218,11 +218,12 @@ class Outcome:
         return f"    {mark} " + text.removeprefix("      ")
 
 
-def run_case(suite: Suite, case: Case) -> Outcome:
-    """Evaluate ``case`` with ``suite``'s ruleset and compare the conclusions with it."""
+def run_case(suite: Suite, case: Case, *, backend: str = "durable") -> Outcome:
+    """Evaluate ``case`` with ``suite``'s ruleset on ``backend`` and compare the
+    conclusions with it."""
     try:
         facts = facts_from_json(list(case.given), suite.ruleset.registry)
-        result = suite.engine(case.params).evaluate(facts, as_of=case.as_of)
+        result = suite.engine(case.params, backend).evaluate(facts, as_of=case.as_of)
     except OssRulesError as error:
         got = f"{type(error).__name__}: {error}"
         if case.expect_error is None:

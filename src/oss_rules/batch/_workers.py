@@ -33,7 +33,8 @@ trip a fraction of one, so a chunk amortises it without holding much."""
 
 @attrs.frozen
 class EngineRecipe:
-    """What a process needs to build the same engines: rulesets, param overrides, limits.
+    """What a process needs to build the same engines: rulesets, param overrides, limits,
+    backends.
 
     A :class:`~oss_rules.language.syntax.Ruleset` pickles; a compiled engine (durable's
     C networks) does not, so each worker compiles its own, once.
@@ -42,6 +43,7 @@ class EngineRecipe:
     rulesets: tuple[Ruleset, ...]
     params: tuple[Mapping[str, Any], ...]
     max_facts: tuple[int, ...]
+    backends: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, engines: Sequence[Engine[Any]]) -> EngineRecipe:
@@ -50,14 +52,16 @@ class EngineRecipe:
             tuple(e.ruleset for e in engines),
             tuple(e.overrides for e in engines),
             tuple(e.max_facts for e in engines),
+            tuple(e.backend for e in engines),
         )
 
     def build(self) -> list[Engine[Any]]:
         """Compile the engines."""
+        backends = self.backends or ("durable",) * len(self.rulesets)
         return [
-            Engine(ruleset, params=params, max_facts=limit)
-            for ruleset, params, limit in zip(
-                self.rulesets, self.params, self.max_facts, strict=True
+            Engine(ruleset, params=params, max_facts=limit, backend=backend)
+            for ruleset, params, limit, backend in zip(
+                self.rulesets, self.params, self.max_facts, backends, strict=True
             )
         ]
 

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import click
 
-from ..engine._engine import DEFAULT_MAX_FACTS, Engine
+from ..engine._engine import BACKENDS, DEFAULT_MAX_FACTS, Engine
 from ..engine.result import Result
 from ..errors import (
     FactsError,
@@ -76,15 +76,21 @@ def _load(spec: str | None) -> Ruleset:
         raise UsageError(str(error)) from None
 
 
-def build_engine(ruleset_path: str | None, params: Sequence[str]) -> Engine:
+def build_engine(
+    ruleset_path: str | None, params: Sequence[str], backend: str = "durable"
+) -> Engine:
     """The engine of one ruleset (a shipped id or a path; default ``oss``) with the
-    ``--param NAME=VALUE`` overrides."""
-    return build_engines([ruleset_path] if ruleset_path is not None else [], False, params)[0]
+    ``--param NAME=VALUE`` overrides, on ``backend``."""
+    return build_engines(
+        [ruleset_path] if ruleset_path is not None else [], False, params, backend
+    )[0]
 
 
-def build_engines(specs: Sequence[str], all_rulesets: bool, params: Sequence[str]) -> list[Engine]:
+def build_engines(
+    specs: Sequence[str], all_rulesets: bool, params: Sequence[str], backend: str = "durable"
+) -> list[Engine]:
     """One engine per ruleset, in the order given (every shipped one, sorted by id, with
-    ``all_rulesets``; the ``oss`` ruleset when neither is given).
+    ``all_rulesets``; the ``oss`` ruleset when neither is given), on ``backend``.
 
     ``--param NAME=VALUE`` goes to every ruleset that declares ``NAME``, and
     ``--param ID:NAME=VALUE`` to ruleset ``ID`` only. With several rulesets, a param
@@ -120,7 +126,7 @@ def build_engines(specs: Sequence[str], all_rulesets: bool, params: Sequence[str
             overrides[i][name] = value
     try:
         return [
-            Engine(ruleset, params=chosen, max_facts=max_facts())
+            Engine(ruleset, params=chosen, max_facts=max_facts(), backend=backend)
             for ruleset, chosen in zip(rulesets, overrides, strict=True)
         ]
     except ParamError as error:
@@ -299,6 +305,14 @@ AS_OF = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Evaluate as of this date (YYYY-MM-DD) instead of the file's as_of.",
+)
+BACKEND = click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="durable",
+    show_default=True,
+    help="What runs the rules: durable-rules' rete, or the rules compiled to Python. "
+    "Both give the same results.",
 )
 PARAM = click.option(
     "--param",

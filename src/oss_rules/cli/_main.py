@@ -28,6 +28,7 @@ from ._batch import STREAMED, evaluate_stream, other_conclusions
 from ._common import (
     ALL_RULESETS,
     AS_OF,
+    BACKEND,
     PARAM,
     RULESET,
     RULESETS,
@@ -106,6 +107,7 @@ def main(debug: bool, max_facts: int | None) -> None:
 @ALL_RULESETS
 @AS_OF
 @PARAM
+@BACKEND
 def evaluate_command(
     files: tuple[str, ...],
     as_json: bool,
@@ -119,6 +121,7 @@ def evaluate_command(
     all_rulesets: bool,
     as_of: dt.datetime | None,
     params: tuple[str, ...],
+    backend: str,
 ) -> None:
     """Evaluate each input FILE ({"as_of": ..., "facts": [...]}) and print the result.
 
@@ -131,7 +134,7 @@ def evaluate_command(
     each result is written as soon as it is ready, in input order, a summary goes to
     stderr, and the exit status is 1 when any record failed (see docs/batch.md).
     """
-    engines = build_engines(ruleset_specs, all_rulesets, params)
+    engines = build_engines(ruleset_specs, all_rulesets, params, backend)
     day = as_of.date() if as_of else None
     streamed = any(f == STDIN or Path(f).suffix.lower() in STREAMED for f in files)
     if streamed or as_jsonl or output or reject or workers > 1 or progress or split:
@@ -190,6 +193,7 @@ def evaluate_command(
 @RULESET
 @AS_OF
 @PARAM
+@BACKEND
 def explain_command(
     file: str,
     conclusion: str | None,
@@ -199,6 +203,7 @@ def explain_command(
     ruleset_path: str | None,
     as_of: dt.datetime | None,
     params: tuple[str, ...],
+    backend: str,
 ) -> None:
     """Print why each conclusion matching PATTERN holds: rules, citations, facts.
 
@@ -207,7 +212,7 @@ def explain_command(
     as_json = as_json or output_format == "json"
     if (conclusion is None) == (why_not is None):
         raise UsageError("give either --conclusion PATTERN or --why-not PATTERN")
-    engine = build_engine(ruleset_path, params)
+    engine = build_engine(ruleset_path, params, backend)
     result = evaluate_file(engine, file, as_of.date() if as_of else None)
     if why_not is not None:
         click.echo(explain_why_not(engine, result, why_not, as_json))

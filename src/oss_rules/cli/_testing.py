@@ -14,7 +14,7 @@ from ..engine.result import Result
 from ..errors import QuestionError, RulesetError
 from ..language import syntax as s
 from ..language._parser import ParseError, parse_pattern
-from ._common import UsageError
+from ._common import BACKEND, UsageError
 
 FORMAT = click.option(
     "--format",
@@ -63,7 +63,10 @@ def explain_why_not(engine: Engine, result: Result, text: str, as_json: bool) ->
     metavar="PERCENT",
     help="Exit 1 when rule coverage is below PERCENT (implies --coverage).",
 )
-def test_command(paths: tuple[str, ...], show_coverage: bool, fail_under: float | None) -> None:
+@BACKEND
+def test_command(
+    paths: tuple[str, ...], show_coverage: bool, fail_under: float | None, backend: str
+) -> None:
     """Run the test cases of each ruleset at PATH (default: the shipped rulesets).
 
     PATH is a ruleset directory, its tests/ directory, one tests/*.yaml file, or a
@@ -73,7 +76,7 @@ def test_command(paths: tuple[str, ...], show_coverage: bool, fail_under: float 
     suites = _load(paths)
     if not any(suite.cases for suite in suites):
         raise UsageError("no test cases found; add cases to <ruleset>/tests/*.yaml")
-    outcomes = [run_case(suite, case) for suite in suites for case in suite.cases]
+    outcomes = [run_case(suite, case, backend=backend) for suite in suites for case in suite.cases]
     for suite in suites:
         if not suite.cases:
             click.echo(f"note: {suite.path} has no test cases")

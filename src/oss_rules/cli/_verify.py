@@ -11,7 +11,7 @@ import click
 from ..errors import ParamError, RulesetError
 from ..language import Ruleset, load, shipped_rulesets
 from ..language._loader import HEADER_FILE
-from ._common import PARAM, UsageError, parse_param
+from ._common import BACKEND, PARAM, UsageError, parse_param
 
 __all__ = ["verify_command"]
 
@@ -68,12 +68,14 @@ def property_ids(ruleset: Ruleset) -> set[str]:
     help="Check only this property (repeatable).",
 )
 @PARAM
+@BACKEND
 def verify_command(
     paths: tuple[str, ...],
     max_examples: int,
     seed: int,
     only: tuple[str, ...],
     params: tuple[str, ...],
+    backend: str,
 ) -> None:
     """Check the properties of each ruleset at PATH with generated inputs.
 
@@ -107,7 +109,14 @@ def verify_command(
             chosen = {k: v for k, v in overrides.items() if k in ruleset.params or not several}
             used_properties.update(mine)
             used_params.update(chosen)
-            report = verify(ruleset, max_examples=max_examples, seed=seed, params=chosen, only=mine)
+            report = verify(
+                ruleset,
+                max_examples=max_examples,
+                seed=seed,
+                params=chosen,
+                only=mine,
+                backend=backend,
+            )
         except (RulesetError, ParamError) as error:
             raise UsageError(str(error)) from None
         except KeyError as error:

@@ -49,7 +49,7 @@ def assert_deterministic(engine: Engine, facts: Sequence[Any], as_of: dt.date) -
     """Evaluating twice, and with a freshly compiled engine, gives the same JSON bytes."""
     first = engine.evaluate(facts, as_of=as_of)
     expected = first.to_json()
-    fresh = Engine(engine.ruleset, params=dict(first.ruleset.overrides))
+    fresh = Engine(engine.ruleset, params=dict(first.ruleset.overrides), backend=engine.backend)
     for label, again in (("again", engine), ("with a fresh engine", fresh)):
         got = again.evaluate(facts, as_of=as_of).to_json()
         if got != expected:

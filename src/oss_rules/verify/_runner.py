@@ -166,14 +166,16 @@ def verify(
     seed: int = 0,
     params: Mapping[str, Any] | None = None,
     only: Sequence[str] = (),
+    backend: str = "durable",
 ) -> Report:
-    """Check the properties of ``ruleset`` (those named in ``only``, or all).
+    """Check the properties of ``ruleset`` (those named in ``only``, or all) on an
+    engine with ``backend``.
 
     Raises :class:`~oss_rules.errors.RulesetError` for a mistake in the ``properties:``
     section and :class:`~oss_rules.errors.ParamError` for a bad override.
     """
     declared = _declared.read(ruleset)
-    engine = Engine(ruleset, params=params)
+    engine = Engine(ruleset, params=params, backend=backend)
     strategy = inputs(input_types(ruleset, declared), ruleset, engine.params, declared)
     checks: list[tuple[str, str, str, st.SearchStrategy[Any], Callable[[Any], None]]] = []
     for prop in declared:

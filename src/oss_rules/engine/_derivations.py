@@ -1,0 +1,83 @@
+"""A rule's ``then`` and its absences as generated Python, for the compiled backend.
+
+``_derive(run, m)`` builds the derived facts of a match (through the fact classes, so
+their fields are validated as the durable backend's are); ``_absent(run, m)`` renders
+each negated pattern with the values it was checked against, in the words of
+:func:`oss_rules.engine._derive.compile_absent`, so that traces are byte-identical.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+
+from ..language import syntax as s
+from ..language._unparse import literal as _literal
+from ..language.syntax import FLIP
+from ..model.registry import FactRegistry, FactType
+from ._expressions import Generator, Scope
+
+
+def _unpack(rule: s.Rule) -> str:
+    count = len(rule.positives)
+    if count == 0:
+        return ""
+    return "    " + "".join(f"b{i}, " for i in range(count)) + "= m"
+
+
+def deriver(
+    rule: s.Rule, gen: Generator, registry: FactRegistry, facts: Mapping[str, tuple[str, FactType]]
+) -> str:
+    """Source of ``_derive(run, m)``: the facts the rule's ``then`` builds from match ``m``."""
+    lines = ["def _derive(run, m):", _unpack(rule), "    env = run.env", "    as_of = run.as_of"]
+    lines.append("    out = []")
+
+    def call(cls: str, derivation: s.Derivation, scope: Scope) -> str:
+        values = [(a.field, gen.expr(a.value, scope)) for a in derivation.assignments]
+        if all(f.isidentifier() and not keyword.iskeyword(f) for f, _ in values):
+            return f"{cls}(" + ", ".join(f"{f}={v}" for f, v in values) + ")"
+        return f"{cls}(**{{" + ", ".join(f"{f!r}: {v}" for f, v in values) + "})"
+
+    for derivation in rule.then:
+        cls = gen.constant(registry[derivation.fact_type].cls)
+        if derivation.loop_over is None:
+            lines.append(f"    out.append({call(cls, derivation, Scope(facts))})")
+            continue
+        assert derivation.loop_var is not None
+        over = gen.expr(derivation.loop_over, Scope(facts))
+        scope = Scope(facts, loop=(derivation.loop_var, "_item"))
+        lines.append(f"    for _item in {over}:")
+        lines.append(f"        out.append({call(cls, derivation, scope)})")
+    lines.append("    return out")
+    return "\n".join(line for line in lines if line)
+
+
+def describer(rule: s.Rule, gen: Generator, facts: Mapping[str, tuple[str, FactType]]) -> str:
+    """``no Type(field op value, ...)`` per negated pattern, as _compile describes them."""
+    gen.namespace["_literal"] = _literal
+    known = {*gen.params, "as_of", *facts}
+    scope = Scope(facts)
+    texts = []
+    for pattern in rule.negatives:
+        parts = []
+        for condition in pattern.conditions:
+            left, right = condition.left, condition.right
+            if not isinstance(left, s.Name) or left.id in known:
+                left, right = right, left
+            op = condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
+            shown = left.id if isinstance(left, s.Name) else "?"
+            parts.append(f"{gen.constant(f'{shown} {op} ')} + _literal({gen.expr(right, scope)})")
+        inner = ' + ", " + '.join(parts) if parts else '""'
+        texts.append(f'{gen.constant(f"no {pattern.fact_type}(")} + {inner} + ")"')
+    body = "(" + "".join(f"{t}, " for t in texts) + ")"
+    return "\n".join(
+        line
+        for line in (
+            "def _absent(run, m):",
+            _unpack(rule),
+            "    env = run.env",
+            "    as_of = run.as_of",
+            f"    return {body}",
+        )
+        if line
+    )
