@@ -56,6 +56,7 @@ OK = {
     "check": ["check", str(ROOT / "rulesets" / "oss")],
     "fmt": ["fmt", "--check", str(ROOT / "rulesets" / "oss")],
     "schema": ["schema"],
+    "alerts": ["alerts", "--within", "30", OFFICE],
 }
 
 USER_ERROR = {
@@ -69,6 +70,7 @@ USER_ERROR = {
     "check": ["check", "/nonexistent/ruleset"],
     "fmt": ["fmt", "/nonexistent/ruleset"],
     "schema": ["schema", "--no-such-option"],
+    "alerts": ["alerts", "--within", "-3", OFFICE],
 }
 
 

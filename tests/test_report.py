@@ -464,11 +464,7 @@ def test_all_rulesets_evaluates_every_shipped_one() -> None:
     shipped = shipped_ruleset_ids()
     assert "oss" in shipped
     assert shipped == tuple(
-        sorted(
-            d.name
-            for d in (ROOT / "src" / "oss_rules" / "rulesets").iterdir()
-            if (d / "ruleset.yaml").is_file()
-        )
+        sorted(d.name for d in (ROOT / "rulesets").iterdir() if (d / "ruleset.yaml").is_file())
     )
     code, output = run("evaluate", "--json", "--all-rulesets", str(CONSTRUCTION))
     assert code == 0, output
