@@ -4,6 +4,8 @@ the same for every command (docs/cli.md)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,3 +163,23 @@ def test_unreadable_or_unwritable_file_exits_2(broken: str):
     result = CliRunner().invoke(main, OK[broken], catch_exceptions=False)
     assert result.exit_code == 2
     assert "/x/out.csv: Permission denied" in result.output
+
+
+def test_a_reader_that_stops_early_gives_141_and_no_traceback():
+    """`oss-rules evaluate ... --jsonl | head -c 10`: status 141 (as SIGPIPE), nothing on stderr.
+
+    Regression: the closed pipe was reported as a bug (status 3, "please report it").
+    """
+    portfolio = str(EX / "batch" / "portfolio.jsonl")
+    code = "import sys; from oss_rules.cli import main; sys.argv[0] = 'oss-rules'; main()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "evaluate", portfolio, "--jsonl", "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 141, stderr
+    assert "Traceback" not in stderr and "bug" not in stderr

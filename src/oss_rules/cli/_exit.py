@@ -3,7 +3,8 @@
 0 all went well; 1 the command found what it was asked to look for (a failing test, a
 changed file with ``--check``); 2 a user error (bad input, bad option, a ruleset that
 does not load); 3 an internal error, that is a bug in oss_rules (the message asks to
-report it; the traceback is printed only with ``--debug``); 130 interrupted (Ctrl-C).
+report it; the traceback is printed only with ``--debug``); 130 interrupted (Ctrl-C);
+141 the reader of standard output went away (``| head``), as a shell reports SIGPIPE.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import click
 from .._untrusted import escape_control
 from ..errors import OssRulesError
 
-__all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_USAGE", "GuardedGroup"]
+__all__ = ["EXIT_BROKEN_PIPE", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_USAGE", "GuardedGroup"]
 
 EXIT_USAGE = 2
 """Status of an error the user can fix: bad input, a bad option, a ruleset that does not load."""
@@ -29,6 +30,8 @@ EXIT_INTERNAL = 3
 """Status of a bug in oss_rules: an exception that no command turned into a clear message."""
 EXIT_INTERRUPTED = 130
 """Status after Ctrl-C, as shells give it (128 + SIGINT)."""
+EXIT_BROKEN_PIPE = 141
+"""Status when the reader of standard output closed it early, as shells give it (128 + SIGPIPE)."""
 
 DEBUG_ENV = "OSS_RULES_DEBUG"
 """Set to 1 in the environment to get ``--debug`` on every call."""
@@ -65,11 +68,17 @@ class GuardedGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\ninterrupted", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            # `oss-rules ... | head`: the reader has what it wanted. Point stdout at
+            # /dev/null so the flush at exit does not fail again, and stop quietly.
+            with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
         except OssRulesError as error:
             click.echo(f"Error: {error}", err=True)
             raise click.exceptions.Exit(EXIT_USAGE) from None
         except OSError as error:
-            if error.filename is None or isinstance(error, BrokenPipeError):
+            if error.filename is None:
                 _internal(ctx, error)
             click.echo(f"Error: {error.filename}: {error.strerror}", err=True)
             raise click.exceptions.Exit(EXIT_USAGE) from None
