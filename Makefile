@@ -63,6 +63,7 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_report.py
 	$(BIN)/python bench/bench_batch.py --records $(BATCH_RECORDS)
 
 clean:
