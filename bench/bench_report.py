@@ -39,9 +39,7 @@ def document(workplaces: int) -> dict[str, Any]:
 
 def main() -> None:
     engine = oss_rules.Engine(oss_rules.load_default())
-    print(
-        "| workplaces | evaluate (CPU s) | report (CPU s) | report per workplace (ms) | x smallest |"
-    )
+    print("| workplaces | evaluate (CPU s) | report (CPU s) | per workplace (ms) | x smallest |")
     print("|---:|---:|---:|---:|---:|")
     first = None
     for size in SIZES:
