@@ -17,7 +17,7 @@ from oss_rules import Engine
 from oss_rules.cli import main
 from oss_rules.engine._engine import ParamError
 from oss_rules.errors import FactError, FactsError, InputError, RulesetError
-from oss_rules.model._kinds import in_range
+from oss_rules.model._limits import in_range
 from oss_rules.model.convert import read_inventory
 
 AS_OF = dt.date(2026, 6, 30)

@@ -18,34 +18,31 @@ import importlib
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic
 
-import attrs
 from typing_extensions import TypeVar
 
 from ..errors import (
-    ArgumentError,
     BackendError,
     EvaluationError,
     FactError,
-    FactsError,
     LimitError,
     ParamError,
     require,
-    suggest,
 )
-from ..language._versions import Versioned, environment
+from ..language._versions import environment
 from ..language.syntax import Ruleset
-from ..model._kinds import DATE_HINT, RANGE_HINT, day_in_range, in_range
+from ..model._limits import DATE_HINT, day_in_range
 from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._compiled import CompiledProgram
 from ._durable import Network
+from ._given import fact_objects
 from ._ids import fact_index, message_id
 from ._negation import NegationIndex
+from ._params import merge_params
 from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
@@ -61,118 +58,6 @@ one by one (split the input by workplace)."""
 BACKENDS = ("durable", "compiled")
 """The backends an Engine can evaluate on: durable-rules' rete (the default), or the
 ruleset compiled to Python (``_compiled``). Both give byte-identical results."""
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a bool"
-    if isinstance(value, int | float | Decimal):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, dt.date):
-        return "a date"
-    return type(value).__name__
-
-
-def _merge_params(ruleset: Ruleset, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(ruleset.params)
-    for name, value in overrides.items():
-        if name not in merged:
-            raise ParamError(
-                name,
-                value,
-                "a param of ruleset " + ruleset.id,
-                suggest(name, merged) or f" (params: {', '.join(merged)})",
-            )
-        current = merged[name]
-        # An override replaces every version of an effective-dated param with one value.
-        shape = current.versions[-1].value if isinstance(current, Versioned) else current
-        if _json_type(value) != _json_type(shape):
-            raise ParamError(name, value, _json_type(shape))
-        _check_numbers(name, value)
-        merged[name] = _exact(value)
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
-
-
-def _check_numbers(name: str, value: Any) -> None:
-    """Refuse NaN, infinities and numbers beyond the limits, also inside lists and maps."""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        if not in_range(value):
-            raise ParamError(name, value, "a finite number", RANGE_HINT)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _check_numbers(name, item)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            _check_numbers(name, item)
-
-
-def _exact(value: Any) -> Any:
-    """A float from JSON or Python as the Decimal it was written as (``0.24``)."""
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, list | tuple):
-        return type(value)(_exact(v) for v in value)
-    if isinstance(value, Mapping):
-        return {k: _exact(v) for k, v in value.items()}
-    return value
-
-
-_BUILD = (
-    "; a fact is an instance of its type: build facts from JSON objects with "
-    "oss_rules.fact_from_json(data, engine.ruleset.registry), or read a whole input "
-    "document with oss_rules.read_inventory(...)"
-)
-
-
-_REGISTER = (
-    "; register its class with FactRegistry.register and load the ruleset with that registry"
-)
-_EXPECTED = "an instance of a fact type registered with the ruleset"
-
-
-def _fact_objects(facts: Any, ruleset: Ruleset[Any]) -> Sequence[Any]:
-    """``facts`` as a sequence; a :class:`FactsError` names every item that is not a fact
-    of a type ``ruleset`` uses."""
-    if isinstance(facts, str | bytes | Mapping) or not isinstance(facts, Iterable):
-        expected = "an iterable of fact objects"
-        raise FactsError([FactError("evaluate", "facts", facts, expected, hint=_BUILD)])
-    items = facts if isinstance(facts, Sequence) else list(facts)
-    registry = ruleset.registry
-    problems = []
-    for i, item in enumerate(items):
-        try:
-            registry.type_of(item)
-        except ArgumentError:
-            problems.append(_not_a_fact(item, i, ruleset))
-    if problems:
-        raise FactsError(problems)
-    return items
-
-
-def _not_a_fact(item: Any, index: int, ruleset: Ruleset[Any]) -> FactError:
-    path = f"$.facts[{index}]"
-    name = type(item).__name__
-    if not attrs.has(type(item)):
-        return FactError("fact", "", item, _EXPECTED, path=path, hint=_BUILD)
-    if name not in ruleset.registry:
-        domains = ", ".join(ruleset.domains) or "none"
-        return FactError(
-            name,
-            "type",
-            name,
-            f"a fact type that ruleset {ruleset.id} uses",
-            path=path,
-            hint=f"; its domains are {domains}: evaluate it with a ruleset whose domains "
-            "include its type's",
-        )
-    # Another class of the same name as a registered type.
-    return FactError("fact", "", item, _EXPECTED, path=path, hint=_REGISTER)
 
 
 class Engine(Generic[R]):
@@ -204,7 +89,7 @@ class Engine(Generic[R]):
         self._backend = backend
         self._ruleset = ruleset
         self._registry = ruleset.registry
-        self._params = _merge_params(ruleset, params or {})
+        self._params = merge_params(ruleset, params or {})
         if params:
             # Imported here: it brings the YAML reader and the parser, which an engine of a
             # cached ruleset without overrides never needs.
@@ -304,7 +189,7 @@ class Engine(Generic[R]):
             raise FactError("evaluate", "as_of", as_of, "a datetime.date")
         if not day_in_range(as_of):
             raise FactError("evaluate", "as_of", as_of, "a date", hint=DATE_HINT)
-        given = list(dict.fromkeys(_fact_objects(facts, self._ruleset)))
+        given = list(dict.fromkeys(fact_objects(facts, self._ruleset)))
         if len(given) > self._max_facts:
             raise LimitError(
                 "facts",

@@ -13,7 +13,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from ..errors import FileError, suggest
-from ..model._kinds import RANGE_HINT
+from ..model._limits import RANGE_HINT
 from ..model._text import read_text
 from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window

@@ -13,7 +13,7 @@ from typing import Any
 import lark
 
 from ..errors import Diagnostic
-from ..model._kinds import RANGE_HINT, in_range
+from ..model._limits import RANGE_HINT, in_range
 from . import syntax as s
 
 Locate = Callable[[int, int], s.Span]

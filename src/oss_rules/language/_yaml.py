@@ -30,7 +30,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from ..model._kinds import in_range
+from ..model._limits import in_range
 
 __all__ = [
     "MAX_ALIAS_NODES",

@@ -23,7 +23,8 @@ import attrs
 from ..errors import _MISSING, FactError, FactsError, suggest
 from ._converter import structure_fact, unstructure_fact, was_checked
 from ._json import loads
-from ._kinds import DATE_HINT, Day
+from ._kinds import Day
+from ._limits import DATE_HINT
 from ._text import read_text
 from .registry import FactRegistry, shipped_registry
 
