@@ -18,6 +18,7 @@ __all__ = [
     "WARNING",
     "ArgumentError",
     "BackendError",
+    "CsvHeaderError",
     "Diagnostic",
     "DomainError",
     "EvaluationError",
@@ -34,6 +35,7 @@ __all__ = [
     "PropertyError",
     "QuestionError",
     "RulesetError",
+    "SplitError",
     "SubmissionError",
     "require",
     "suggest",
@@ -364,3 +366,35 @@ class LimitError(OssRulesError, ValueError):
         self.limit = limit
         self.maximum = maximum
         super().__init__(message)
+
+
+class CsvHeaderError(OssRulesError, ValueError):
+    """A CSV file's header does not fit the layout: an unknown or a missing column.
+
+    Remedy: name the columns as ``oss-rules schema --csv`` prints them.
+    """
+
+    def __init__(self, source: str, line: int, col: int, message: str) -> None:
+        self.source = source
+        self.line = line
+        self.col = col
+        self.message = message
+        super().__init__(f"{source}:{line}:{col}: {message}")
+
+
+class SplitError(OssRulesError, ValueError):
+    """The ruleset joins facts that no reference links, so splitting could change answers.
+
+    Remedy: join on a reference field (``workplace == h.workplace``), declare the field
+    as a reference in the fact type, or evaluate the input whole. ``problems`` are the
+    unlinked joins (``language._splittable.Unlinked``), each located at its pattern.
+    """
+
+    def __init__(self, ruleset: str, problems: Sequence[Any]) -> None:
+        self.ruleset = ruleset
+        self.problems = tuple(problems)
+        lines = [
+            f"  {p.pattern.span.file}:{p.pattern.span.line}:{p.pattern.span.col}: {p.message()}"
+            for p in self.problems
+        ]
+        super().__init__("\n".join([f"cannot split inputs for ruleset {ruleset}:", *lines]))

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import OssRulesError, suggest
+from ..errors import CsvHeaderError, suggest
 from ..model._kinds import Boolean, Integer, Kind, Many, Number, Optional
 from ..model.registry import FactRegistry, FieldInfo
 from ._outcomes import Place, Record
@@ -34,20 +34,6 @@ __all__ = ["CsvHeaderError", "CsvLayout", "csv_records"]
 AS_OF = "as_of"
 _INTEGER = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-class CsvHeaderError(OssRulesError, ValueError):
-    """A CSV file's header does not fit the layout: an unknown or a missing column.
-
-    Remedy: name the columns as ``oss-rules schema --csv`` prints them.
-    """
-
-    def __init__(self, source: str, line: int, col: int, message: str) -> None:
-        self.source = source
-        self.line = line
-        self.col = col
-        self.message = message
-        super().__init__(f"{source}:{line}:{col}: {message}")
 
 
 @attrs.frozen

@@ -24,8 +24,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..errors import OssRulesError
-from ..language._splittable import Unlinked, unlinked_joins
+from ..errors import OssRulesError, SplitError
+from ..language._splittable import unlinked_joins
 from ..language.syntax import Ruleset
 from ..model.convert import Inventory, fact_to_json
 from ..model.registry import FactRegistry
@@ -33,23 +33,6 @@ from ._one import prepare
 from ._outcomes import Record
 
 __all__ = ["SplitError", "check_splittable", "split", "split_inventory", "split_records"]
-
-
-class SplitError(OssRulesError, ValueError):
-    """The ruleset joins facts that no reference links, so splitting could change answers.
-
-    Remedy: join on a reference field (``workplace == h.workplace``), declare the field
-    as a reference in the fact type, or evaluate the input whole.
-    """
-
-    def __init__(self, ruleset: str, problems: Sequence[Unlinked]) -> None:
-        self.ruleset = ruleset
-        self.problems = tuple(problems)
-        lines = [
-            f"  {p.pattern.span.file}:{p.pattern.span.line}:{p.pattern.span.col}: {p.message()}"
-            for p in self.problems
-        ]
-        super().__init__("\n".join([f"cannot split inputs for ruleset {ruleset}:", *lines]))
 
 
 def check_splittable(ruleset: Ruleset) -> None:
