@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 from ..language import syntax as s
 from ..language._unparse import literal as _literal
-from ..language.syntax import FLIP
 from ..model.registry import FactRegistry, FactType
+from ._derive import negated_parts
 from ._expressions import Generator, Scope
 
 
@@ -55,20 +55,15 @@ def deriver(
 def describer(rule: s.Rule, gen: Generator, facts: Mapping[str, tuple[str, FactType]]) -> str:
     """``no Type(field op value, ...)`` per negated pattern, as _compile describes them."""
     gen.namespace["_literal"] = _literal
-    known = {*gen.params, "as_of", *facts}
     scope = Scope(facts)
     texts = []
-    for pattern in rule.negatives:
-        parts = []
-        for condition in pattern.conditions:
-            left, right = condition.left, condition.right
-            if not isinstance(left, s.Name) or left.id in known:
-                left, right = right, left
-            op = condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
-            shown = left.id if isinstance(left, s.Name) else "?"
-            parts.append(f"{gen.constant(f'{shown} {op} ')} + _literal({gen.expr(right, scope)})")
+    for name, conditions in negated_parts(rule, {*gen.params, *facts}):
+        parts = [
+            f"{gen.constant(head)} + _literal({gen.expr(value, scope)})"
+            for head, value in conditions
+        ]
         inner = ' + ", " + '.join(parts) if parts else '""'
-        texts.append(f'{gen.constant(f"no {pattern.fact_type}(")} + {inner} + ")"')
+        texts.append(f'{gen.constant(f"no {name}(")} + {inner} + ")"')
     body = "(" + "".join(f"{t}, " for t in texts) + ")"
     return "\n".join(
         line

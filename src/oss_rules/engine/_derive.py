@@ -107,17 +107,10 @@ def compile_absent(rule: s.Rule, bound: frozenset[str], params: Mapping[str, Any
     fact's field depends only on the names the scope holds (params, ``as_of``,
     bindings), which are fixed per engine, so it is decided here, once.
     """
-    in_scope = set(params) | {"as_of", VERSIONS} | bound
-    patterns = []
-    for pattern in rule.negatives:
-        parts = []
-        for condition in pattern.conditions:
-            left, right = condition.left, condition.right
-            if not isinstance(left, s.Name) or left.id in in_scope:
-                left, right = right, left
-            op = condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
-            parts.append((f"{_show(left)} {op} ", expression(right)))
-        patterns.append((pattern.fact_type, tuple(parts)))
+    patterns = [
+        (name, tuple((head, expression(value)) for head, value in parts))
+        for name, parts in negated_parts(rule, set(params) | bound)
+    ]
 
     def describe(scope: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(
@@ -128,5 +121,26 @@ def compile_absent(rule: s.Rule, bound: frozenset[str], params: Mapping[str, Any
     return describe
 
 
-def _show(expr: s.Expr) -> str:
-    return expr.id if isinstance(expr, s.Name) else "?"
+def negated_parts(
+    rule: s.Rule, in_scope: set[str]
+) -> list[tuple[str, tuple[tuple[str, s.Expr], ...]]]:
+    """Each negated pattern of ``rule`` as its type and, per condition, ``"field op "`` and
+    the expression of the value it was compared with: the words of a proof's absences.
+
+    ``in_scope`` are the names a firing's scope holds besides ``as_of`` (params and
+    bindings): a condition written ``value op field`` is turned round, so the negated
+    fact's field comes first. Both backends describe absences through this one function.
+    """
+    known = in_scope | {"as_of", VERSIONS}
+    patterns = []
+    for pattern in rule.negatives:
+        parts = []
+        for condition in pattern.conditions:
+            left, right = condition.left, condition.right
+            if not isinstance(left, s.Name) or left.id in known:
+                left, right = right, left
+            op = condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
+            shown = left.id if isinstance(left, s.Name) else "?"
+            parts.append((f"{shown} {op} ", right))
+        patterns.append((pattern.fact_type, tuple(parts)))
+    return patterns
