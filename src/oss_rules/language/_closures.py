@@ -168,17 +168,14 @@ class _Compiler:
 
     def attribute(self, obj: Evaluator, name: str, span: s.Span) -> Evaluator:
         getter = operator.attrgetter(name)
-        # Only a fact's fields are reachable: no methods, no Python internals. The check
-        # depends on the value's class only, so each class is checked once.
+        # The field check depends on the value's class only, so each class is checked once.
         checked: set[type] = set()
 
         def attribute(env: Mapping[str, Any]) -> Any:
             value = obj(env)
             cls = type(value)
             if cls not in checked:
-                fields = getattr(cls, "__attrs_attrs__", None)
-                if fields is None or name.startswith("_") or not hasattr(fields, name):
-                    raise ExpressionError(span, f"`{name}` is not a field of {short(value)}")
+                _require_field(value, name, span)
                 checked.add(cls)
             return getter(value)
 
@@ -199,9 +196,7 @@ class _Compiler:
             if cls not in checked:
                 if isinstance(value, NotInForce):
                     raise ExpressionError(name_span, not_in_force(value.param, value.day))
-                fields = getattr(cls, "__attrs_attrs__", None)
-                if fields is None or name.startswith("_") or not hasattr(fields, name):
-                    raise ExpressionError(span, f"`{name}` is not a field of {short(value)}")
+                _require_field(value, name, span)
                 checked.add(cls)
             return getter(value)
 
@@ -306,3 +301,10 @@ def short(value: Any) -> str:
         keys = ", ".join(show_value(k) for k in list(value)[:8])
         return "{" + keys + (", ..." if len(value) > 8 else "") + "}"
     return show_value(value)
+
+
+def _require_field(value: Any, name: str, span: s.Span) -> None:
+    """Only a fact's fields are reachable from a rule: no methods, no Python internals."""
+    fields = getattr(type(value), "__attrs_attrs__", None)
+    if fields is None or name.startswith("_") or not hasattr(fields, name):
+        raise ExpressionError(span, f"`{name}` is not a field of {short(value)}")
