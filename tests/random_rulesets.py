@@ -26,7 +26,7 @@ import attrs
 from hypothesis import strategies as st
 
 from oss_rules import FactRegistry
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 
 K = Literal["a", "b", "c"]
 AS_OF = dt.date(2026, 6, 30)

@@ -29,7 +29,7 @@ from oss_rules.batch import (
 from oss_rules.errors import FactError
 from oss_rules.language import load, load_default
 from oss_rules.model.convert import Inventory, read_inventory
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").rglob("*.json") if "submission" not in p.parts)
 

@@ -19,7 +19,7 @@ import oss_rules
 from oss_rules import FactError, FactsError, Hazard
 from oss_rules.model._fields import KIND_KEY, Integer, Text, field
 from oss_rules.model.convert import fact_from_json, fact_to_json, facts_from_json
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 from oss_rules.verify.strategies import facts
 
 REGISTRY = shipped_registry()

@@ -17,7 +17,7 @@ from oss_rules.language import syntax as s
 from oss_rules.language._evaluate import FUNCTIONS, ExpressionError, evaluate
 from oss_rules.language._parser import parse_expr
 from oss_rules.model.convert import fact_from_json, fact_to_json
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 
 
 def value_of(text: str, **names: object) -> object:

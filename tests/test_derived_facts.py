@@ -17,7 +17,7 @@ from oss_rules.engine._construct import Trusted, constructor, fits, proven
 from oss_rules.language import syntax as s
 from oss_rules.language._versions import Version, Versioned
 from oss_rules.model._fields import Choice, Day, Integer, Many, Month, Optional, Text
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 from oss_rules.verify.strategies import facts
 
 REGISTRY = shipped_registry()

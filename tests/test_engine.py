@@ -17,7 +17,7 @@ import oss_rules
 from oss_rules import Engine, EvaluationError, FactRegistry, FactsError, RulesetError
 from oss_rules.engine._engine import BACKENDS
 from oss_rules.errors import BackendError, ParamError
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 
 
 @attrs.frozen

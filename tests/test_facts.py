@@ -9,7 +9,7 @@ import pytest
 
 import oss_rules
 from oss_rules import FactError, FactsError, Hazard, Workplace
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 
 
 def test_hazard_score_is_likelihood_times_severity():

@@ -21,7 +21,7 @@ from oss_rules.domains.oss.facts import Incident
 from oss_rules.errors import FactError
 from oss_rules.language import shipped_rulesets
 from oss_rules.model.convert import fact_from_json, fact_to_json
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "k3" / "steelworks.json"

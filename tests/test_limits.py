@@ -18,7 +18,8 @@ from oss_rules.cli import _common, main
 from oss_rules.engine import _durable
 from oss_rules.engine._ids import fact_index, fnv1a32, message_id
 from oss_rules.errors import LimitError, OssRulesError
-from oss_rules.model.registry import MAX_FIELDS, shipped_registry
+from oss_rules.model.domain import shipped_registry
+from oss_rules.model.registry import MAX_FIELDS
 
 
 def test_durable_hash_of_two_engine_ids_collides():

@@ -10,7 +10,7 @@ from oss_rules.domains.oss.facts import Classification, Hazard
 from oss_rules.engine._negation import NegationIndex, plan
 from oss_rules.language import syntax as s
 from oss_rules.language._parser import parse_pattern
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 
 
 def pattern(text: str) -> s.Pattern:

@@ -16,7 +16,7 @@ import oss_rules
 from oss_rules import language
 from oss_rules.errors import RulesetError
 from oss_rules.language import _cache, shipped_rulesets
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 from oss_rules.verify import _declared
 
 RULESET = """\

@@ -24,7 +24,7 @@ from oss_rules.cli import main
 from oss_rules.language._loader import HEADER_KEYS, RULE_KEYS
 from oss_rules.language._table_reader import TABLE_KEYS
 from oss_rules.language.syntax import HIT_POLICIES
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 from oss_rules.model.schema import DRAFT, input_schema, kind_schema, result_schema
 
 EXAMPLES = sorted((ROOT / "examples").rglob("*.json"))

@@ -18,7 +18,7 @@ import oss_rules
 from oss_rules import Hazard, Workplace
 from oss_rules.model._fields import Boolean, Choice, Day, Integer, Many, Number, Optional, Text
 from oss_rules.model.convert import fact_to_json
-from oss_rules.model.registry import shipped_registry
+from oss_rules.model.domain import shipped_registry
 from oss_rules.verify import _invalid, properties, strategies
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -6,7 +6,7 @@ the same ``workplace_id`` are one inventory, evaluated as of the ``as_of`` colum
 workplace without hazards is one row with the hazard columns empty. The columns come
 from the fact types' fields, so they follow the registry:
 
->>> from oss_rules.model.registry import shipped_registry
+>>> from oss_rules.model.domain import shipped_registry
 >>> CsvLayout.of(shipped_registry()).header()[:3]
 ('as_of', 'workplace_id', 'workplace_sector')
 

@@ -13,7 +13,7 @@ from ..batch import CsvLayout
 from ..errors import OssRulesError, RulesetError
 from ..language._loader import ruleset_files
 from ..model._text import read_text
-from ..model.registry import shipped_registry
+from ..model.domain import shipped_registry
 from ..model.schema import input_schema, result_schema
 from ._common import UsageError, write_output
 

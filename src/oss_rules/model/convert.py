@@ -26,7 +26,8 @@ from ._json import loads
 from ._kinds import Day
 from ._limits import DATE_HINT
 from ._text import read_text
-from .registry import FactRegistry, shipped_registry
+from .domain import shipped_registry
+from .registry import FactRegistry
 
 __all__ = [
     "CheckedFacts",

@@ -35,6 +35,7 @@ __all__ = [
     "find_domain",
     "registry_for",
     "result_class",
+    "shipped_registry",
     "shipped_rulesets",
 ]
 
@@ -144,3 +145,9 @@ def shipped_rulesets() -> dict[str, Path]:
     """Every ruleset shipped with oss_rules: id -> directory, sorted by id."""
     found = {rid: path for name in SHIPPED for rid, path in find_domain(name).rulesets.items()}
     return dict(sorted(found.items()))
+
+
+def shipped_registry() -> FactRegistry:
+    """The types of every domain shipped with oss_rules: the registry used where none is
+    given (a new registry each call, so an app may add its own types to it)."""
+    return registry_for(SHIPPED)

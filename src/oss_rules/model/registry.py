@@ -9,7 +9,6 @@ types of the domains it declares, and an embedding app adds its own types with
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
@@ -19,7 +18,7 @@ import attrs
 from ..errors import ArgumentError, FactTypeError, LimitError, suggest
 from ._fields import REFERENCE_KEY, Kind, kind_of, validates_itself
 
-__all__ = ["MAX_FIELDS", "FactRegistry", "FactType", "FieldInfo", "shipped_registry"]
+__all__ = ["MAX_FIELDS", "FactRegistry", "FactType", "FieldInfo"]
 
 MAX_FIELDS = 251
 """The most fields a fact type may have: durable-rules silently matches nothing on a
@@ -168,13 +167,3 @@ class FactRegistry:
                 "; register its class with FactRegistry.register",
             )
         return info
-
-
-def shipped_registry() -> FactRegistry:
-    """The types of every domain shipped with oss_rules: the registry used where none is given.
-
-    The domains sit above the model, so they are found by name, not imported here.
-    """
-    domains = importlib.import_module("oss_rules.domains")
-    registry: FactRegistry = domains.registry()
-    return registry

@@ -34,8 +34,8 @@ from ._fields import (
     Optional,
     Text,
 )
-from .domain import SHIPPED, result_class
-from .registry import FactRegistry, FactType, shipped_registry
+from .domain import SHIPPED, result_class, shipped_registry
+from .registry import FactRegistry, FactType
 
 __all__ = ["DRAFT", "fact_schema", "input_schema", "kind_schema", "result_schema"]
 

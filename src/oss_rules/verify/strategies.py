@@ -32,7 +32,8 @@ from hypothesis import strategies as st
 
 from ..model._fields import Day, Integer, Kind, Moment, Number
 from ..model.convert import Inventory
-from ..model.registry import FactRegistry, FactType, shipped_registry
+from ..model.domain import shipped_registry
+from ..model.registry import FactRegistry, FactType
 from ._generate import dated, draw_facts, draw_fields, raw_values
 from ._invalid import corrupted
 
