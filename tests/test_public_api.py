@@ -265,3 +265,18 @@ def test_readme_example_type_checks_and_a_typo_does_not(tmp_path: Path):
     flagged = mypy(bad)
     assert flagged.returncode == 1
     assert '"Finding" has no attribute "subjet"' in flagged.stdout
+
+
+def test_a_registry_holds_the_very_class_not_a_namesake():
+    """`FactRegistry.holds` is true for a registered class, false for another of its name."""
+    registry = oss_rules.FactRegistry()
+
+    @registry.register
+    @attrs.frozen
+    class Node:
+        id: str
+
+    namesake = attrs.frozen(type("Node", (), {"__annotations__": {"id": str}}))
+    assert registry.holds(Node)
+    assert not registry.holds(namesake)
+    assert not registry.holds(oss_rules.Hazard)

@@ -32,7 +32,6 @@ from ..language import Ruleset, load, load_default, shipped_rulesets
 from ..model._json import loads
 from ..model._text import read_text
 from ..model.convert import Inventory, read_inventory
-from ..model.registry import FactRegistry
 
 
 class UsageError(click.ClickException):
@@ -260,9 +259,9 @@ def evaluate_all(engines: Sequence[Engine], path: str, as_of: dt.date | None) ->
     facts: list[tuple[Any, ...]] = [inventory.facts for _ in engines]
     if len(engines) > 1:
         registries = [engine.ruleset.registry for engine in engines]
-        facts = [tuple(f for f in inventory.facts if _uses(r, f)) for r in registries]
+        facts = [tuple(f for f in inventory.facts if r.holds(type(f))) for r in registries]
         for i, fact in enumerate(inventory.facts):
-            if not any(_uses(r, fact) for r in registries):
+            if not any(r.holds(type(fact)) for r in registries):
                 ids = ", ".join(engine.ruleset.id for engine in engines)
                 raise UsageError(
                     f"{path}: $.facts[{i}]: no ruleset evaluated ({ids}) uses "
@@ -275,11 +274,6 @@ def evaluate_all(engines: Sequence[Engine], path: str, as_of: dt.date | None) ->
         ]
     except OssRulesError as error:
         raise UsageError(f"{path}: {error}") from None
-
-
-def _uses(registry: FactRegistry, fact: Any) -> bool:
-    name = type(fact).__name__
-    return name in registry and registry[name].cls is type(fact)
 
 
 RULESET = click.option(

@@ -114,11 +114,7 @@ def registry_for(names: Iterable[str]) -> FactRegistry:
 
 def covered_by(registry: FactRegistry) -> tuple[str, ...]:
     """The shipped domains every type of which ``registry`` holds (the very classes)."""
-
-    def holds(cls: type) -> bool:
-        return cls.__name__ in registry and registry[cls.__name__].cls is cls
-
-    return tuple(n for n in SHIPPED if all(holds(t) for t in find_domain(n).types))
+    return tuple(n for n in SHIPPED if all(registry.holds(t) for t in find_domain(n).types))
 
 
 @functools.cache

@@ -154,9 +154,15 @@ class FactRegistry:
         """Registered type names, in registration order."""
         return tuple(self._types)
 
+    def holds(self, cls: type) -> bool:
+        """Whether ``cls`` itself (not just a class of its name) is registered."""
+        info = self._types.get(cls.__name__)
+        return info is not None and info.cls is cls
+
     def type_of(self, fact: Any) -> FactType:
         """The registered type of ``fact``; raises :class:`~oss_rules.errors.ArgumentError`
         (a ``TypeError``) for anything else."""
+        # On the hot path (sort keys, input checks): one lookup, not holds() and another.
         info = self._types.get(type(fact).__name__)
         if info is None or info.cls is not type(fact):
             raise ArgumentError(
