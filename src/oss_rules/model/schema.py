@@ -143,12 +143,11 @@ def result_schema(
     registry = registry if registry is not None else shipped_registry()
     if groups is None:
         groups = getattr(result_class(SHIPPED), "GROUPS", {})
-    GROUPS = groups  # noqa: N806
     facts = {"type": "array", "items": _facts(registry)}
     texts = {"type": "array", "items": {"type": "string"}}
     listed = {
         key: {"type": "array", "items": {"$ref": f"#/$defs/{name}.fields"}}
-        for name, key in GROUPS.items()
+        for name, key in groups.items()
         if name in registry
     }
     properties: dict[str, Any] = {
@@ -196,7 +195,7 @@ def result_schema(
     definitions = {t.name: fact_schema(t) for t in registry}
     definitions |= {
         f"{name}.fields": fact_schema(registry[name], typed=False)
-        for name in GROUPS
+        for name in groups
         if name in registry
     }
     return {
