@@ -42,6 +42,8 @@ HEADER_ORDER = (
     "title",
     "domains",
     "description",
+    "internal",
+    "titles",
     "sources",
     "params",
     "properties",

@@ -117,7 +117,13 @@ class Engine(Generic[R]):
         self._sessions = itertools.count(1)
         overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
         self._info = RulesetInfo(
-            ruleset.id, ruleset.version, ruleset.digest, overrides, ruleset.domains
+            ruleset.id,
+            ruleset.version,
+            ruleset.digest,
+            overrides,
+            ruleset.domains,
+            tuple(sorted(ruleset.internal)),
+            ruleset.titles,
         )
         # The ruleset's static type says which Result class it gives; this is that class.
         self._result_type: type[R] = result_class(ruleset.domains) or Result  # type: ignore[assignment]

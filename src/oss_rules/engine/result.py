@@ -38,6 +38,11 @@ class RulesetInfo:
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
     domains: tuple[str, ...] = ()
     """The domains whose fact types the ruleset uses."""
+    internal: tuple[str, ...] = ()
+    """The derived types that are only steps of a proof (the ruleset's ``internal:``)."""
+    titles: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    """Human titles of field values (the ruleset's ``titles:``): ``"Type.field"`` ->
+    value -> title."""
 
 
 @attrs.frozen
@@ -124,6 +129,24 @@ class Result:
         """The conclusions of the types that ``GROUPS`` does not list."""
         return self._by_type_name().get(_OTHERS, ())
 
+    @property
+    def shown(self) -> tuple[Any, ...]:
+        """The conclusions for people: all but those of the ruleset's internal types."""
+        internal = self.ruleset.internal
+        if not internal:
+            return self.conclusions
+        return tuple(f for f in self.conclusions if type(f).__name__ not in internal)
+
+    def title(self, fact: Any, field: str) -> str:
+        """The title the ruleset gives ``fact``'s ``field`` value; the value itself if none.
+
+        >>> result.title(finding, "code")  # doctest: +SKIP
+        'Risk assessment older than a hazard'
+        """
+        value = getattr(fact, field)
+        titles = self.ruleset.titles.get(f"{type(fact).__name__}.{field}", {})
+        return titles.get(str(value), str(value))
+
     def of_type(self, cls: type[T]) -> tuple[T, ...]:
         """The conclusions of fact type ``cls``, in canonical order."""
         found = self._by_type_name().get(cls.__name__, ())
@@ -195,6 +218,8 @@ class Result:
                 **attrs.asdict(self.ruleset),
                 "overrides": dict(self.ruleset.overrides),
                 "domains": list(self.ruleset.domains),
+                "internal": list(self.ruleset.internal),
+                "titles": {k: dict(v) for k, v in self.ruleset.titles.items()},
             },
             "as_of": self.as_of.isoformat(),
         }
@@ -248,6 +273,8 @@ class Result:
                 digest=info["digest"],
                 overrides=info.get("overrides", {}),
                 domains=domains,
+                internal=tuple(info.get("internal", ())),
+                titles=info.get("titles", {}),
             ),
             as_of=dt.date.fromisoformat(data["as_of"]),
             given=tuple(typed(f) for f in data["given"]),

@@ -51,6 +51,7 @@ def load(path: str | os.PathLike[str], *, registry: FactRegistry | None = None) 
 def _load_files(root: Path, registry: FactRegistry | None) -> Ruleset[Any]:
     # Imported here: ruamel.yaml and lark are slow to import, and a cached load needs neither.
     from ._check import check
+    from ._labels import check_labels, titles_of
     from ._loader import read
     from ._positions import _Collector
     from ._table_reader import read_tables
@@ -70,6 +71,7 @@ def _load_files(root: Path, registry: FactRegistry | None) -> Ruleset[Any]:
             out.add(raw.domains_span, "OSS018", str(error), "declare a domain that is installed")
             registry = FactRegistry()
     read_tables(raw, registry, out)
+    check_labels(raw.labels, registry, [*raw.rules, *raw.tables], out)
     strata = check(raw, registry, out) if not out.diagnostics else []
     order = {str(f): i for i, f in enumerate(files)}
     if out.diagnostics:
@@ -98,6 +100,8 @@ def _load_files(root: Path, registry: FactRegistry | None) -> Ruleset[Any]:
         source_spans=dict(raw.source_spans),
         tables=tuple(raw.tables),
         properties=raw.properties,
+        internal=frozenset(raw.labels.internal),
+        titles=titles_of(raw.labels),
         strata=tuple(tuple(sorted(stratum, key=place)) for stratum in strata),
     )
     return ruleset

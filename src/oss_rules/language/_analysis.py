@@ -49,6 +49,7 @@ def analyse(ruleset: s.Ruleset) -> list[Diagnostic]:
     _unused(ruleset, add)
     _dead_rules(ruleset, add)
     _version_gaps(ruleset, add)
+    _untitled(ruleset, add)
     for unlinked in unlinked_joins(ruleset):
         add(
             unlinked.pattern.span,
@@ -60,6 +61,27 @@ def analyse(ruleset: s.Ruleset) -> list[Diagnostic]:
         )
     order = {f: i for i, f in enumerate(dict.fromkeys(r.span.file for r in ruleset.rules))}
     return sorted(found.values(), key=lambda p: (order.get(p.file, -1), p.line, p.col, p.code))
+
+
+def _untitled(ruleset: s.Ruleset, add: Add) -> None:
+    """A value a rule writes into a titled field, without a title of its own."""
+    for rule in ruleset.rules:
+        for derivation in rule.then:
+            for assignment in derivation.assignments:
+                key = f"{derivation.fact_type}.{assignment.field}"
+                value = assignment.value
+                titles = ruleset.titles.get(key)
+                if titles is None or not isinstance(value, s.Literal):
+                    continue
+                if str(value.value) not in titles:
+                    add(
+                        value.span,
+                        "OSS160",
+                        WARNING,
+                        f"`{key}` value {value.value!r} has no title",
+                        f"add `{value.value}: <title in words>` under `titles: {key}:` "
+                        "in ruleset.yaml, so that output shows words instead of the code",
+                    )
 
 
 def _own(expr: s.Expr, fact_type: FactType, bound: Mapping[str, FactType]) -> str | None:

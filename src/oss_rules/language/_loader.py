@@ -19,6 +19,7 @@ from . import syntax as s
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._files import HEADER_FILE as HEADER_FILE
 from ._files import ruleset_files as ruleset_files
+from ._labels import Labels, read_labels
 from ._parser import ParseError, parse_derivation, parse_pattern
 from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
 from ._yaml import foreign_tag, numbers_in_range, safe_yaml, yaml_problem
@@ -32,6 +33,8 @@ HEADER_KEYS = (
     "title",
     "domains",
     "description",
+    "internal",
+    "titles",
     "sources",
     "params",
     "rules",
@@ -86,6 +89,7 @@ class RawRuleset:
         self.tables: list[Table] = []
         self.header_span = s.Span("?", 1, 1)
         self.properties: s.Properties | None = None
+        self.labels = Labels()
 
 
 def read_node(file: Path, key: str) -> Any:
@@ -184,6 +188,7 @@ def _read_file(
         raw.title = str(doc.get("title", raw.id))
         if "domains" in doc:
             _read_domains(doc, file, raw, out)
+        read_labels(doc, file, raw.labels, out)
         _read_mapping(doc, "sources", file, out, raw.sources, raw.source_spans, text_only=True)
         _read_mapping(doc, "params", file, out, raw.params, raw.param_spans, text_only=False)
         if "properties" in doc:

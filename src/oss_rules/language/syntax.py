@@ -328,9 +328,19 @@ class Ruleset(Generic[R]):
     """The ``properties:`` section as written, read by ``oss-rules verify``."""
     domains: tuple[str, ...] = ()
     """The domains whose fact types the ruleset uses (its header's ``domains:``)."""
+    internal: frozenset[str] = attrs.field(default=frozenset(), kw_only=True)
+    """The derived types that are only steps of a proof (the header's ``internal:``):
+    outputs for people do not list them as conclusions; ``explain`` still shows them."""
+    titles: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, kw_only=True)
+    """Human titles of field values (the header's ``titles:``): ``"Type.field"`` ->
+    value -> title, e.g. ``titles["Finding.code"]["stale_assessment"]``."""
     strata: tuple[tuple[Rule, ...], ...] = attrs.field(eq=False, repr=False, kw_only=True)
     """``rules`` grouped into strata, lowest first, each in ``rules`` order: computed once,
     when the ruleset is checked, for the compiler and the oracle."""
+
+    def title_of(self, kind: str, field: str, value: object) -> str | None:
+        """The title the header gives ``value`` of ``kind.field``; ``None`` if it gives none."""
+        return self.titles.get(f"{kind}.{field}", {}).get(str(value))
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``; ``KeyError`` if there is none."""

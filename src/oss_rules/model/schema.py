@@ -159,6 +159,14 @@ def result_schema(
                 "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
                 "overrides": {"type": "object"},
                 "domains": {"type": "array", "items": {"type": "string"}},
+                "internal": {"type": "array", "items": {"type": "string"}},
+                "titles": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                    },
+                },
             },
             "required": ["id", "version", "digest", "overrides", "domains"],
             "additionalProperties": False,
