@@ -26,6 +26,7 @@ from oss_rules.batch import (
     split,
     split_inventory,
 )
+from oss_rules.batch._split import split_records
 from oss_rules.errors import FactError
 from oss_rules.language import load, load_default
 from oss_rules.model.convert import Inventory, read_inventory
@@ -279,3 +280,19 @@ def test_a_csv_error_names_the_line_and_column_of_the_cell(tmp_path: Path, engin
     assert isinstance(outcome, Failed) and outcome.where() == f"{path}:2"
     assert "line 3, column hazard_severity: Hazard 'h2' field 'severity'" in outcome.reason
     assert "(got 9)" in outcome.reason
+
+
+def test_split_csv_parts_keep_the_cells_of_their_facts(tmp_path: Path):
+    """After --split, each part of a CSV record still knows each fact's line and columns."""
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "as_of,workplace_id,workplace_sector,workplace_setting,workplace_headcount,"
+        "hazard_id,hazard_category,hazard_likelihood,hazard_severity\n"
+        "2026-06-30,w1,construction,field,40,h1,fall,4,5\n"
+        "2026-06-30,w1,construction,field,40,h2,noise,2,2\n",
+        "utf-8",
+    )
+    [record] = read_records(str(path), shipped_registry())
+    [part] = split_records([record], [load_default()])
+    assert part.places == record.places
+    assert [line for line, _ in part.places] == [2, 2, 3]

@@ -79,10 +79,16 @@ def split_records(
         except OssRulesError:
             yield record
             continue
-        for group in _groups(list(inventory.facts), registry):
-            facts = [fact_to_json(f, registry) for f in group]
-            document = {"as_of": inventory.as_of.isoformat(), "facts": facts}
-            yield Record(record.source, record.line, document)
+        facts = list(inventory.facts)
+        # A CSV record's facts keep their cells, so that an error in one part still names
+        # the line and column it came from (facts are read one per entry, in order).
+        keep = len(record.places) == len(facts)
+        position = {id(f): i for i, f in enumerate(facts)}
+        for group in _groups(facts, registry):
+            data = [fact_to_json(f, registry) for f in group]
+            document = {"as_of": inventory.as_of.isoformat(), "facts": data}
+            places = tuple(record.places[position[id(f)]] for f in group) if keep else ()
+            yield Record(record.source, record.line, document, places=places)
 
 
 def _groups(facts: list[Any], registry: FactRegistry) -> list[tuple[Any, ...]]:
