@@ -32,7 +32,15 @@ def test_json_output_has_the_documented_keys():
         "findings",
         "deadlines",
     } <= set(data)
-    assert set(data["ruleset"]) == {"id", "version", "digest", "overrides", "domains"}
+    assert set(data["ruleset"]) == {
+        "id",
+        "version",
+        "digest",
+        "overrides",
+        "domains",
+        "internal",
+        "titles",
+    }
     assert set(data["classifications"][0]) >= {"hazard", "level", "score"}
     assert set(data["actions"][0]) >= {"hazard", "code", "control", "due"}
     assert set(data["findings"][0]) >= {"workplace", "code", "subject"}

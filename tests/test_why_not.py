@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, ROOT, hazard, workplace
 
-from oss_rules import Engine
+from oss_rules import Engine, load_default
 from oss_rules.authoring._why_not import why_not
 from oss_rules.cli import main
 from oss_rules.errors import QuestionError
@@ -45,7 +45,10 @@ def test_each_rule_says_which_condition_failed_with_the_values():
     block = lines[
         lines.index("rule oss2-high-physical: A high physical hazard needs the medical programme") :
     ]
-    assert block[1].startswith("  at ") and block[1].endswith("ruleset.yaml:335:5")
+    span = load_default().rule("oss2-high-physical").span
+    assert block[1].startswith("  at ") and block[1].endswith(
+        f"ruleset.yaml:{span.line}:{span.col}"
+    )
     assert block[2:6] == [
         '  no Classification matched c: Classification(level == "high", category in physical)',
         "    Classification(workplace='hq', hazard='hq-cable', category='electrical', score=4, "

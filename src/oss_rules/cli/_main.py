@@ -164,10 +164,13 @@ def evaluate_command(
             else {"evaluations": [r.to_data() for r in results]}
             for _, results in evaluations
         ]
-        text = json.dumps(
-            data[0] if len(data) == 1 else data, indent=2, sort_keys=True, ensure_ascii=False
-        )
-        click.echo(text)
+        # Written piece by piece: json.dumps with an indent holds every piece of the text
+        # in a list first, ~8x the text of a large result.
+        stdout = sys.stdout
+        encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+        for chunk in encoder.iterencode(data[0] if len(data) == 1 else data):
+            stdout.write(chunk)
+        stdout.write("\n")
         return
     several = len(engines) > 1
     click.echo(

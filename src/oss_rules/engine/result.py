@@ -11,8 +11,8 @@ import heapq
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TextIO, TypeVar
 
 import attrs
 
@@ -211,8 +211,22 @@ class Result:
         return Proof(fact, best.rule, info.title, citations, premises, best.absent)
 
     def to_data(self) -> dict[str, Any]:
-        """The result as JSON-ready data (see :meth:`to_json`)."""
+        """The result as JSON-ready data (see :meth:`to_json`).
+
+        A fact that appears several times (given, derived, premise of inferences) is one
+        shared dict: the trace names each fact many times, and a dict per mention made
+        the data of a large result ~7x its JSON text. Copy it before mutating it.
+        """
         reg = self.registry
+        encoded: dict[tuple[int, bool], dict[str, Any]] = {}
+
+        def js(fact: Any, typed: bool = True) -> dict[str, Any]:
+            key = (id(fact), typed)
+            found = encoded.get(key)
+            if found is None:
+                found = encoded[key] = fact_to_json(fact, reg, typed=typed)
+            return found
+
         data: dict[str, Any] = {
             "ruleset": {
                 **attrs.asdict(self.ruleset),
@@ -225,14 +239,14 @@ class Result:
         }
         by_type = self._by_type_name()
         for type_name, key in self.GROUPS.items():
-            data[key] = [fact_to_json(f, reg, typed=False) for f in by_type.get(type_name, ())]
-        data["derived"] = [fact_to_json(f, reg) for f in self.derived]
-        data["given"] = [fact_to_json(f, reg) for f in self.given]
+            data[key] = [js(f, typed=False) for f in by_type.get(type_name, ())]
+        data["derived"] = [js(f) for f in self.derived]
+        data["given"] = [js(f) for f in self.given]
         data["trace"] = [
             {
-                "fact": fact_to_json(i.fact, reg),
+                "fact": js(i.fact),
                 "rule": i.rule,
-                "premises": [fact_to_json(p, reg) for p in i.premises],
+                "premises": [js(p) for p in i.premises],
                 "absent": list(i.absent),
             }
             for i in self.trace
@@ -245,7 +259,28 @@ class Result:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Canonical JSON: same result, same bytes."""
-        return json.dumps(self.to_data(), indent=indent, sort_keys=True, ensure_ascii=False)
+        if indent is None:  # the C encoder, one shot: compact output is small
+            return json.dumps(self.to_data(), sort_keys=True, ensure_ascii=False)
+        parts: list[str] = []
+        self._encode(parts.append, indent)
+        return "".join(parts)
+
+    def write_json(self, stream: TextIO, *, indent: int | None = 2) -> None:
+        """Write :meth:`to_json`'s text to ``stream``, a few kB at a time."""
+        self._encode(stream.write, indent)
+
+    def _encode(self, write: Callable[[str], object], indent: int | None) -> None:
+        # json.dumps with an indent (and io.StringIO) keep a list of every small piece of
+        # the text, ~6x the text itself; joined in batches, the pieces cost little more
+        # than the text.
+        encoder = json.JSONEncoder(indent=indent, sort_keys=True, ensure_ascii=False)
+        pending: list[str] = []
+        for chunk in encoder.iterencode(self.to_data()):
+            pending.append(chunk)
+            if len(pending) == _BATCH:
+                write("".join(pending))
+                pending.clear()
+        write("".join(pending))
 
     @classmethod
     def from_json(cls, text: str, registry: FactRegistry | None = None) -> Result:
@@ -293,6 +328,9 @@ class Result:
             registry=reg,
         )
 
+
+_BATCH = 4096
+"""Pieces of JSON text joined before they are written (see ``Result._encode``)."""
 
 _OTHERS = "\0others"
 """The key of the conclusions outside ``GROUPS`` in a Result's type index."""
