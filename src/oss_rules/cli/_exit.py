@@ -15,7 +15,7 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator
-from typing import Any, NoReturn, TextIO
+from typing import IO, Any, NoReturn, TextIO
 
 import click
 
@@ -116,6 +116,11 @@ class _EscapingWriter(io.TextIOBase):
     def isatty(self) -> bool:
         return self._target.isatty()
 
+    @property
+    def target(self) -> TextIO:
+        """The stream written to: for control sequences of our own (the progress line)."""
+        return self._target
+
     def fileno(self) -> int:
         return self._target.fileno()
 
@@ -129,6 +134,12 @@ def _escaped_terminal() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+def unescaped(stream: IO[str]) -> IO[str]:
+    """The stream under ``stream``'s escaping of control characters, if it has one, for
+    text that escapes what it took from input and puts control sequences of its own."""
+    return stream.target if isinstance(stream, _EscapingWriter) else stream
 
 
 def debugging(ctx: click.Context) -> bool:

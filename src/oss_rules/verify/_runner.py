@@ -9,12 +9,9 @@ shrunk to a minimal one and reported as a ruleset test case, ready to paste into
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-import attrs
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
@@ -28,78 +25,12 @@ from . import _checks as properties
 from . import _declared
 from ._judge import Case, input_json
 from ._reduce import reduce
+from ._report import Layout, Outcome, Report
 from .strategies import Raise, as_of_dates, fact_lists, raised
 
-__all__ = ["Outcome", "Report", "render_case", "verify"]
+__all__ = ["Outcome", "Report", "verify"]
 
 BUILTIN = ("order-independence", "idempotence", "json-round-trip")
-
-
-@attrs.frozen
-class Outcome:
-    """What checking one property found: nothing, a counterexample, or a problem."""
-
-    id: str
-    kind: str
-    title: str
-    message: str = ""
-    case: Case | None = None
-
-    @property
-    def passed(self) -> bool:
-        """Whether no counterexample (and no problem) was found."""
-        return not self.message
-
-
-@attrs.frozen
-class Report:
-    """The outcome of every property checked, and how to run the check again."""
-
-    ruleset: s.Ruleset
-    outcomes: tuple[Outcome, ...]
-    max_examples: int
-    seed: int
-    params: Mapping[str, Any] = attrs.field(factory=dict)
-    """The param overrides the properties were checked with."""
-
-    @property
-    def passed(self) -> bool:
-        """Whether every property held."""
-        return all(o.passed for o in self.outcomes)
-
-    def _params(self) -> str:
-        return "".join(
-            f" --param {name}={json.dumps(value, separators=(',', ':'))}"
-            for name, value in self.params.items()
-        )
-
-    def render(self, *, command: str = "oss-rules verify") -> str:
-        """The report as text: one line per property, then each counterexample."""
-        declared = sum(o.kind != "builtin" for o in self.outcomes)
-        lines = [
-            f"{self.ruleset.id} {self.ruleset.version}: {declared} declared and "
-            f"{len(self.outcomes) - declared} built-in properties, "
-            f"{self.max_examples} examples each, seed {self.seed}"
-        ]
-        width = max((len(o.id) for o in self.outcomes), default=0)
-        for outcome in self.outcomes:
-            lines.append(
-                f"{'pass' if outcome.passed else 'FAIL'} {outcome.id:<{width}}  {outcome.title}"
-            )
-            if outcome.passed:
-                continue
-            lines += ["  " + line for line in outcome.message.splitlines()]
-            if outcome.case is not None:
-                where = f"{self.ruleset.path}/tests/properties.yaml"
-                lines.append(f"  minimal counterexample, as a test case for {where}:")
-                lines += ["    " + line for line in render_case(outcome.case).splitlines()]
-            lines.append(
-                f"  reproduce: {command} {self.ruleset.path}{self._params()} --seed {self.seed} "
-                f"--max-examples {self.max_examples} --property {outcome.id}"
-            )
-        failed = sum(not o.passed for o in self.outcomes)
-        lines.append(f"{len(self.outcomes) - failed} passed, {failed} failed")
-        return "\n".join(lines)
 
 
 def input_types(ruleset: s.Ruleset, declared: Sequence[_declared.Property]) -> list[str]:
@@ -167,9 +98,17 @@ def verify(
     params: Mapping[str, Any] | None = None,
     only: Sequence[str] = (),
     backend: str = "durable",
+    on_start: Callable[[Layout], None] | None = None,
+    on_example: Callable[[str, int, bool], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Report:
     """Check the properties of ``ruleset`` (those named in ``only``, or all) on an
     engine with ``backend``.
+
+    The callbacks let a caller show the run as it goes: ``on_start`` gets the layout of
+    the report before the first property is checked, ``on_example`` the property's id,
+    the number of examples tried so far and whether hypothesis is shrinking a failure
+    (after every example), and ``on_outcome`` each property's outcome as it finishes.
 
     Raises :class:`~oss_rules.errors.RulesetError` for a mistake in the ``properties:``
     section and :class:`~oss_rules.errors.ParamError` for a bad override.
@@ -187,16 +126,50 @@ def verify(
         raise KeyError(
             f"no property {sorted(unknown)[0]!r} (properties: {', '.join(c[0] for c in checks)})"
         )
-    outcomes = [
-        _run(prop_id, kind, title, values, body, engine, max_examples, seed)
-        for prop_id, kind, title, values, body in checks
-        if not only or prop_id in only
-    ]
+    chosen = [c for c in checks if not only or c[0] in only]
     overrides = dict(params or {})
-    for outcome in outcomes:
+    layout = Layout(
+        ruleset,
+        tuple(c[0] for c in chosen),
+        sum(c[1] != "builtin" for c in chosen),
+        max_examples,
+        seed,
+        overrides,
+    )
+    if on_start is not None:
+        on_start(layout)
+    outcomes = []
+    for prop_id, kind, title, values, body in chosen:
+        tried = _counted(prop_id, body, on_example) if on_example is not None else body
+        outcome = _run(prop_id, kind, title, values, tried, engine, max_examples, seed)
         if outcome.case is not None and overrides:
             outcome.case["params"] = overrides
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
     return Report(ruleset, tuple(outcomes), max_examples, seed, overrides)
+
+
+def _counted(
+    prop_id: str, body: Callable[[Any], None], on_example: Callable[[str, int, bool], None]
+) -> Callable[[Any], None]:
+    """``body``, telling ``on_example`` how many examples it was called with, and whether
+    one of them failed (from then on hypothesis is shrinking)."""
+    tried = 0
+    failed = False
+
+    def counted(value: Any) -> None:
+        nonlocal tried, failed
+        tried += 1
+        try:
+            body(value)
+        except Exception:
+            failed = True
+            raise
+        finally:
+            on_example(prop_id, tried, failed)
+
+    return counted
 
 
 _TITLES = {
@@ -345,46 +318,3 @@ def _input_case(inventory: Inventory, message: str, engine: Engine) -> Case:
         "as_of": inventory.as_of.isoformat(),
         "given": [input_json(f, registry) for f in inventory.facts],
     }
-
-
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .:/-]*[A-Za-z0-9_.]$|^[A-Za-z_]$|^\d{4}-\d{2}-\d{2}$")
-_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
-
-
-_BLOCK = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .,;:/()'-]*[A-Za-z0-9_.)]$")
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def render_case(found: Case) -> str:
-    """``found`` as YAML in the test-case format: ``cases:`` with one case."""
-    lines = ["cases:"]
-    for i, key in enumerate(("name", "description", "as_of")):
-        if key in found:
-            text = str(found[key])
-            value = text if _BLOCK.match(text) and ": " not in text else _scalar(text)
-            lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
-    if "params" in found:
-        lines.append(f"    params: {_scalar(found['params'])}")
-    for key in ("given", "expect", "absent"):
-        if key in found:
-            lines.append(f"    {key}:")
-            lines += [f"      - {_scalar(item)}" for item in found[key]]
-    if "match" in found:
-        lines.append(f"    match: {found['match']}")
-    return "\n".join(lines)
