@@ -15,6 +15,7 @@ from ..errors import QuestionError, RulesetError
 from ..language import syntax as s
 from ..language._parser import ParseError, parse_pattern
 from ._common import BACKEND, UsageError
+from ._test_report import Run
 
 FORMAT = click.option(
     "--format",
@@ -63,35 +64,86 @@ def explain_why_not(engine: Engine, result: Result, text: str, as_json: bool) ->
     metavar="PERCENT",
     help="Exit 1 when rule coverage is below PERCENT (implies --coverage).",
 )
+@click.option(
+    "-k",
+    "pattern",
+    metavar="TEXT",
+    help="Run only the cases whose id (<ruleset>/<file>::<name>) contains TEXT, ignoring case.",
+)
+@click.option("-x", "--exitfirst", is_flag=True, help="Stop at the first failing case.")
+@click.option("-v", "--verbose", is_flag=True, help="List every case, not only the failures.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="json: a report for programs; junit: JUnit XML for CI. Both on stdout.",
+)
 @BACKEND
 def test_command(
-    paths: tuple[str, ...], show_coverage: bool, fail_under: float | None, backend: str
+    paths: tuple[str, ...],
+    show_coverage: bool,
+    fail_under: float | None,
+    pattern: str | None,
+    exitfirst: bool,
+    verbose: bool,
+    output_format: str,
+    backend: str,
 ) -> None:
     """Run the test cases of each ruleset at PATH (default: the shipped rulesets).
 
     PATH is a ruleset directory, its tests/ directory, one tests/*.yaml file, or a
-    directory of rulesets. Prints one line per case and a summary; exits 1 when a
-    case fails (or coverage is below --fail-under), 2 when a file cannot be used.
+    directory of rulesets. Prints each failing case in full and a summary line (-v:
+    every case); exits 1 when a case fails (or coverage is below --fail-under), 2 when a
+    file cannot be used or -k selects no case.
     """
     suites = _load(paths)
-    if not any(suite.cases for suite in suites):
+    every = [(suite, case) for suite in suites for case in suite.cases]
+    if not every:
         raise UsageError("no test cases found; add cases to <ruleset>/tests/*.yaml")
-    outcomes = [run_case(suite, case, backend=backend) for suite in suites for case in suite.cases]
+    chosen = [(s, c) for s, c in every if pattern is None or pattern.lower() in c.id.lower()]
+    if not chosen:
+        raise UsageError(
+            f"-k {pattern!r}: no case id contains it (ids are <ruleset>/<file>::<name>, "
+            f"e.g. {every[0][1].id!r})"
+        )
+    text = output_format == "text"
     for suite in suites:
         if not suite.cases:
-            click.echo(f"note: {suite.path} has no test cases")
-    for outcome in outcomes:
-        click.echo(outcome.report())
-    failed = sum(not o.passed for o in outcomes)
-    below = False
-    if show_coverage or fail_under is not None:
-        report = coverage(suites, outcomes)
-        click.echo(report.render())
-        if fail_under is not None and report.percent < fail_under:
-            click.echo(f"rule coverage {report.percent:.2f} % is below --fail-under {fail_under:g}")
-            below = True
-    click.echo(f"{len(outcomes) - failed} passed, {failed} failed")
-    if failed or below:
+            click.echo(f"note: {suite.path} has no test cases", err=not text)
+    outcomes = []
+    for suite, case in chosen:
+        outcome = run_case(suite, case, backend=backend)
+        outcomes.append(outcome)
+        if text and (verbose or not outcome.passed):
+            click.echo(outcome.report())
+        if exitfirst and not outcome.passed:
+            break
+    run = Run(
+        tuple(suites),
+        tuple(outcomes),
+        coverage(suites, outcomes),
+        len(every),
+        len(chosen),
+        pattern,
+        len(outcomes) < len(chosen),
+    )
+    below = fail_under is not None and run.coverage.percent < fail_under
+    if output_format == "json":
+        click.echo(run.to_json(fail_under))
+    elif output_format == "junit":
+        click.echo(run.to_junit())
+    elif show_coverage or fail_under is not None:
+        click.echo(run.coverage.render())
+    if below:
+        click.echo(
+            f"rule coverage {run.coverage.percent:.2f} % is below --fail-under {fail_under:g}",
+            err=not text,
+        )
+    if text:
+        click.echo(run.summary())
+    if run.failed or below:
         raise SystemExit(1)
 
 
