@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint typecheck rulesets bench fuzz clean
+.PHONY: setup demo test test-fast lint typecheck rulesets screenshots bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,18 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
+
+# The pictures in docs/img/: the audit report of examples/construction.json (the one
+# docs/report.md describes) as headless Chromium renders it, 850 px wide; the
+# sandbox is off because CI runs as root. Rerun after changing the report's look.
+CHROMIUM ?= chromium
+screenshots: $(STAMP)
+	mkdir -p build
+	$(BIN)/oss-rules report examples/construction.json -o build/screenshot.html
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
+		--force-device-scale-factor=1 --user-data-dir=build/chromium-profile \
+		--window-size=850,1224 --screenshot=docs/img/report.png \
+		file://$(CURDIR)/build/screenshot.html
 
 # The batch benchmark's default corpus is 200,000 workplaces: hours on a shared 2-core
 # machine (about 25 records/s in one process); BATCH_RECORDS=20000 make bench is shorter.

@@ -11,10 +11,9 @@ How each block is treated, by its fence language:
 * ``json``: parsed; a document with ``"facts"`` is read as an input file.
 * ``console``: ``$ oss-rules ...`` lines run through click's CliRunner; other ``$`` lines
   run in the shell (the docs use ``cp`` and ``sed``). A ``# exit N`` line sets the exit
-  status expected of the next command (default 0). The lines shown after a command must
-  appear in its output, in order and contiguously, except that a ``...`` line skips any
-  number of lines and a line ending in ``...`` matches any line starting with the rest.
-  Whitespace runs compare equal.
+  status expected of the next command (default 0). The lines shown after a command are
+  its whole output, except where a line ``[...]`` says that lines are left out (see
+  ``tests/shown.py`` for the exact rule, shared with the README's test).
 * ``sh`` (installation commands) and ``text`` (layouts, pictures): not run.
 
 Each file runs in its own scratch directory holding copies of ``examples/`` and
@@ -38,6 +37,7 @@ from typing import Any
 
 import attrs
 import pytest
+import shown
 from click.testing import CliRunner
 
 import oss_rules
@@ -48,7 +48,6 @@ DOCS = ROOT / "docs"
 FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 RUN = {"python", "yaml", "json", "console"}
 SKIP = {"sh", "text"}
-EXIT = re.compile(r"^#\s*exit\s+(\d+)\s*$")
 LINK = re.compile(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)")
 
 
@@ -90,75 +89,6 @@ def _cwd(path: Path) -> Iterator[None]:
         yield
     finally:
         os.chdir(before)
-
-
-def _normal(line: str) -> str:
-    return " ".join(line.split())
-
-
-def _line_matches(expected: str, actual: str) -> bool:
-    if expected.endswith("...") and expected != "...":
-        return _normal(actual).startswith(expected[:-3].rstrip())
-    return _normal(actual) == expected
-
-
-def _assert_shown(shown: list[str], output: str, where: str) -> None:
-    """Each chunk of ``shown`` (split at ``...`` lines) occurs in ``output``, in order.
-
-    Blank lines are ignored on both sides.
-    """
-    actual = [line for line in output.splitlines() if line.strip()]
-    chunks: list[list[str]] = [[]]
-    for line in shown:
-        if _normal(line) == "...":
-            chunks.append([])
-        elif line.strip():
-            chunks[-1].append(_normal(line))
-    start = 0
-    for chunk in (c for c in chunks if c):
-        for i in range(start, len(actual) - len(chunk) + 1):
-            if all(_line_matches(e, a) for e, a in zip(chunk, actual[i:], strict=False)):
-                start = i + len(chunk)
-                break
-        else:
-            raise AssertionError(
-                f"{where}: these lines are not in the output, in this order:\n"
-                + "\n".join(chunk)
-                + "\n--- output ---\n"
-                + output
-            )
-
-
-@attrs.frozen
-class _Command:
-    line: int
-    argv: str
-    status: int
-    shown: list[str]
-
-
-def _commands(block: Block) -> list[_Command]:
-    commands: list[_Command] = []
-    status = 0
-    lines = block.text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        exit_mark = EXIT.match(line.strip())
-        if exit_mark:
-            status = int(exit_mark.group(1))
-        elif line.startswith("$ "):
-            start = i
-            text = line[2:]
-            while text.endswith("\\"):
-                i += 1
-                text = text[:-1] + " " + lines[i].strip()
-            commands.append(_Command(block.line + 1 + start, text, status, []))
-            status = 0
-        elif commands and not line.startswith("#"):
-            commands[-1].shown.append(line)
-        i += 1
-    return commands
 
 
 class _DocRun:
@@ -226,7 +156,7 @@ class _DocRun:
             oss_rules.read_inventory(data, self.namespace.get("registry"))
 
     def _run_console(self, block: Block) -> None:
-        commands = _commands(block)
+        commands = shown.commands(block.text, block.line + 1)
         assert commands, f"{block.id}: a console block needs a `$ ` command"
         for command in commands:
             where = f"{block.doc}:{command.line}"
@@ -243,7 +173,7 @@ class _DocRun:
                 )
                 output, status = done.stdout + done.stderr, done.returncode
             assert status == command.status, f"{where}: exit status {status}\n{output}"
-            _assert_shown(command.shown, output, where)
+            shown.assert_shown(command.shown, output, where)
 
 
 @pytest.fixture(scope="session")
