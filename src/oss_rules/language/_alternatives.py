@@ -8,8 +8,8 @@
       - w: Workplace()
       - or:
           - h: Hazard(workplace == w.id, severity >= 4)
-          - - i: Incident(workplace == w.id)
-            - not: Registration(workplace == w.id)
+          -   - i: Incident(workplace == w.id)
+              - not: Registration(workplace == w.id)
 
 Each alternative is a list of ``when`` items, or one item. A rule is loaded as one
 plain rule per way of choosing an alternative of every ``or`` (in the order written), so
