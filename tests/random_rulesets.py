@@ -7,6 +7,10 @@ matches types of level ``<= L`` and negates types of level ``< L``, so every gen
 ruleset stratifies; a rule that matches its own level (recursion) only copies values,
 so every fixpoint is finite.
 
+Rules may use ``or``: between two conditions of a pattern, and as one ``or:`` item of
+two alternatives per rule (a pattern, or a pattern and a negation), within the limit of
+16 alternatives.
+
 The generated conditions are well-typed (a field is compared with values of its own
 kind) and cannot fail, so the order in which the engine and the oracle check them does
 not matter; derivations may fail (a missing key in ``tab2``), which both must report.
@@ -205,6 +209,10 @@ def _condition(draw: st.DrawFn, bindings: Bindings) -> str:
 
 def _pattern(draw: st.DrawFn, fact_type: str, bindings: Bindings) -> str:
     conditions = [_condition(draw, bindings) for _ in range(_pick(draw, (0, 1, 0, 1, 2, 3)))]
+    if conditions and _pick(draw, (False, False, True)):
+        # At most one `or` per pattern: a rule stays within 16 alternatives.
+        at = _pick(draw, range(len(conditions)))
+        conditions[at] = f"{conditions[at]} or {_condition(draw, bindings)}"
     return f"{fact_type}({', '.join(conditions)})"
 
 
@@ -256,17 +264,33 @@ def _rule(draw: st.DrawFn, index: int) -> str:
     below_or_same = [t for t in CLASSES if LEVEL[t] <= level]
     below = [t for t in CLASSES if LEVEL[t] < level]
     bindings: list[str] = []
-    when: list[str] = []
+    when: list[str] = []  # one entry per item, so an `or:` item takes several lines
     finite = False
+    alternatives = False
     for i in range(1 + _pick(draw, range(3))):
         fact_type = _pick(draw, ["P", "Q", *below_or_same])
         finite = finite or LEVEL[fact_type] == level
         pattern = _pattern(draw, fact_type, tuple(bindings))
-        if i == 0 or draw(_INDEX[2]):
-            when.append(f"      - x{i}: '{pattern}'")
-            bindings.append(f"x{i}")
+        named = i == 0 or draw(_INDEX[2])
+        key = f"x{i}: " if named else ""
+        if not alternatives and _pick(draw, (False, False, False, True)):
+            # One `or:` item per rule: a pattern, or a pattern and a negation, per
+            # alternative; both bind the same name (to facts of any type) or neither does.
+            alternatives = True
+            other = _pick(draw, ["P", "Q", *below_or_same])
+            finite = finite or LEVEL[other] == level
+            second = _pattern(draw, other, tuple(bindings))
+            lines = ["      - or:", f"          - {key}'{pattern}'"]
+            if _pick(draw, (False, True)):
+                negated = _pattern(draw, _pick(draw, below), tuple(bindings))
+                lines += [f"          -   - {key}'{second}'", f"              - not: '{negated}'"]
+            else:
+                lines.append(f"          - {key}'{second}'")
+            when.append("\n".join(lines))
         else:
-            when.append(f"      - '{pattern}'")
+            when.append(f"      - {key}'{pattern}'")
+        if named:
+            bindings.append(f"x{i}")
     if _pick(draw, (False, False, True)):
         # A negation may stand anywhere after the first pattern and use the bindings
         # before it.

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import workplace, write_ruleset
+from hypothesis import given
+from hypothesis import strategies as st
 
 import oss_rules
 from oss_rules import Engine, FactsError
@@ -47,11 +49,96 @@ def test_add_months_clamps_to_the_end_of_the_month(start: str, months: int, expe
         ("2026-01-15", "2026-02-14", 0),
         ("2026-01-15", "2026-02-15", 1),
         ("2025-08-31", "2026-02-28", 6),  # what add_months gives counts as whole months
+        ("2026-01-31", "2026-02-28", 1),  # 31 January + 1 month is 28 February
+        ("2026-01-31", "2026-02-27", 0),
+        ("2024-01-31", "2024-02-29", 1),  # and 29 February in a leap year
+        ("2024-01-31", "2024-02-28", 0),
+        ("2024-02-29", "2025-02-28", 12),  # a leap day's year ends on 28 February
+        ("2024-02-29", "2028-02-29", 48),
+        ("2026-02-28", "2026-03-31", 1),  # the same day of the month, not the month's end
         ("2026-03-15", "2026-01-15", -2),
+        ("2026-03-15", "2026-01-20", -2),  # rounded down, like the steps of add_months
+        ("2026-03-15", "2026-03-14", -1),  # the day before is a month back
+        ("2026-03-31", "2026-02-28", -1),
+        ("2026-03-15", "2026-03-15", 0),
     ],
 )
 def test_months_between_counts_whole_months(start: str, end: str, expected: int) -> None:
+    """The largest n with add_months(start, n) <= end."""
     assert value_of(f'months_between(date("{start}"), date("{end}"))') == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2025-03-01", "2026-06-30", 486),
+        ("2024-02-28", "2024-03-01", 2),  # across a leap day
+        ("2026-06-30", "2026-06-29", -1),
+        ("2026-06-30", "2026-06-30", 0),
+    ],
+)
+def test_days_between_counts_whole_days(start: str, end: str, expected: int) -> None:
+    """The number of days from start to end: negative when end is earlier."""
+    assert value_of(f'days_between(date("{start}"), date("{end}"))') == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days", "months"),
+    [
+        ("2026-01-31T10:00", "2026-02-28T10:00", 28, 1),
+        ("2026-01-31T10:00", "2026-02-28T09:59", 27, 0),  # a minute short of both
+        ("2026-03-01T00:00", "2026-02-28T23:00", -1, -1),  # an hour back
+        ("2026-03-01T08:00", "2026-03-02T07:59:59", 0, 0),
+    ],
+)
+def test_days_and_months_between_moments_count_whole_24_hour_days(
+    start: str, end: str, days: int, months: int
+) -> None:
+    """Between two moments a day is 24 hours and a month keeps the time of day."""
+    names = {"a": dt.datetime.fromisoformat(start), "b": dt.datetime.fromisoformat(end)}
+    assert value_of("days_between(a, b)", **names) == days
+    assert value_of("months_between(a, b)", **names) == months
+
+
+def test_add_months_keeps_a_moments_time() -> None:
+    """add_months on a moment clamps the day and keeps the time."""
+    start = dt.datetime(2026, 1, 31, 10, 30)
+    assert value_of("add_months(a, 1)", a=start) == dt.datetime(2026, 2, 28, 10, 30)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'days_between(date("2026-01-01"), start_of_day(date("2026-01-02")))',
+        'months_between(start_of_day(date("2026-01-01")), date("2026-01-02"))',
+        'days_between(date("2026-01-01"), "2026-01-02")',
+        'months_between(date("2026-01-01"), null)',
+    ],
+)
+def test_differences_of_a_date_and_something_else_are_errors(text: str) -> None:
+    """A date and a moment (or text, or null) are not on one scale."""
+    with pytest.raises(ExpressionError, match=r"takes two dates or two moments|takes a date"):
+        value_of(text)
+
+
+_DAYS = st.dates(dt.date(1000, 3, 1), dt.date(8999, 10, 31))
+
+
+@given(_DAYS, _DAYS)
+def test_months_between_is_the_largest_step_of_add_months_not_past_the_end(
+    start: dt.date, end: dt.date
+) -> None:
+    """add_months(a, months_between(a, b)) <= b < add_months(a, months_between(a, b) + 1),
+    and the same for days_between and + days(n), whatever the order of a and b."""
+    names = {"a": start, "b": end}
+    months = value_of("months_between(a, b)", **names)
+    assert isinstance(months, int)
+    assert value_of(f"add_months(a, {months})", **names) <= end
+    assert value_of(f"add_months(a, {months} + 1)", **names) > end
+    days = value_of("days_between(a, b)", **names)
+    assert isinstance(days, int)
+    assert start + dt.timedelta(days=days) <= end < start + dt.timedelta(days=days + 1)
+    assert (months >= 12) == (value_of("add_months(a, 12)", **names) <= end)
 
 
 def test_decimal_literals_are_exact_and_never_floats() -> None:

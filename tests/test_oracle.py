@@ -62,7 +62,7 @@ def engine_outcome(
         result = Engine(ruleset, params=params, backend=backend).evaluate(facts, as_of=as_of)
     except EvaluationError as error:
         return "EvaluationError", f"EvaluationError in rule {error.rule}"
-    applications = frozenset((i.fact, i.rule, i.premises) for i in result.trace)
+    applications = frozenset((i.fact, i.rule, i.premises, i.alternative) for i in result.trace)
     return (frozenset(result.conclusions), applications), (result.conclusions, result.trace)
 
 

@@ -55,7 +55,7 @@ class WhyNot:
             return f"{head}\nNo rule derives {self.question.split('(', 1)[0]} facts."
         blocks = [head]
         for verdict in (v for v in self.verdicts if v.kind != "cannot-derive"):
-            lines = [f"rule {verdict.rule.id}: {verdict.rule.title}"]
+            lines = [f"rule {verdict.rule.label}: {verdict.rule.title}"]
             lines += [f"  at {where(verdict.rule.span)}", f"  {verdict.reason}"]
             for attempt in verdict.attempts:
                 pad = "      " if attempt.bindings else "    "
@@ -75,7 +75,7 @@ class WhyNot:
                 "\n".join(
                     [
                         "rules that never derive it:",
-                        *(f"  {v.rule.id} ({where(v.rule.span)}): {v.reason}" for v in never),
+                        *(f"  {v.rule.label} ({where(v.rule.span)}): {v.reason}" for v in never),
                     ]
                 )
             )
@@ -110,6 +110,11 @@ class WhyNot:
             "rules": [
                 {
                     "rule": v.rule.id,
+                    **(
+                        {"alternative": v.rule.alternative.number}
+                        if v.rule.alternative is not None
+                        else {}
+                    ),
                     "title": v.rule.title,
                     "at": where(v.rule.span),
                     "verdict": v.kind,

@@ -6,7 +6,8 @@ back with fixed indentation. On top of that this module
 * puts the keys of the header, of each rule and of each table in a fixed order;
 * moves the comment lines that followed the last key of a reordered mapping to its new
   last key, so that a comment above the next rule stays above it;
-* wraps long single-quoted ``when``/``then`` items between arguments (then before ``+``)
+* wraps long single-quoted ``when``/``then`` items between arguments (then before ``+``
+  or ``or``)
   at :data:`WIDTH` columns, which does not change their value: YAML folds a line break
   inside a single-quoted scalar into the one space it replaced;
 * aligns the cells of a table's rows into columns.
@@ -239,10 +240,11 @@ def _argument_breaks(text: str) -> list[int]:
 
 
 def _operator_breaks(text: str) -> list[int]:
-    """Before each ``+``, or at any space if there is none."""
+    """Before each ``+``, else before each ``or``, or at any space if there is neither."""
     spaces = _spaces(text)
     before_plus = [i for i, _ in spaces if text[i + 1 : i + 3] == "+ "]
-    return before_plus or [i for i, _ in spaces]
+    before_or = [i for i, _ in spaces if text[i + 1 : i + 4] == "or "]
+    return before_plus or before_or or [i for i, _ in spaces]
 
 
 def _align_rows(lines: list[str]) -> list[str]:

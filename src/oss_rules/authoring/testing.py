@@ -29,7 +29,7 @@ from ..errors import Diagnostic, OssRulesError, RulesetError
 from ..language import load, shipped_rulesets
 from ..language._loader import HEADER_FILE
 from ..language._unparse import show_fact, where
-from ..language.syntax import Ruleset, Span
+from ..language.syntax import Rule, Ruleset, Span
 from ..model.convert import facts_from_json
 from ..model.registry import FactRegistry
 from ._case_reader import read_cases
@@ -254,7 +254,11 @@ def run_case(suite: Suite, case: Case, *, backend: str = "durable") -> Outcome:
 
 @attrs.frozen
 class RuleCoverage:
-    """Whether any case made one rule fire, and which cases did."""
+    """Whether any case made one rule fire, and which cases did.
+
+    ``rule`` is the rule's :attr:`~oss_rules.language.syntax.Rule.label`: a rule with
+    ``or`` has one entry per alternative (``hazmat (alternative 2 of 3)``).
+    """
 
     ruleset: str
     rule: str
@@ -321,18 +325,22 @@ def coverage(suites: Iterable[Suite], outcomes: Iterable[Outcome]) -> Coverage:
     """
     suites = list(suites)
     suite_of = {id(case): suite for suite in suites for case in suite.cases}
-    fired: dict[tuple[int, str], list[str]] = {}
+    # A rule with `or` is covered alternative by alternative, like a table row by row.
+    fired: dict[tuple[int, str, int | None], list[str]] = {}
     for outcome in outcomes:
         suite = suite_of.get(id(outcome.case))
         if outcome.result is None or suite is None:
             continue
-        for rule in dict.fromkeys(i.rule for i in outcome.result.trace):
-            fired.setdefault((id(suite), rule), []).append(outcome.case.id)
+        for rule, number in dict.fromkeys((i.rule, i.alternative) for i in outcome.result.trace):
+            fired.setdefault((id(suite), rule, number), []).append(outcome.case.id)
+
+    def cases(suite: Suite, rule: Rule) -> tuple[str, ...]:
+        number = rule.alternative.number if rule.alternative else None
+        return tuple(fired.get((id(suite), rule.id, number), ()))
+
     return Coverage(
         tuple(
-            RuleCoverage(
-                suite.ruleset.id, rule.id, rule.span, tuple(fired.get((id(suite), rule.id), ()))
-            )
+            RuleCoverage(suite.ruleset.id, rule.label, rule.span, cases(suite, rule))
             for suite in suites
             for rule in suite.ruleset.rules
         )

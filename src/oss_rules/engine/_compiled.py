@@ -56,6 +56,7 @@ class CompiledProgram:
 
         self._strata = [_components(stratum, plan) for stratum in ruleset.strata]
         self._exact: dict[str, ExactRule] = {}
+        """By :attr:`~oss_rules.language.syntax.Rule.label`: unique, alternatives included."""
         self._lock = threading.Lock()
 
     def run(self, given: Iterable[Any], as_of: dt.date) -> tuple[list[Any], list[Inference]]:
@@ -94,6 +95,8 @@ class CompiledProgram:
     def _apply(self, plan: RulePlan, store: Store, ranges: Ranges) -> None:
         """Match ``plan`` within ``ranges`` (all facts when None) and record what it derives."""
         rule_id = plan.rule.id
+        alternative = plan.rule.alternative
+        number = alternative.number if alternative is not None else None
         if plan.exact_only:
             matches = self.exact(plan.rule).matches(store, ranges)
         else:
@@ -116,16 +119,16 @@ class CompiledProgram:
                 facts = plan.derive(store, match)
             except Exception:
                 facts = self.exact(plan.rule).derive(store, match)
-            store.emit(rule_id, match, facts, absent)
+            store.emit(rule_id, match, facts, absent, number)
 
     def exact(self, rule: s.Rule) -> ExactRule:
         """The rule with the durable backend's checks, built on first need."""
-        found = self._exact.get(rule.id)
+        found = self._exact.get(rule.label)
         if found is None:
             with self._lock:
-                found = self._exact.get(rule.id)
+                found = self._exact.get(rule.label)
                 if found is None:
-                    found = self._exact[rule.id] = ExactRule(rule, self._registry, self._params)
+                    found = self._exact[rule.label] = ExactRule(rule, self._registry, self._params)
         return found
 
 

@@ -127,7 +127,10 @@ class Engine(Generic[R]):
         )
         # The ruleset's static type says which Result class it gives; this is that class.
         self._result_type: type[R] = result_class(ruleset.domains) or Result  # type: ignore[assignment]
-        self._rules = {r.id: RuleInfo(r.title, r.cite) for r in ruleset.rules}
+        self._rules = {
+            r.id: RuleInfo(r.title, r.cite, r.alternative.of if r.alternative else 1)
+            for r in ruleset.rules
+        }
 
     @property
     def ruleset(self) -> Ruleset[R]:
@@ -300,6 +303,8 @@ class _Run:
             if compiled.checks_in_python and not compiled.holds(bound, scope, self.negations):
                 return []
             rule_id = compiled.rule.id
+            alternative = compiled.rule.alternative
+            number = alternative.number if alternative is not None else None
             absent = compiled.absent(scope) if compiled.negates else ()
             new_messages = []
             for fact in compiled.conclude(bound, scope):
@@ -310,11 +315,11 @@ class _Run:
                     if name in stratum.matches:
                         new_messages.append(self.message(index, fields[name]))
                 self.derived.add(index)
-                key = (index, rule_id, ids)
+                key = (index, rule_name, ids)
                 if key not in self.seen:
                     self.seen.add(key)
                     premises = tuple([facts[i] for i in ids])
-                    self.trace.append(Inference(fact, rule_id, premises, absent))
+                    self.trace.append(Inference(fact, rule_id, premises, absent, number))
             return new_messages
 
         return on_action

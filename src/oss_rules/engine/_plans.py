@@ -86,7 +86,7 @@ def compile_rule(
     if rule.negatives:
         sources.append(describer(rule, gen, facts))
     text = "\n".join(sources)
-    code = compile(text, f"<rule {rule.id}>", "exec")
+    code = compile(text, f"<rule {rule.label}>", "exec")
     namespace = gen.namespace
     exec(code, namespace)
     return RulePlan(

@@ -87,10 +87,16 @@ class Store:
         return found
 
     def emit(
-        self, rule: str, match: tuple[Any, ...], facts: list[Any], absent: tuple[str, ...]
+        self,
+        rule: str,
+        match: tuple[Any, ...],
+        facts: list[Any],
+        absent: tuple[str, ...],
+        alternative: int | None = None,
     ) -> None:
-        """Record what one match of ``rule`` derived: new facts, and one trace entry per
-        distinct fact (set semantics: a fact already known is not added again)."""
+        """Record what one match of ``rule`` (its ``alternative``, for a rule with ``or``)
+        derived: new facts, and one trace entry per distinct fact (set semantics: a fact
+        already known is not added again)."""
         known = self.known
         seen: set[Any] | None = set() if len(facts) > 1 else None
         for fact in facts:
@@ -108,7 +114,7 @@ class Store:
                 if fact in seen:
                     continue
                 seen.add(fact)
-            self.trace.append(Inference(fact, rule, match, absent))
+            self.trace.append(Inference(fact, rule, match, absent, alternative))
 
     def _limit(self, rule: str) -> EvaluationError:
         """The durable backend's error for an evaluation that reached ``max_facts``."""

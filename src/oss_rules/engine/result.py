@@ -47,19 +47,24 @@ class RulesetInfo:
 
 @attrs.frozen
 class Inference:
-    """One application of a rule: these premises (and these absences) gave this fact."""
+    """One application of a rule: these premises (and these absences) gave this fact.
+
+    ``alternative`` is the number of the alternative that held, for a rule with ``or``.
+    """
 
     fact: Any
     rule: str
     premises: tuple[Any, ...]
     absent: tuple[str, ...] = ()
+    alternative: int | None = None
 
 
 @attrs.frozen
 class Proof:
     """Why a fact holds: the rule that derived it and the proofs of its premises.
 
-    ``rule`` is ``None`` for a fact that was given as input.
+    ``rule`` is ``None`` for a fact that was given as input; ``alternative`` says which
+    alternative of a rule with ``or`` held (``"alternative 2 of 3"``), else it is empty.
     """
 
     fact: Any
@@ -68,13 +73,15 @@ class Proof:
     citations: tuple[str, ...]
     premises: tuple[Proof, ...]
     absent: tuple[str, ...]
+    alternative: str = ""
 
     def render(self, indent: str = "") -> str:
         """The proof as an indented text tree."""
         head = show_fact(self.fact)
         if self.rule is None:
             return f"{indent}{head}  [given]"
-        lines = [f"{indent}{head}", f"{indent}  by rule {self.rule}: {self.title}"]
+        rule = f"{self.rule} ({self.alternative})" if self.alternative else self.rule
+        lines = [f"{indent}{head}", f"{indent}  by rule {rule}: {self.title}"]
         lines += [f"{indent}  cites {c}" for c in self.citations]
         lines += [f"{indent}  because {a}" for a in self.absent]
         lines += [p.render(indent + "    ") for p in self.premises]
@@ -93,10 +100,12 @@ def show_value(value: Any) -> str:
 
 @attrs.frozen
 class RuleInfo:
-    """Title and citations of a rule, as a Result carries them."""
+    """Title and citations of a rule, as a Result carries them, and how many
+    alternatives it has (1 for a rule without ``or``)."""
 
     title: str
     cite: tuple[str, ...]
+    alternatives: int = 1
 
 
 @attrs.frozen
@@ -204,11 +213,16 @@ class Result:
         # is explained by the rule that derived it.
         if not options or (depth.get(fact) == 0 and not root):
             return Proof(fact, None, "given", (), (), ())
+        # Among equally shallow derivations the first in the (canonical) trace, so that
+        # two alternatives that both held give the same proof on every backend.
         best = min(options, key=lambda i: max((depth[p] for p in i.premises), default=0))
         info = self.rules.get(best.rule, RuleInfo(best.rule, ()))
         citations = tuple(f"{c}: {self.sources.get(c, '?')}" for c in info.cite)
         premises = tuple(self._proof(p, by_fact, depth) for p in best.premises)
-        return Proof(fact, best.rule, info.title, citations, premises, best.absent)
+        alternative = (
+            f"alternative {best.alternative} of {info.alternatives}" if best.alternative else ""
+        )
+        return Proof(fact, best.rule, info.title, citations, premises, best.absent, alternative)
 
     def to_data(self) -> dict[str, Any]:
         """The result as JSON-ready data (see :meth:`to_json`).
@@ -248,11 +262,17 @@ class Result:
                 "rule": i.rule,
                 "premises": [js(p) for p in i.premises],
                 "absent": list(i.absent),
+                **({"alternative": i.alternative} if i.alternative is not None else {}),
             }
             for i in self.trace
         ]
         data["rules"] = {
-            k: {"title": v.title, "cite": list(v.cite)} for k, v in sorted(self.rules.items())
+            k: {
+                "title": v.title,
+                "cite": list(v.cite),
+                **({"alternatives": v.alternatives} if v.alternatives > 1 else {}),
+            }
+            for k, v in sorted(self.rules.items())
         }
         data["sources"] = dict(sorted(self.sources.items()))
         return data
@@ -320,10 +340,14 @@ class Result:
                     t["rule"],
                     tuple(typed(p) for p in t["premises"]),
                     tuple(t["absent"]),
+                    t.get("alternative"),
                 )
                 for t in data["trace"]
             ),
-            rules={k: RuleInfo(v["title"], tuple(v["cite"])) for k, v in data["rules"].items()},
+            rules={
+                k: RuleInfo(v["title"], tuple(v["cite"]), v.get("alternatives", 1))
+                for k, v in data["rules"].items()
+            },
             sources=dict(data["sources"]),
             registry=reg,
         )
@@ -401,7 +425,14 @@ def build(
         group = groups.get(type(fact).__name__)
         (group if group is not None else others).append(fact)
     ordered_trace = sorted(
-        trace, key=lambda i: (key(i.fact), i.rule, [key(p) for p in i.premises], i.absent)
+        trace,
+        key=lambda i: (
+            key(i.fact),
+            i.rule,
+            i.alternative or 0,
+            [key(p) for p in i.premises],
+            i.absent,
+        ),
     )
     conclusions = [f for facts in groups.values() for f in sorted(facts, key=key)]
     conclusions += sorted(others, key=key)

@@ -75,7 +75,10 @@ def _load_files(root: Path, registry: FactRegistry | None) -> Ruleset[Any]:
     strata = check(raw, registry, out) if not out.diagnostics else []
     order = {str(f): i for i, f in enumerate(files)}
     if out.diagnostics:
-        located = sorted(out.diagnostics, key=lambda d: (order.get(d.file, -1), d.line, d.col))
+        # The alternatives of a rule with `or` share patterns: a mistake in one is
+        # found once per alternative and reported once.
+        unique = dict.fromkeys(out.diagnostics)
+        located = sorted(unique, key=lambda d: (order.get(d.file, -1), d.line, d.col))
         raise RulesetError([_with_source_line(d) for d in located])
 
     # Rules in the order they are written, the rows of a table where the table stands.

@@ -270,7 +270,7 @@ def _dead_rules(ruleset: s.Ruleset, add: Add) -> None:
         for pattern in rule.positives:
             condition = _never_matches(pattern, registry[pattern.fact_type], params)
             if condition is not None:
-                impossible.add(rule.id)
+                impossible.add(rule.label)
                 if _table_of(rule, tables) is None:
                     _report_impossible(pattern, condition, registry, add)
     firing: set[str] = set()
@@ -278,19 +278,19 @@ def _dead_rules(ruleset: s.Ruleset, add: Add) -> None:
     while changed:
         changed = False
         for rule in ruleset.rules:
-            if rule.id in firing or rule.id in impossible:
+            if rule.label in firing or rule.label in impossible:
                 continue
             if all(p.fact_type in available for p in rule.positives):
-                firing.add(rule.id)
+                firing.add(rule.label)
                 available |= derived_types(rule)
                 changed = True
     for rule in ruleset.rules:
-        if rule.id in firing or rule.id in impossible:
+        if rule.label in firing or rule.label in impossible:
             continue
         missing = next(p.fact_type for p in rule.positives if p.fact_type not in available)
         table = _table_of(rule, tables)
         what, span = (
-            (f"table `{table.id}`", table.span) if table else (f"rule `{rule.id}`", rule.span)
+            (f"table `{table.id}`", table.span) if table else (f"rule `{rule.label}`", rule.span)
         )
         add(
             span,

@@ -29,7 +29,7 @@ MAX_PATTERNS = 15
 """durable-rules joins at most 16 facts per rule; one slot goes to the evaluation context."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-RESERVED = frozenset({"as_of", "not", "true", "false", "null", "in", "for"})
+RESERVED = frozenset({"as_of", "not", "true", "false", "null", "in", "for", "or"})
 
 
 def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list[s.Rule]]:
@@ -47,10 +47,16 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list
                 "use lower_snake_case and avoid reserved words (as_of, in, not, ...)",
             )
     seen: dict[str, s.Rule] = {}
+    # The names some alternative of a rule binds: one that binds fewer cannot use them.
+    bound_somewhere: dict[tuple[str, s.Span], set[str]] = {}
+    for rule in raw.rules:
+        if rule.alternative is not None:
+            bound = {p.binding for p in rule.positives if p.binding}
+            bound_somewhere.setdefault((rule.id, rule.span), set()).update(bound)
     # A table is checked once, as a template rule, so that a mistake in its `when`,
     # `then` or `cite` is reported once rather than once per row.
     for rule in [*raw.rules, *(template(table) for table in raw.tables)]:
-        if rule.id in seen:
+        if rule.id in seen and not _alternatives_of_one_rule(rule, seen[rule.id]):
             out.add(
                 rule.span,
                 "OSS021",
@@ -58,13 +64,14 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list
                 f"it is also used at {seen[rule.id].span}; rule ids must be unique",
             )
         seen.setdefault(rule.id, rule)
-        _check_rule(rule, raw, registry, out)
+        elsewhere = frozenset(bound_somewhere.get((rule.id, rule.span), ()))
+        _check_rule(rule, raw, registry, out, elsewhere)
     raw.rules.extend(_table_rules(raw, registry, seen, out))
     strata, cycles = stratify(
         [r for r in raw.rules if all(p.fact_type in registry for p in r.when)]
     )
     for cycle in cycles:
-        names = ", ".join(r.id for r in cycle.rules)
+        names = ", ".join(dict.fromkeys(r.id for r in cycle.rules))
         for rule in cycle.rules:
             out.add(
                 rule.span,
@@ -75,6 +82,11 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list
                 "split the derived type or remove the `not:`",
             )
     return strata
+
+
+def _alternatives_of_one_rule(rule: s.Rule, other: s.Rule) -> bool:
+    both = rule.alternative is not None and other.alternative is not None
+    return both and rule.span == other.span
 
 
 def _table_rules(
@@ -101,7 +113,16 @@ def _table_rules(
     return rules
 
 
-def _check_rule(rule: s.Rule, raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
+def _check_rule(
+    rule: s.Rule,
+    raw: RawRuleset,
+    registry: FactRegistry,
+    out: _Collector,
+    elsewhere: frozenset[str] = frozenset(),
+) -> None:
+    """Check one rule (one alternative of a rule with ``or``); ``elsewhere`` are the
+    names that other alternatives of the rule bind."""
+    unbound = _Unbound(rule, elsewhere)
     if not rule.cite:
         out.add(
             rule.span,
@@ -130,7 +151,7 @@ def _check_rule(rule: s.Rule, raw: RawRuleset, registry: FactRegistry, out: _Col
         if fact_type is None:
             continue
         for condition in pattern.conditions:
-            _check_condition(condition, fact_type, bindings, raw.params, out)
+            _check_condition(condition, fact_type, bindings, raw.params, out, unbound)
         if pattern.binding is None:
             continue
         if pattern.binding in bindings or pattern.binding in raw.params:
@@ -151,7 +172,30 @@ def _check_rule(rule: s.Rule, raw: RawRuleset, registry: FactRegistry, out: _Col
         elif not pattern.negated:
             bindings[pattern.binding] = fact_type
     for derivation in rule.then:
-        _check_derivation(derivation, bindings, raw.params, registry, out)
+        _check_derivation(derivation, bindings, raw.params, registry, out, unbound)
+
+
+@attrs.frozen
+class _Unbound:
+    """The names that other alternatives of ``rule`` bind, so that using one where this
+    alternative does not bind it gets its own diagnostic (OSS029) rather than OSS034."""
+
+    rule: s.Rule
+    names: frozenset[str]
+
+    def report(self, name: s.Name, out: _Collector) -> bool:
+        """Report ``name`` if another alternative binds it; whether it did."""
+        if name.id not in self.names or self.rule.alternative is None:
+            return False
+        out.add(
+            name.span,
+            "OSS029",
+            f"`{name.id}` is not bound in {self.rule.alternative} of rule `{self.rule.id}`",
+            f"a name used after an `or` (in a later pattern or in `then`) must be bound in "
+            f"every alternative: bind `{name.id}` in each, or use it only inside the "
+            "alternatives that bind it",
+        )
+        return True
 
 
 def _fact_type(name: str, span: s.Span, registry: FactRegistry, out: _Collector) -> FactType | None:
@@ -178,6 +222,7 @@ def _check_condition(
     bindings: Mapping[str, FactType],
     params: Mapping[str, Any],
     out: _Collector,
+    unbound: _Unbound | None = None,
 ) -> None:
     left = _own_field(condition.left, fact_type, bindings)
     right = _own_field(condition.right, fact_type, bindings)
@@ -189,7 +234,7 @@ def _check_condition(
             "fields: " + ", ".join(fact_type.field_names),
         )
         for name in _names(condition.left, condition.right):
-            _check_name(name, bindings, params, out, own=fact_type)
+            _check_name(name, bindings, params, out, own=fact_type, unbound=unbound)
         return
     other = condition.right if left is not None else condition.left
     field_name = left if left is not None else right
@@ -198,7 +243,7 @@ def _check_condition(
         # Another field of the same fact (`medical_care_at > occurred_at + hours(24)`)
         # is checked in Python after durable matched the fact.
         if not _own_field(name, fact_type, bindings):
-            _check_name(name, bindings, params, out, own=fact_type)
+            _check_name(name, bindings, params, out, own=fact_type, unbound=unbound)
     _check_expr_parts(other, bindings, out)
     info = fact_type.field(field_name)
     assert info is not None
@@ -240,9 +285,10 @@ def _check_name(
     *,
     own: FactType | None = None,
     extra: Iterable[str] = (),
+    unbound: _Unbound | None = None,
 ) -> None:
     known = {*bindings, *params, "as_of", *extra}
-    if name.id in known:
+    if name.id in known or (unbound is not None and unbound.report(name, out)):
         return
     candidates = known | set(own.field_names if own else ())
     out.add(
@@ -304,17 +350,18 @@ def _check_derivation(
     params: Mapping[str, Any],
     registry: FactRegistry,
     out: _Collector,
+    unbound: _Unbound | None = None,
 ) -> None:
     fact_type = _fact_type(derivation.fact_type, derivation.span, registry, out)
     extra = (derivation.loop_var,) if derivation.loop_var else ()
     if derivation.loop_over is not None:
         for name in iter_names(derivation.loop_over):
-            _check_name(name, bindings, params, out)
+            _check_name(name, bindings, params, out, unbound=unbound)
         _check_expr_parts(derivation.loop_over, bindings, out)
     given: set[str] = set()
     for assignment in derivation.assignments:
         for name in iter_names(assignment.value):
-            _check_name(name, bindings, params, out, extra=extra)
+            _check_name(name, bindings, params, out, extra=extra, unbound=unbound)
         _check_expr_parts(assignment.value, bindings, out)
         if fact_type is None:
             continue

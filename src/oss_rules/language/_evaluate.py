@@ -4,7 +4,8 @@ The evaluation itself is compiled to closures in :mod:`oss_rules.language._closu
 this module holds the built-in functions and operators and the entry points.
 
 Dates add and subtract whole days through ``days(n)`` and calendar months through
-``add_months``; moments (local date-times) add ``hours(n)``. Numbers are ints or exact
+``add_months``, and ``days_between``/``months_between`` count them; moments (local
+date-times) add ``hours(n)``. Numbers are ints or exact
 Decimals: a literal with a decimal point is a Decimal and ``/`` divides exactly (to 28
 significant digits), so money never passes through a float; ``round`` is the one rounding
 rule (half away from zero, to a whole number). A failure raises
@@ -64,14 +65,14 @@ def _day_of(name: str, value: Any) -> dt.date:
 
 
 def _add_months(day: Any, n: Any) -> dt.date:
-    """``day`` moved by ``n`` calendar months; a day the month lacks clamps to its last
-    day (2025-08-31 + 6 months = 2026-02-28)."""
-    start = _day_of("add_months", day)
+    """``day`` (a date or a moment) moved by ``n`` calendar months; a day the month lacks
+    clamps to its last day (2025-08-31 + 6 months = 2026-02-28); a moment keeps its time."""
+    start = _day_or_moment("add_months", day)
     count = _whole("add_months", n, "a whole number of months")
     index = start.year * 12 + (start.month - 1) + count
     year, month = divmod(index, 12)
     last = _days_in_month(year, month + 1)
-    return dt.date(year, month + 1, min(start.day, last))
+    return start.replace(year=year, month=month + 1, day=min(start.day, last))
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -80,14 +81,36 @@ def _days_in_month(year: int, month: int) -> int:
     return (following - dt.date(year, month, 1)).days
 
 
+def _day_or_moment(name: str, value: Any) -> dt.date:
+    if not isinstance(value, dt.date):
+        raise TypeError(f"{name}() takes a date or a moment, got {show_value(value)}")
+    return value
+
+
+def _pair(name: str, start: Any, end: Any) -> tuple[dt.date, dt.date]:
+    """Two dates, or two moments: a date and a moment are not on one scale (docs: Moments)."""
+    a, b = _day_or_moment(name, start), _day_or_moment(name, end)
+    if isinstance(a, dt.datetime) != isinstance(b, dt.datetime):
+        raise TypeError(
+            f"{name}() takes two dates or two moments, got {show_value(a)} and {show_value(b)}"
+        )
+    return a, b
+
+
 def _months_between(start: Any, end: Any) -> int:
-    """Whole calendar months from ``start`` to ``end``, counted like an age (floor);
-    negative when ``end`` is earlier."""
-    a, b = _day_of("months_between", start), _day_of("months_between", end)
-    if b < a:
-        return -_months_between(b, a)
+    """The largest ``n`` with ``add_months(start, n) <= end``: whole calendar months from
+    ``start`` to ``end``, rounded down (negative when ``end`` is earlier)."""
+    a, b = _pair("months_between", start, end)
     months = (b.year - a.year) * 12 + (b.month - a.month)
+    # add_months(a, months) falls in b's month, so at most one month too far.
     return months if _add_months(a, months) <= b else months - 1
+
+
+def _days_between(start: Any, end: Any) -> int:
+    """The largest ``n`` with ``start + days(n) <= end``: whole days from ``start`` to
+    ``end`` (for moments, whole 24-hour days, rounded down; negative when ``end`` is earlier)."""
+    a, b = _pair("days_between", start, end)
+    return (b - a) // dt.timedelta(days=1)
 
 
 def _hours(n: Any) -> dt.timedelta:
@@ -177,6 +200,7 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "join": _join,
     "add_months": _add_months,
     "months_between": _months_between,
+    "days_between": _days_between,
     "hours": _hours,
     "start_of_day": _start_of_day,
     "day": _day,

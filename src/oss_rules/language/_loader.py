@@ -16,6 +16,7 @@ from ..errors import FileError, suggest
 from ..model._limits import RANGE_HINT
 from ..model._text import read_text
 from . import syntax as s
+from ._alternatives import read_when
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._files import HEADER_FILE as HEADER_FILE
 from ._files import ruleset_files as ruleset_files
@@ -217,9 +218,7 @@ def _read_file(
                 "write `- id: my-rule` then `when:` and `then:` lists",
             )
             continue
-        rule = _read_rule(item, file, out)
-        if rule is not None:
-            raw.rules.append(rule)
+        raw.rules.extend(_read_rule(item, file, out))
 
 
 def _read_domains(doc: CommentedMap, file: str, raw: RawRuleset, out: _Collector) -> None:
@@ -293,7 +292,9 @@ def _read_mapping(
             )
 
 
-def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
+def _read_rule(item: CommentedMap, file: str, out: _Collector) -> list[s.Rule]:
+    """The rule ``item`` as one :class:`~.syntax.Rule` per alternative (see
+    :mod:`._alternatives`); none when it is malformed."""
     span = _node_span(item, file)
     ok = True
     for key in item:
@@ -307,11 +308,11 @@ def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
     rule_id = item.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip():
         out.add(span, "OSS013", "rule has no `id`", "add `id: a-unique-name`")
-        return None
+        return []
     cite = read_cite(item.get("cite"))
-    when: list[s.Pattern] = []
+    alternatives: list[tuple[s.Pattern, ...]] | None = None
     then: list[s.Derivation] = []
-    for key, target in (("when", when), ("then", then)):
+    for key in ("when", "then"):
         node = item.get(key)
         if not isinstance(node, CommentedSeq) or not node:
             where = _value_span(item, key, file) if key in item else span
@@ -323,9 +324,13 @@ def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
             )
             ok = False
             continue
+        if key == "when":
+            alternatives = read_when(node, file, out)
+            ok = ok and alternatives is not None
+            continue
         for i in range(len(node)):
             try:
-                parsed = (_read_pattern if key == "when" else _read_derivation)(node, i, file, out)
+                parsed = _read_derivation(node, i, file, out)
             except ParseError as failure:
                 out.diagnostics.append(failure.diagnostic)
                 ok = False
@@ -333,20 +338,25 @@ def _read_rule(item: CommentedMap, file: str, out: _Collector) -> s.Rule | None:
             if parsed is None:
                 ok = False
             else:
-                target.append(parsed)  # type: ignore[arg-type]
+                then.append(parsed)
     window = read_window(item, str(rule_id), file, out)
-    if not ok or window is MALFORMED:
-        return None
+    if not ok or window is MALFORMED or alternatives is None:
+        return []
     title = str(item.get("title", rule_id))
-    return s.Rule(
-        str(rule_id),
-        title,
-        cite,
-        tuple(when),
-        tuple(then),
-        span=span,
-        effective=window if isinstance(window, s.Window) else None,
-    )
+    count = len(alternatives)
+    return [
+        s.Rule(
+            str(rule_id),
+            title,
+            cite,
+            when,
+            tuple(then),
+            span=span,
+            effective=window if isinstance(window, s.Window) else None,
+            alternative=s.Alternative(number, count) if count > 1 else None,
+        )
+        for number, when in enumerate(alternatives, start=1)
+    ]
 
 
 def read_cite(node: Any) -> tuple[str, ...]:

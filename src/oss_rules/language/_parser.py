@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast as _pyast
+import itertools
+import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -10,6 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import attrs
 import lark
 
 from ..errors import Diagnostic
@@ -57,6 +60,7 @@ _TOKEN_NAMES = {
     "IN": "`in`",
     "FOR": "`for`",
     "NOT": "`not`",
+    "OR": "`or`",
     "MINUS": "`-`",
     "PLUS": "`+`",
     "STAR": "`*`",
@@ -82,14 +86,17 @@ class _Build(lark.Transformer[Any, Any]):
         return self._locate(meta.line, meta.column)
 
     @lark.v_args(meta=True)
-    def pattern(self, meta: Any, children: list[Any]) -> s.Pattern:
-        name, *conditions = children
-        return s.Pattern(
+    def pattern(self, meta: Any, children: list[Any]) -> _Written:
+        name, *choices = children
+        return _Written(
             str(name),
-            tuple(c for c in conditions if c is not None),
-            text=self._text,
-            span=self._span(meta),
+            tuple(c for c in choices if c is not None),
+            self._text,
+            self._span(meta),
         )
+
+    def choice(self, children: list[Any]) -> tuple[s.Compare, ...]:
+        return tuple(children)
 
     @lark.v_args(meta=True)
     def compare(self, meta: Any, children: list[Any]) -> s.Compare:
@@ -199,6 +206,46 @@ class _Build(lark.Transformer[Any, Any]):
     start_expr = start_pattern
 
 
+MAX_ALTERNATIVES = 16
+"""The most alternatives the ``or``s of one rule may give (each runs as a rule of its own)."""
+
+
+@attrs.frozen
+class _Written:
+    """A pattern as written: per condition, the comparisons joined by ``or`` (usually one)."""
+
+    fact_type: str
+    choices: tuple[tuple[s.Compare, ...], ...]
+    text: str
+    span: s.Span
+
+    def options(self) -> tuple[s.Pattern, ...]:
+        """The plain patterns it stands for: one per way of picking a comparison of each
+        choice, in the order written (``A(a or b, c or d)``: ``a, c``; ``a, d``; ``b, c``;
+        ``b, d``). A pattern without ``or`` keeps its text; an option shows its own."""
+        count = math.prod(len(choice) for choice in self.choices)
+        if count > MAX_ALTERNATIVES:
+            raise ParseError(
+                Diagnostic(
+                    self.span.file,
+                    self.span.line,
+                    self.span.col,
+                    "OSS032",
+                    f"the `or`s of this pattern give {count} alternatives, more than "
+                    f"{MAX_ALTERNATIVES}",
+                    "split the rule, or compare with a list: `category in [...]`",
+                    self.text,
+                )
+            )
+        if count == 1:
+            conditions = tuple(choice[0] for choice in self.choices)
+            return (s.Pattern(self.fact_type, conditions, text=self.text, span=self.span),)
+        return tuple(
+            s.Pattern(self.fact_type, picked, span=self.span)
+            for picked in itertools.product(*self.choices)
+        )
+
+
 MAX_NESTING = 32
 """Brackets nest at most this deep in one pattern, derivation or expression."""
 MAX_OPERATORS = 100
@@ -284,8 +331,38 @@ def _found(error: lark.UnexpectedInput) -> str:
 
 
 def parse_pattern(text: str, locate: Locate) -> s.Pattern:
-    """Parse ``Type(cond, ...)``; raises :class:`ParseError` with a located diagnostic."""
-    result: s.Pattern = _parse(
+    """Parse ``Type(cond, ...)``; raises :class:`ParseError` with a located diagnostic.
+
+    ``or`` is refused here (OSS001): it belongs to a rule's ``when``, which reads its
+    patterns with :func:`parse_pattern_options`.
+    """
+    written = _written(text, locate)
+    for choice in written.choices:
+        if len(choice) > 1:
+            span = choice[1].span
+            raise ParseError(
+                Diagnostic(
+                    span.file,
+                    span.line,
+                    span.col,
+                    "OSS001",
+                    "`or` is allowed only in the `when` of a rule",
+                    "a table's rows are its alternatives; elsewhere ask once per alternative",
+                    text,
+                )
+            )
+    (pattern,) = written.options()
+    return pattern
+
+
+def parse_pattern_options(text: str, locate: Locate) -> tuple[s.Pattern, ...]:
+    """Parse ``Type(cond or cond, ...)`` into the plain patterns it stands for (one when
+    it has no ``or``; see :meth:`_Written.options`)."""
+    return _written(text, locate).options()
+
+
+def _written(text: str, locate: Locate) -> _Written:
+    result: _Written = _parse(
         text, "start_pattern", locate, "pattern", "a pattern like Hazard(severity >= 4)"
     )
     return result

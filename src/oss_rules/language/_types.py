@@ -185,12 +185,18 @@ def _call(func: str, args: list[Type | None], span: s.Span, report: Report) -> T
         expect(0, "string", 'a "YYYY-MM-DD" string')
         return DATE
     if func == "add_months":
-        expect(0, "date", "a date")
+        start = args[0] if args else None
+        if start is not None and start.family != "moment":
+            expect(0, "date", "a date or a moment")
         expect(1, "number", "a whole number of months")
-        return DATE
-    if func == "months_between":
-        expect(0, "date", "two dates")
-        expect(1, "date", "two dates")
+        return MOMENT if start is not None and start.family == "moment" else DATE
+    if func in ("days_between", "months_between"):
+        known = [a for a in args[:2] if a is not None]
+        if any(a.family not in ("date", "moment") for a in known) or (
+            len(known) == 2 and known[0].family != known[1].family
+        ):
+            shown = " and ".join(str(a) for a in known)
+            report(span, f"{func}() takes two dates or two moments, not {shown}")
         return INT
     if func == "hours":
         expect(0, "number", "a whole number of hours")

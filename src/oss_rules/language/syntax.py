@@ -21,6 +21,7 @@ R = TypeVar("R", default=Any)
 __all__ = [
     "FLIP",
     "HIT_POLICIES",
+    "Alternative",
     "Assignment",
     "Attribute",
     "BinOp",
@@ -203,8 +204,23 @@ class Window:
 
 
 @attrs.frozen
+class Alternative:
+    """Which alternative of a rule with ``or`` a :class:`Rule` is: ``number`` of ``of``."""
+
+    number: int
+    of: int
+
+    def __str__(self) -> str:
+        return f"alternative {self.number} of {self.of}"
+
+
+@attrs.frozen
 class Rule:
-    """A rule: when all positive patterns match and no negated one does, derive facts."""
+    """A rule: when all positive patterns match and no negated one does, derive facts.
+
+    A rule written with ``or`` is loaded as one ``Rule`` per alternative, each with the
+    same id, title, citations and ``then`` and its own ``alternative``.
+    """
 
     id: str
     title: str
@@ -214,6 +230,13 @@ class Rule:
     span: Span = _span()
     effective: Window | None = attrs.field(default=None, kw_only=True)
     """The rule's effective window (``effective_from``/``effective_until``/``effective_on``)."""
+    alternative: Alternative | None = attrs.field(default=None, kw_only=True)
+    """Which alternative of its rule this is; None for a rule without ``or``."""
+
+    @property
+    def label(self) -> str:
+        """The id, and the alternative if any: ``hazmat (alternative 2 of 3)``."""
+        return self.id if self.alternative is None else f"{self.id} ({self.alternative})"
 
     @property
     def positives(self) -> tuple[Pattern, ...]:

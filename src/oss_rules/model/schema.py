@@ -184,6 +184,7 @@ def result_schema(
                     "rule": {"type": "string"},
                     "premises": facts,
                     "absent": texts,
+                    "alternative": {"type": "integer", "minimum": 1},
                 },
                 "required": ["fact", "rule", "premises", "absent"],
                 "additionalProperties": False,
@@ -193,7 +194,11 @@ def result_schema(
             "type": "object",
             "additionalProperties": {
                 "type": "object",
-                "properties": {"title": {"type": "string"}, "cite": texts},
+                "properties": {
+                    "title": {"type": "string"},
+                    "cite": texts,
+                    "alternatives": {"type": "integer", "minimum": 2},
+                },
                 "required": ["title", "cite"],
                 "additionalProperties": False,
             },

@@ -6,6 +6,8 @@ module does none of that. It reads the same syntax tree (``Ruleset.rules``) and
 evaluates it the slow, plain way the rule language describes:
 
 * the rules run in the strata computed when the ruleset was checked (``Ruleset.strata``);
+* a rule with ``or`` is one rule per alternative (``Rule.alternative``), each tried
+  like any other rule;
 * in each stratum, every rule is tried on every combination of facts for its positive
   patterns (in order, never the same fact twice), every condition is checked with
   :func:`oss_rules.language._evaluate.holds`, and every negated pattern is tried
@@ -41,8 +43,9 @@ from ..model.registry import FactRegistry
 
 __all__ = ["Application", "Model", "evaluate", "matches", "meets"]
 
-Application = tuple[Any, str, tuple[Any, ...]]
-"""One rule application: (derived fact, rule id, the facts its positive patterns matched)."""
+Application = tuple[Any, str, tuple[Any, ...], int | None]
+"""One rule application: (derived fact, rule id, the facts its positive patterns matched,
+the number of the alternative that held for a rule with ``or``, else None)."""
 
 
 @attrs.frozen
@@ -90,6 +93,7 @@ def evaluate(
         while grew:
             grew = False
             for rule in stratum:
+                number = rule.alternative.number if rule.alternative else None
                 # A snapshot: facts derived in this pass are matched in the next one.
                 snapshot = {name: list(items) for name, items in known.items()}
                 try:
@@ -100,7 +104,7 @@ def evaluate(
                     for fact in _derive(rule, bound, env, as_of, ruleset.registry):
                         derived.add(fact)
                         premises = tuple(bound.values())
-                        applications.add((fact, rule.id, premises))
+                        applications.add((fact, rule.id, premises, number))
                         if fact not in everything:
                             everything.add(fact)
                             known.setdefault(type(fact).__name__, []).append(fact)
