@@ -34,7 +34,7 @@ from typing import Any
 import oss_rules
 from oss_rules import Engine, Hazard, Obligation, Workplace
 from oss_rules.domains.oss._vocabulary import CATEGORIES, LEVELS
-from oss_rules.domains.oss.facts import Incident, Registration
+from oss_rules.domains.oss.facts import Incident, Registration, Separation
 from oss_rules.engine._engine import BACKENDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the reference sits beside us
@@ -52,10 +52,11 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
     The main workplace is a field site assessed over a year ago that declares only OSS-I,
     so OSS-II/III are missing and the assessment is overdue; its audit is due soon and
     its review is not. Its four incidents get medical care late or never, are reported
-    late or never, and one is a death, one a disability. Categories cycle through all
-    ten and levels through low/medium/high (coprime cycles, so 30 hazards cover every
-    pair); likelihood and severity are drawn at random within the level's band of
-    ``params``. About a third of hazards have no identification date, the rest were
+    late or never, and one is a death, one a disability; four more, with wages, and four
+    separations (a death not caused by work, job losses) give every benefit. Categories
+    cycle through all ten and levels through low/medium/high (coprime cycles, so 30
+    hazards cover every pair); likelihood and severity are drawn at random within the
+    level's band of ``params``. About a third of hazards have no identification date, the rest were
     identified 0-200 days before as_of (some actions overdue, some not). The second
     workplace is an office never assessed that declares OSS-II, which nothing requires;
     the shop declares OSS-III, which its one low hazard does not require, and is given an
@@ -116,6 +117,7 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
                 reported_at=None if report is None else occurred + dt.timedelta(hours=report),
             )
         )
+    facts += _benefit_cases(day)
     for i in range(n):
         identified = None
         if rng.random() < 2 / 3:
@@ -131,6 +133,40 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
                 identified_on=identified,
             )
         )
+    return facts
+
+
+def _benefit_cases(day: dt.datetime) -> list[Any]:
+    """Incidents with a wage or the extent of a disability, and separations, so that every
+    rule of benefits.yaml fires."""
+    facts: list[Any] = []
+    occurred = day - dt.timedelta(days=40, hours=-8)
+    for id, kind, extent, wage in (
+        ("inc-death-paid", "death", None, 6_000_000),
+        ("inc-total", "disability", "total_permanent", 5_000_000),
+        ("inc-total-unpaid", "disability", "total_permanent", None),
+        ("inc-partial", "disability", "partial_anatomical", 4_500_001),
+    ):
+        reported = occurred + dt.timedelta(hours=4)
+        facts.append(
+            Incident(
+                id,
+                "site",
+                kind,
+                occurred,
+                medical_care_at=reported,
+                reported_at=reported,
+                monthly_wage=wage,
+                disability_extent=extent,
+            )
+        )
+    for id, kind, ended_on, wage in (
+        ("sep-death", "death", AS_OF - dt.timedelta(days=30), None),
+        ("sep-job", "job_loss", AS_OF - dt.timedelta(days=30), 7_000_000),
+        ("sep-job-unpaid", "job_loss", AS_OF - dt.timedelta(days=30), None),
+        ("sep-job-2024", "job_loss", dt.date(2024, 12, 31), 4_000_000),
+    ):
+        facts.append(Separation(id, "site", kind, ended_on, monthly_wage=wage))
     return facts
 
 

@@ -1,7 +1,8 @@
 """The default `oss` ruleset written out by hand in plain Python: the baseline and the oracle.
 
 Every rule of ``src/oss_rules/domains/oss/ruleset/`` (``ruleset.yaml``, ``calendar.yaml``,
-``incidents.yaml``, ``inventory.yaml``, ``registration.yaml``) appears below once, under
+``incidents.yaml``, ``benefits.yaml``, ``inventory.yaml``, ``registration.yaml``)
+appears below once, under
 its rule id. Numbers, category lists, texts and the control catalogue come from ``params``
 (pass ``engine.params``), never from this file, so the reference follows param overrides
 exactly as the engine does. The one exception is the decision table ``expected-hazards``,
@@ -39,25 +40,17 @@ from oss_rules.domains.oss.facts import (
     ModuleReason,
     Registration,
     ResponseDue,
+    Separation,
     TopHazard,
 )
 
 __all__ = ["add_months", "conclusions", "level_of"]
 
 _BASIS = "PP 44/2015 as amended by PP 82/2019: "
-_DEATH_BENEFITS = {
-    "death_lump_sum": "48 x monthly wage (60% x 80 x wage), at least the JKM benefit",
-    "funeral": "funeral costs Rp10,000,000, as in JKM",
-    "periodic": "periodic benefit Rp12,000,000, as in JKM",
-    "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total",
-}
 _PP_82_2019_FROM = dt.date(2019, 1, 1)
-_DISABILITY_BENEFITS = {
-    "disability": "total permanent disability 56 x monthly wage (70% x 80 x wage); "
-    "partial anatomical disability the table's percentage x 80 x wage",
-    "scholarship": "scholarship for 2 children, up to Rp174,000,000 in total, "
-    "if the disability is total and permanent",
-}
+_PP_6_2025_FROM = dt.date(2025, 2, 7)
+_NO_WAGE = "no monthly_wage on the incident: the amount is not computed"
+_SCHOLARSHIP = "scholarship for 2 children, up to a total"
 
 
 # The rows of table expected-hazards (inventory.yaml): (sector or None for any, setting
@@ -216,6 +209,10 @@ def conclusions(facts: Iterable[Any], as_of: dt.date, params: Mapping[str, Any])
     out |= _inventory(workplaces, hazards, params)
     out |= _calendar(workplaces, hazards, as_of, params)
     out |= _incidents(incidents, as_of, params)
+    for i in incidents:
+        if i.occurred_at.date() >= _PP_82_2019_FROM:
+            out |= _jkk_benefits(i, params)
+    out |= _separation_benefits([f for f in facts if isinstance(f, Separation)], params)
     return out
 
 
@@ -294,7 +291,7 @@ def _calendar(
 
 
 def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, Any]) -> set[Any]:
-    """incidents.yaml: time limits, late care and reports, and benefits."""
+    """incidents.yaml: time limits, late care and reports."""
     out: set[Any] = set()
     start = _start(as_of)
     care_hours = params["care_within_hours"]
@@ -315,11 +312,6 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
             out |= _disease_report(i, start, params)
         else:
             out |= _accident_report(i, start, params)
-        # death-benefits / disability-benefits: PP 82/2019, from 1 January 2019
-        texts = {"death": _DEATH_BENEFITS, "disability": _DISABILITY_BENEFITS}.get(i.kind, {})
-        if i.occurred_at.date() < _PP_82_2019_FROM:
-            texts = {}
-        out |= {Benefit(i.workplace, i.id, kind, _BASIS + text) for kind, text in texts.items()}
     return out
 
 
@@ -360,4 +352,102 @@ def _disease_report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) 
             f"diagnosis; {consequence}"
         )
         out.add(Finding(i.workplace, "late_accident_report", i.id, message))
+    return out
+
+
+def _jkk_benefits(i: Incident, params: Mapping[str, Any]) -> set[Any]:
+    """benefits.yaml, JKK: death, disability and STMB, for an incident from 2019 on."""
+    out: set[Any] = set()
+    wage = i.monthly_wage
+
+    def benefit(kind: str, basis: str, **fields: Any) -> None:
+        out.add(Benefit(i.workplace, i.id, kind, _BASIS + basis, **fields))
+
+    scholarship = {"up_to": params["scholarship_cap"], "note": params["scholarship_note"]}
+    total = (
+        f"total permanent disability {params['total_disability_wage_multiple']} x monthly "
+        "wage (70% x 80 x wage)"
+    )
+    formula = params["partial_disability_formula"]
+    if i.kind == "death":  # death-benefits, death-lump-sum, death-lump-sum-no-wage
+        benefit("funeral", "funeral costs, as in JKM", amount=params["funeral_benefit"])
+        benefit("periodic", "periodic benefit, as in JKM", amount=params["periodic_benefit"])
+        benefit("scholarship", _SCHOLARSHIP, **scholarship)
+        basis = (
+            f"{params['death_wage_multiple']} x monthly wage (60% x 80 x wage), "
+            "at least the JKM death benefit"
+        )
+        if wage is None:
+            note = f"{_NO_WAGE}; it is at least {params['jkm_lump_sum']}"
+            benefit("death_lump_sum", basis, note=note)
+        else:
+            amount = max(wage * params["death_wage_multiple"], params["jkm_lump_sum"])
+            benefit("death_lump_sum", basis, amount=amount)
+    elif i.kind == "disability" and i.disability_extent == "total_permanent":
+        # total-disability-lump-sum, total-disability-no-wage, total-disability-scholarship
+        if wage is None:
+            benefit("disability", total, note=_NO_WAGE)
+        else:
+            amount = wage * params["total_disability_wage_multiple"]
+            benefit("disability", total, amount=amount)
+        benefit("scholarship", _SCHOLARSHIP, **scholarship)
+    elif i.kind == "disability" and i.disability_extent is not None:  # partial-disability
+        note = "the percentage table of PP 82/2019 is not encoded: the amount is not computed"
+        benefit("disability", formula[i.disability_extent], note=note)
+    elif i.kind == "disability":  # disability-extent-unknown
+        note = "no disability_extent on the incident: the amount is not computed"
+        benefit("disability", f"{total}; {formula['partial_anatomical']}", note=note)
+        only_if = "only if the disability is total and permanent; "
+        note = only_if + params["scholarship_note"]
+        benefit("scholarship", _SCHOLARSHIP, up_to=params["scholarship_cap"], note=note)
+    if i.kind in params["stmb_incident_kinds"]:  # stmb, stmb-no-wage
+        months = params["stmb_full_months"]
+        full = "STMB, while temporarily unable to work, 100% of the wage for the first"
+        full = f"{full} {months} months"
+        reduced = f"STMB after the first {months} months, 50% of the wage until recovery, "
+        reduced += "disability or death"
+        if wage is None:
+            benefit("stmb", full, payment="monthly", months=months, note=_NO_WAGE)
+            benefit("stmb_reduced", reduced, payment="monthly", note=_NO_WAGE)
+        else:
+            benefit("stmb", full, amount=wage, payment="monthly", months=months)
+            amount = wage * params["stmb_reduced_share"]
+            benefit("stmb_reduced", reduced, amount=amount, payment="monthly")
+    return out
+
+
+def _separation_benefits(separations: list[Separation], params: Mapping[str, Any]) -> set[Any]:
+    """benefits.yaml: JKM for a death not caused by work, JKP for a job loss."""
+    out: set[Any] = set()
+    for s in separations:
+        if s.kind == "death" and s.ended_on >= _PP_82_2019_FROM:  # jkm-death
+            for kind, text, amount in (
+                ("death_lump_sum", "JKM death benefit", params["jkm_lump_sum"]),
+                ("funeral", "JKM funeral costs", params["funeral_benefit"]),
+                ("periodic", "JKM periodic benefit", params["periodic_benefit"]),
+            ):
+                out.add(Benefit(s.workplace, s.id, kind, _BASIS + text, "JKM", amount))
+            note = (
+                "only after at least 3 years of contributions, which the facts do not "
+                "record; the amount is not encoded"
+            )
+            basis = _BASIS + "JKM scholarship"
+            out.add(Benefit(s.workplace, s.id, "scholarship", basis, "JKM", note=note))
+        if s.kind != "job_loss":
+            continue
+        monthly: dict[str, Any] = {"programme": "JKP", "payment": "monthly"}
+        if s.ended_on < _PP_6_2025_FROM:  # jkp-before-pp-6-2025
+            basis = "PP 37/2021, before its amendment by PP 6/2025"
+            note = "PP 6/2025 was not yet in force; the benefit under PP 37/2021 is not encoded"
+            out.add(Benefit(s.workplace, s.id, "jkp", basis, note=note, **monthly))
+            continue
+        monthly |= {"months": params["jkp_months"], "basis": params["jkp_basis"]}
+        if s.monthly_wage is None:  # jkp-no-wage
+            note = "no monthly_wage on the separation: the amount is not computed; "
+            out.add(Benefit(s.workplace, s.id, "jkp", note=note + params["jkp_note"], **monthly))
+        else:  # jkp
+            amount = min(s.monthly_wage, params["jkp_wage_cap"]) * params["jkp_share"]
+            out.add(
+                Benefit(s.workplace, s.id, "jkp", amount=amount, note=params["jkp_note"], **monthly)
+            )
     return out

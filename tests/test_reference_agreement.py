@@ -20,6 +20,7 @@ import platform
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -31,9 +32,14 @@ from hypothesis import strategies as st
 
 import oss_rules
 from oss_rules import Engine, Hazard, Obligation, Workplace
-from oss_rules.domains.oss._lifecycle import INCIDENT_KINDS, REGISTRATION_STATUSES
+from oss_rules.domains.oss._lifecycle import (
+    DISABILITY_EXTENTS,
+    INCIDENT_KINDS,
+    REGISTRATION_STATUSES,
+    SEPARATION_KINDS,
+)
 from oss_rules.domains.oss._vocabulary import CATEGORIES, MODULES, REPORTERS, SETTINGS
-from oss_rules.domains.oss.facts import Incident, Registration
+from oss_rules.domains.oss.facts import Incident, Registration, Separation
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -71,6 +77,22 @@ OVERRIDES: dict[str, Any] = {
     "late_report_consequence": "the employer pays",
     "unneeded_because": {module: f"nothing needs {module}" for module in MODULES},
     "controls": {category: f"control for {category}" for category in CATEGORIES},
+    "death_wage_multiple": 50,
+    "total_disability_wage_multiple": 60,
+    "jkm_lump_sum": 30_000_000,
+    "funeral_benefit": 11_000_000,
+    "periodic_benefit": 13_000_000,
+    "scholarship_cap": 200_000_000,
+    "scholarship_note": "a cap",
+    "stmb_incident_kinds": ["injury"],
+    "stmb_full_months": 6,
+    "stmb_reduced_share": Decimal("0.75"),
+    "partial_disability_formula": {extent: f"formula {extent}" for extent in DISABILITY_EXTENTS},
+    "jkp_share": Decimal("0.45"),
+    "jkp_wage_cap": 4_000_000,
+    "jkp_months": 3,
+    "jkp_basis": "the JKP basis",
+    "jkp_note": "the JKP note",
 }
 
 
@@ -91,6 +113,25 @@ EDGES = st.sampled_from([-1, 0, 1, 9, 10, 11, 29, 30, 31])
 # Time limits of both param sets, in hours, and offsets in seconds around an edge (the
 # edge itself twice as often); the incident window of both param sets, in months.
 HOURS = st.sampled_from([12, 24, 48, 72])
+# Monthly wages: none, odd amounts (exact halves and tenths), and both sides of the JKP
+# wage caps and of the JKK death minimum of both param sets.
+WAGES = (
+    st.none()
+    | st.integers(1, 20_000_000)
+    | st.sampled_from(
+        [
+            416_666,
+            416_667,
+            600_000,
+            3_999_999,
+            4_000_000,
+            4_000_001,
+            4_999_999,
+            5_000_000,
+            5_000_001,
+        ]
+    )
+)
 NEAR = st.sampled_from([0, 0, -1, 1, -60, 60])
 WINDOW = st.sampled_from([6, 12])
 
@@ -151,6 +192,9 @@ def inventories(draw: st.DrawFn) -> tuple[list[Any], dt.date]:
         for _ in range(draw(st.integers(0, 3))):
             count += 1
             facts.append(incident(draw, f"i{count}", wid, as_of))
+        for _ in range(draw(st.integers(0, 2))):
+            count += 1
+            facts.append(separation(draw, f"s{count}", wid, as_of))
         for _ in range(draw(st.integers(0, 8))):
             count += 1
             facts.append(
@@ -195,6 +239,22 @@ def incident(draw: st.DrawFn, id: str, workplace: str, as_of: dt.date) -> Incide
         medical_care_at=response(),
         reported_at=response(),
         diagnosed_at=response(),
+        monthly_wage=draw(WAGES),
+        disability_extent=draw(st.none() | st.sampled_from(DISABILITY_EXTENTS)),
+    )
+
+
+def separation(draw: st.DrawFn, id: str, workplace: str, as_of: dt.date) -> Separation:
+    """A death not caused by work or a job loss, often on either side of the day PP 6/2025
+    (JKP) or PP 82/2019 came into force."""
+    edges = [dt.date(2025, 2, 6), dt.date(2025, 2, 7), dt.date(2018, 12, 31), dt.date(2019, 1, 1)]
+    ended_on = draw(st.sampled_from(edges) | OFFSETS.map(lambda d: as_of + dt.timedelta(days=d)))
+    return Separation(
+        id=id,
+        workplace=workplace,
+        kind=draw(st.sampled_from(SEPARATION_KINDS)),
+        ended_on=ended_on,
+        monthly_wage=draw(WAGES),
     )
 
 

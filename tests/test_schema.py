@@ -192,7 +192,11 @@ def test_an_apps_own_fact_type_gets_a_branch():
         visits: int | None = None
 
     schema = input_schema(registry)["$defs"]["Contractor"]
-    assert schema["properties"]["visits"] == {"type": ["integer", "null"]}
+    assert schema["properties"]["visits"] == {
+        "type": ["integer", "null"],
+        "minimum": -999_999_999_999_999,
+        "maximum": 999_999_999_999_999,
+    }
     assert schema["required"] == ["type", "id", "workplace"]
     assert kind_schema(registry["Contractor"].fields[0].kind) == {
         "type": "string",

@@ -33,7 +33,7 @@ from ..errors import (
 )
 from ..language._versions import environment
 from ..language.syntax import Ruleset
-from ..model._limits import DATE_HINT, day_in_range
+from ..model._limits import DATE_HINT, DEFAULT_MAX_FACTS, day_in_range
 from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
@@ -46,14 +46,10 @@ from ._params import merge_params
 from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
 
-__all__ = ["BACKENDS", "Engine", "ParamError"]
+__all__ = ["BACKENDS", "DEFAULT_MAX_FACTS", "Engine", "ParamError"]
 
 R = TypeVar("R", bound=Result, default=Result)
 
-DEFAULT_MAX_FACTS = 200_000
-"""Facts one evaluation may hold, given and derived. Each costs durable about 30 KB, so
-this bounds an evaluation near 6 GB; a larger input is many inventories, to evaluate
-one by one (split the input by workplace)."""
 
 BACKENDS = ("durable", "compiled")
 """The backends an Engine can evaluate on: durable-rules' rete (the default), or the

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 __all__ = [
     "DATE_HINT",
+    "DEFAULT_MAX_FACTS",
     "FIRST_DAY",
     "LAST_DAY",
     "MAX_DIGITS",
@@ -32,6 +33,11 @@ MAX_DIGITS = 28
 number never rounds it."""
 RANGE_HINT = "; every number is limited to -10^15 < x < 10^15 with at most 28 significant digits"
 
+
+DEFAULT_MAX_FACTS = 200_000
+"""Facts one evaluation may hold, given and derived, unless the engine is told otherwise.
+Each costs durable about 30 KB, so this bounds an evaluation near 6 GB; a larger input is
+many inventories, to evaluate one by one (split the input by workplace)."""
 
 FIRST_DAY = dt.date(1000, 1, 1)
 """The first date a fact or ``as_of`` may hold."""

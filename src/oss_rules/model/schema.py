@@ -3,13 +3,17 @@
 Each field kind maps to a schema: a :class:`~oss_rules.model._fields.Choice` to an ``enum``,
 an ``Integer`` to ``minimum``/``maximum``, a ``Day`` to a ``date`` string, an
 ``Optional`` kind to its schema or ``null``, a ``Many`` kind to an array of distinct
-items. An integrator can validate payloads with any JSON Schema validator before
+items. The reader's limits are part of it (:mod:`._limit_schemas`): numbers strictly
+between -10^15 and 10^15, dates that exist from 1000-01-01 to 8999-12-31, at most
+200,000 facts. An integrator can validate payloads with any JSON Schema validator before
 sending them; the engine still checks everything itself (references between facts and
-unique ids are beyond JSON Schema).
+unique ids are beyond JSON Schema, and so is the number of digits of a JSON number).
 
 >>> schema = input_schema()
 >>> schema["$defs"]["Hazard"]["properties"]["likelihood"]
 {'type': 'integer', 'minimum': 1, 'maximum': 5}
+>>> schema["$defs"]["Workplace"]["properties"]["headcount"]
+{'type': 'integer', 'minimum': 0, 'maximum': 999999999999999}
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from typing import Any
 import attrs
 
 from ._fields import (
-    _DECIMAL,
     _IDENT,
     Boolean,
     Choice,
@@ -34,6 +37,15 @@ from ._fields import (
     Optional,
     Text,
 )
+from ._limit_schemas import (
+    DAY_PATTERN,
+    DECIMAL_TEXT_PATTERN,
+    INTEGER_BOUNDS,
+    MAX_FACTS,
+    MOMENT_PATTERN,
+    MONTH_PATTERN,
+    NUMBER_BOUNDS,
+)
 from .domain import SHIPPED, result_class, shipped_registry
 from .registry import FactRegistry, FactType
 
@@ -42,7 +54,7 @@ __all__ = ["DRAFT", "fact_schema", "input_schema", "kind_schema", "result_schema
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect of every schema this module writes."""
 
-_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_DATE = {"type": "string", "format": "date", "pattern": DAY_PATTERN}
 
 
 def kind_schema(kind: Kind) -> dict[str, Any]:
@@ -59,8 +71,12 @@ def kind_schema(kind: Kind) -> dict[str, Any]:
     if isinstance(kind, Choice):
         return {"enum": list(kind.values)}
     if isinstance(kind, Integer):
-        bounds = {"minimum": kind.minimum, "maximum": kind.maximum}
-        return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+        low, high = INTEGER_BOUNDS["minimum"], INTEGER_BOUNDS["maximum"]
+        if kind.minimum is not None:
+            low = max(low, kind.minimum)
+        if kind.maximum is not None:
+            high = min(high, kind.maximum)
+        return {"type": "integer", "minimum": low, "maximum": high}
     if isinstance(kind, Text):
         if kind.ident:
             return {"type": "string", "pattern": _IDENT.pattern}
@@ -68,15 +84,12 @@ def kind_schema(kind: Kind) -> dict[str, Any]:
     simple: dict[type, dict[str, Any]] = {
         Number: {
             "anyOf": [
-                {"type": "number"},
-                {"type": "string", "pattern": f"^{_DECIMAL.pattern}$"},
+                {"type": "number", **NUMBER_BOUNDS},
+                {"type": "string", "pattern": DECIMAL_TEXT_PATTERN},
             ]
         },
-        Moment: {
-            "type": "string",
-            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
-        },
-        Month: {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+        Moment: {"type": "string", "pattern": MOMENT_PATTERN},
+        Month: {"type": "string", "pattern": MONTH_PATTERN},
         Boolean: {"type": "boolean"},
         Day: dict(_DATE),
     }
@@ -124,7 +137,12 @@ def input_schema(registry: FactRegistry | None = None) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "as_of": {**_DATE, "description": "The evaluation date."},
-            "facts": {"type": "array", "items": _facts(registry)},
+            "facts": {
+                "type": "array",
+                "items": _facts(registry),
+                "maxItems": MAX_FACTS,
+                "description": "At most the engine's max_facts; this is its default.",
+            },
         },
         "required": ["as_of", "facts"],
         "additionalProperties": False,

@@ -12,7 +12,16 @@ import attrs
 
 from ...model._fields import Choice, Day, Integer, Many, Optional, Text, computed, field
 from ._employer import Employer
-from ._lifecycle import Benefit, Due, Incident, ModuleReason, Registration, ResponseDue, TopHazard
+from ._lifecycle import (
+    Benefit,
+    Due,
+    Incident,
+    ModuleReason,
+    Registration,
+    ResponseDue,
+    Separation,
+    TopHazard,
+)
 from ._vocabulary import CATEGORIES, DEADLINE_STATUSES, LEVELS, MODULES, REPORTERS, SETTINGS
 
 __all__ = [
@@ -39,6 +48,7 @@ __all__ = [
     "Obligation",
     "Registration",
     "ResponseDue",
+    "Separation",
     "TopHazard",
     "Workplace",
 ]
@@ -171,6 +181,7 @@ TYPES: tuple[type, ...] = (
     Finding,
     Deadline,
     Incident,
+    Separation,
     Registration,
     Benefit,
     Due,
