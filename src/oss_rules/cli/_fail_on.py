@@ -122,26 +122,32 @@ class FailOn:
         return cls(tuple(dict.fromkeys(values)))
 
     def met(self, tally: Tally) -> tuple[str, ...]:
-        """The conditions that ``tally`` meets, as ``finding (15)``."""
+        """The conditions that ``tally`` meets: ``finding``, ``overdue``, or a code with
+        its count, ``missing_module (2)`` (the summary counts the others)."""
         counts = dict(tally.findings)
         numbers = {"finding": tally.finding_count, "overdue": tally.overdue}
-        found = ((c, numbers[c] if c in numbers else counts.get(c, 0)) for c in self.conditions)
-        return tuple(f"{c} ({n:,})" for c, n in found if n)
+        return tuple(
+            c if c in numbers else f"{c} ({counts[c]:,})"
+            for c in self.conditions
+            if (numbers[c] if c in numbers else counts.get(c, 0))
+        )
 
     def status(self, tally: Tally) -> int:
         """1 when ``tally`` meets a condition, else 0."""
         return 1 if self.met(tally) else 0
 
     def verdict(self, tally: Tally) -> str:
-        """What the conditions gave: ``--fail-on finding: met by finding (15), exit status
-        1``, or ``--fail-on overdue: not met``; empty without conditions."""
+        """What the conditions gave: ``--fail-on finding: met, exit status 1``,
+        ``--fail-on missing_module, overdue: missing_module (2) met, exit status 1`` or
+        ``--fail-on overdue: not met``; empty without conditions."""
         if not self.conditions:
             return ""
         given = "--fail-on " + ", ".join(self.conditions)
         met = self.met(tally)
         if not met:
             return f"{given}: not met"
-        return f"{given}: met by {', '.join(met)}, exit status 1"
+        which = "" if len(met) == len(self.conditions) else ", ".join(met) + " "
+        return f"{given}: {which}met, exit status 1"
 
 
 NO_CONDITION = FailOn()
