@@ -122,8 +122,8 @@ def payroll_parts(report: PayrollReport) -> list[RenderableType]:
     parts += [
         Text(""),
         Text(
-            f"Employer contributions {_money(totals['employer_contributions'])}, "
-            f"worker deductions {_money(totals['worker_deductions'])}, "
+            f"Totals: employer {_money(totals['employer_contributions'])}, "
+            f"deducted {_money(totals['worker_deductions'])}, "
             f"remitted {_money(totals['contributions_total'])}, "
             f"late surcharge {_money(totals['late_surcharge'])}."
         ),

@@ -120,18 +120,19 @@ def _workplace(result: Result, workplace: Workplace, words: Words) -> Iterator[R
     if hazards:
         yield heading("Hazards", len(hazards))
         yield table(
-            ["hazard", "category", "likelihood x severity", "score", "level"],
+            ["hazard", "category", "likelihood", "severity", "score", "level"],
             (
                 [
                     h.id,
                     h.category,
-                    f"{h.likelihood} x {h.severity}",
+                    str(h.likelihood),
+                    str(h.severity),
                     str(h.score),
                     _level(levels.get((wid, h.id), "?")),
                 ]
                 for h in hazards
             ),
-            numeric=[3],
+            numeric=[2, 3, 4],
         )
     obligations = [o for o in result.of_type(Obligation) if o.workplace == wid]
     if obligations:
