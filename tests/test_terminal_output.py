@@ -179,6 +179,35 @@ def test_fail_on_sets_the_exit_status_and_says_so(
     assert summary.endswith(verdict)
 
 
+def test_fail_on_an_unknown_code_is_a_usage_error():
+    """A code that no ruleset of the evaluation gives a title to is refused (status 2),
+    with the nearest code, so that a typo cannot keep a CI job green."""
+    code, _, stderr = run("evaluate", "--fail-on", "missing_modul", OFFICE)
+    assert code == 2
+    assert "did you mean `missing_module`?" in stderr
+    code, _, _ = run("evaluate", "--ruleset", "id-k3", "--fail-on", "missing_module", K3)
+    assert code == 2  # an OSS code, but id-k3 does not conclude it
+
+
+def test_findings_show_the_title_of_their_code_once_per_run():
+    """A finding row names its code's title from the ruleset, not the code; a run of
+    findings of one code shows the title on its first row only."""
+    _, output, _ = run("evaluate", CONSTRUCTION)
+    assert "assessment_predates_hazard" not in output
+    assert output.count("Risk assessment older than a hazard") == 1
+    assert re.search(r"^    Risk assessment older than a hazard +h1 ", output, re.MULTILINE)
+    assert re.search(r"^ {20,}h2 +chemical hazard h2", output, re.MULTILINE)
+
+
+def test_internal_kinds_are_not_shown():
+    """Kinds a ruleset calls internal (id-k3's NoiseLimit, id-bpjstk's WageBase) have no
+    table; the other kinds without a section of their own have one."""
+    _, output, _ = run("evaluate", "--ruleset", "id-k3", K3)
+    assert "NoiseLimit" not in output and "ResponseDue (3)" in output
+    _, output, _ = run("evaluate", "--ruleset", "id-bpjstk", PAYROLL)
+    assert "WageBase" not in output and "JkkRate" not in output and "JkkGroup (2)" in output
+
+
 def test_fail_on_with_json_keeps_the_json_and_tells_stderr():
     """--json prints the same document with --fail-on; the verdict goes to stderr."""
     _, plain, _ = run("evaluate", "--json", OFFICE)

@@ -41,7 +41,7 @@ from ..engine._engine import Engine
 from ..engine.result import Result
 from ..language import DEFAULT_RULESET
 from ..report._console import PLAIN, Look
-from ..report.text import Words, render_result
+from ..report.text import render_result
 from ._common import UsageError
 from ._fail_on import NO_CONDITION, FailOn, Tally, tally_of
 from ._progress import Progress
@@ -68,17 +68,12 @@ class Render:
     as_json: bool
     others: bool
     look: Look = PLAIN
-    words: tuple[Words, ...] = ()
 
     def __call__(self, results: Sequence[Result]) -> Rendered:
         if self.as_json:
             texts = tuple(_compact(r.to_data()) for r in results)
         else:
-            words = self.words or tuple(Words() for _ in results)
-            texts = tuple(
-                render_result(r, look=self.look, words=said, others=self.others)
-                for r, said in zip(results, words, strict=True)
-            )
+            texts = tuple(render_result(r, look=self.look, others=self.others) for r in results)
         return Rendered(texts, tally_of(results))
 
 
@@ -164,14 +159,12 @@ def evaluate_stream(
     split: bool = False,
     fail_on: FailOn = NO_CONDITION,
     look: Look = PLAIN,
-    words: Sequence[Words] = (),
 ) -> int:
     """Evaluate every record of ``files``; return the exit status: 1 if any failed or the
     results meet a ``fail_on`` condition.
 
     With ``split``, each record is first cut into its independent inventories. Text is
-    rendered with ``look`` (without colour when it goes to a file) and ``words``, one
-    per engine.
+    rendered with ``look`` (without colour when it goes to a file).
     """
     if sum(path == STDIN for path in files) > 1:
         raise UsageError("standard input (-) can be given once")
@@ -193,7 +186,7 @@ def evaluate_stream(
     several = len(engines) > 1
     plain_look = attrs.evolve(look, color=look.color and output in (None, STDIN))
     others = several or engines[0].ruleset.id != DEFAULT_RULESET
-    render = Render(as_jsonl, others, plain_look, tuple(words))
+    render = Render(as_jsonl, others, plain_look)
     terminal = sys.stderr.isatty()
     visible = terminal if progress is None else progress
     shown = Progress(

@@ -30,9 +30,19 @@ KEYWORDS = ("finding", "overdue")
 
 
 def known_codes(engines: Iterable[Engine[Any]]) -> tuple[str, ...]:
-    """The finding codes the rulesets of ``engines`` give titles to (none when they give
-    none: then any code is taken as it is)."""
-    return ()
+    """The finding codes the rulesets of ``engines`` give titles to (``titles:`` of a
+    ``...Finding.code``), sorted; none when they give none: then any code is taken."""
+    return tuple(
+        sorted(
+            {
+                code
+                for engine in engines
+                for key, titles in engine.ruleset.titles.items()
+                if key.endswith("Finding.code")
+                for code in titles
+            }
+        )
+    )
 
 
 def finding_codes(result: Result) -> tuple[str, ...]:

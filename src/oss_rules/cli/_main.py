@@ -46,7 +46,7 @@ from ._fail_on import FAIL_ON, FailOn, known_codes, summary_text, tally_of
 from ._payroll import payroll_command
 from ._report import report_command
 from ._submission import submission_command
-from ._terminal import COLOR, echo_text, look_for, words_of
+from ._terminal import COLOR, echo_text, look_for
 from ._testing import FORMAT, WHY_NOT, explain_why_not, test_command
 from ._tooling import check_command, fmt_command, schema_command
 from ._verify import verify_command
@@ -147,7 +147,6 @@ def evaluate_command(
     engines = build_engines(ruleset_specs, all_rulesets, params, backend)
     conditions = FailOn.parse(fail_on, known_codes(engines))
     look = look_for(color)
-    words = [words_of(engine.ruleset) for engine in engines]
     day = as_of.date() if as_of else None
     streamed = any(f == STDIN or Path(f).suffix.lower() in STREAMED for f in files)
     if streamed or as_jsonl or output or reject or workers > 1 or progress or split:
@@ -169,7 +168,6 @@ def evaluate_command(
                 split=split,
                 fail_on=conditions,
                 look=look,
-                words=words,
             )
         )
     evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
@@ -194,10 +192,10 @@ def evaluate_command(
     others = len(engines) > 1 or engines[0].ruleset.id != DEFAULT_RULESET
     parts: list[RenderableType] = []
     for path, results in evaluations:
-        for result, said in zip(results, words, strict=True):
+        for result in results:
             if parts:
                 parts.append(Text(""))
-            parts += result_parts(result, path, words=said, others=others)
+            parts += result_parts(result, path, others=others)
     parts.append(summary_text(tally, conditions, len(files)))
     echo_text(render(parts, look), look)
     sys.exit(conditions.status(tally))

@@ -12,16 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
-from ..language import Ruleset
 from ..report._console import DEFAULT_WIDTH, Look
-from ..report.text import Words
 from ._exit import unescaped
 
-__all__ = ["COLOR", "echo_text", "look_for", "words_of"]
+__all__ = ["COLOR", "echo_text", "look_for"]
 
 COLOR = click.option(
     "--color",
@@ -75,8 +73,3 @@ def echo_text(text: str, look: Look) -> None:
         click.echo(text, file=unescaped(sys.stdout), color=True)
     else:
         click.echo(text)
-
-
-def words_of(ruleset: Ruleset[Any]) -> Words:
-    """What ``ruleset`` calls things in text output."""
-    return Words()

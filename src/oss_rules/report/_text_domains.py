@@ -1,8 +1,8 @@
 """The text sections of the domains built on OSS: the K3 duties, and the BPJS
 Ketenagakerjaan payroll of each month, as tables instead of lists of facts.
 
-Each section takes a Result and the ruleset's titles and gives the kinds of
-conclusion it shows with its renderables, or ``None`` when the result has nothing for it.
+Each section takes a Result and gives the kinds of conclusion it shows with its
+renderables, or ``None`` when the result has nothing for it.
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from ._console import heading, indented, plain, table, when
 
 __all__ = ["DOMAIN_SECTIONS", "PAYROLL_KINDS", "payroll_parts"]
 
-Title = Callable[[str, str, object], str]
-"""``title(kind, field, value)``: what the ruleset calls a value (the value itself if nothing)."""
-Section = Callable[[Result, Title], "tuple[set[str], list[RenderableType]] | None"]
+Section = Callable[[Result], "tuple[set[str], list[RenderableType]] | None"]
 
 PAYROLL_KINDS = {
     "Contribution",
@@ -49,14 +47,14 @@ _SHOWN = (
 """Payroll columns shown as text, with their headers."""
 
 
-def k3_duties(result: Result, title: Title) -> tuple[set[str], list[RenderableType]] | None:
+def k3_duties(result: Result) -> tuple[set[str], list[RenderableType]] | None:
     """What enacted K3 law requires of each employer and workplace."""
     duties = result.of_type(K3Requirement)
     if not duties:
         return None
     rows: list[Sequence[str | Text]] = [
         [
-            Text(plain(title("K3Requirement", "code", d.code)), style="yellow"),
+            Text(plain(result.title(d, "code")), style="yellow"),
             d.employer or "",
             d.workplace or "",
             _required(d),
@@ -79,7 +77,7 @@ def _required(duty: K3Requirement) -> str:
     return f"kit {duty.kit}" if duty.kit else ""
 
 
-def payroll(result: Result, title: Title) -> tuple[set[str], list[RenderableType]] | None:
+def payroll(result: Result) -> tuple[set[str], list[RenderableType]] | None:
     """The contributions of each month the result has, per employer and worker."""
     months = sorted({c.month for c in result.of_type(Contribution)})
     if not months:

@@ -1,7 +1,8 @@
 """Render a Result as text for people: per workplace, what is required and why, and what
 falls due first; then the duties and payroll of the other domains, as tables.
 
-Findings and duties show the titles their ruleset gives their codes, messages wrap to
+Findings and duties show the titles their ruleset gives their codes (``titles:``), the
+kinds it calls internal (``internal:``, steps of proofs) are left out, messages wrap to
 the width of the :class:`~oss_rules.report._console.Look`, dates read ``2026-03-05`` and
 date-times ``2026-03-05 09:00``, and a section with nothing in it is left out.
 """
@@ -9,10 +10,9 @@ date-times ``2026-03-05 09:00``, and a section with nothing in it is left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
-import attrs
 from rich.console import RenderableType
 from rich.text import Text
 
@@ -31,7 +31,7 @@ from ..engine.result import Result
 from ._console import PLAIN, Look, heading, kind_table, plain, render, table, when
 from ._text_domains import DOMAIN_SECTIONS
 
-__all__ = ["Words", "render_result", "result_parts"]
+__all__ = ["render_result", "result_parts"]
 
 # Most urgent first. A deadline that its rule did not judge (status null) is ranked by
 # its date alone: overdue when it lies before as_of, else with the ones that are ok.
@@ -47,42 +47,22 @@ _SHOWN = {"Classification", "Obligation", "Action", "Finding", "Deadline", "Bene
 """Derived kinds the workplace sections show."""
 
 
-@attrs.frozen
-class Words:
-    """What a ruleset calls things in text output: the title of a field's value (a
-    finding's code) and the kinds that are only steps of proofs, not shown.
-
-    Plain mappings, so that it can travel to the worker processes of a batch.
-    """
-
-    titles: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
-    """``"Type.field"`` -> value -> title."""
-    internal: frozenset[str] = frozenset()
-
-    def title(self, kind: str, field: str, value: object) -> str:
-        """The title of ``value`` in ``kind.field``, or the value itself when it has none."""
-        return self.titles.get(f"{kind}.{field}", {}).get(str(value)) or str(value)
-
-
 def render_result(
     result: Result,
     source: str = "",
     *,
     look: Look = PLAIN,
-    words: Words = Words(),
     others: bool = True,
 ) -> str:
     """The human report of ``result`` as text: see :func:`result_parts`."""
-    return render(result_parts(result, source, words=words, others=others), look)
+    return render(result_parts(result, source, others=others), look)
 
 
-def result_parts(
-    result: Result, source: str = "", *, words: Words = Words(), others: bool = True
-) -> list[RenderableType]:
+def result_parts(result: Result, source: str = "", *, others: bool = True) -> list[RenderableType]:
     """The report of ``result``: a head line, then per workplace its hazards,
     obligations (with reasons), actions, incidents, findings, deadlines and benefits;
     then the other domains' sections (K3 duties, payroll); then, with ``others``, a table
-    per kind of conclusion none of them shows (the kinds ``words`` calls internal left out).
+    per kind of conclusion none of them shows (the ruleset's internal kinds left out).
     """
     info = result.ruleset
     head = Text(f"{info.id} {info.version} ({info.digest[:19]}) as of {when(result.as_of)}")
@@ -91,20 +71,20 @@ def result_parts(
         head.append("  " + plain(source))
     parts: list[RenderableType] = [head]
     for workplace in (f for f in result.given if isinstance(f, Workplace)):
-        parts += _workplace(result, workplace, words)
+        parts += _workplace(result, workplace)
     shown = set(_SHOWN)
     for section in DOMAIN_SECTIONS:
-        found = section(result, words.title)
+        found = section(result)
         if found is not None:
             kinds, renderables = found
             shown |= kinds
             parts += renderables
     if others:
-        parts += _others(result, shown | words.internal)
+        parts += _others(result, shown)
     return parts
 
 
-def _workplace(result: Result, workplace: Workplace, words: Words) -> Iterator[RenderableType]:
+def _workplace(result: Result, workplace: Workplace) -> Iterator[RenderableType]:
     wid = workplace.id
     line = Text("\n")
     line.append(f"Workplace {plain(wid)}", style="bold cyan")
@@ -168,7 +148,7 @@ def _workplace(result: Result, workplace: Workplace, words: Words) -> Iterator[R
         yield heading("Findings", len(findings))
         yield table(
             ["finding", "subject", "message"],
-            _titled(findings, words),
+            _titled(findings, result),
         )
     deadlines = [d for d in result.of_type(Deadline) if d.workplace == wid]
     if deadlines:
@@ -189,18 +169,18 @@ def _workplace(result: Result, workplace: Workplace, words: Words) -> Iterator[R
         )
 
 
-def _titled(findings: list[Finding], words: Words) -> Iterator[list[str | Text]]:
+def _titled(findings: list[Finding], result: Result) -> Iterator[list[str | Text]]:
     """One row per finding, its title written once for a run of the same code."""
     previous = None
     for f in findings:
-        title = words.title("Finding", "code", f.code) if f.code != previous else ""
+        title = result.title(f, "code") if f.code != previous else ""
         previous = f.code
         yield [Text(plain(title), style="yellow"), f.subject, f.message]
 
 
-def _others(result: Result, hidden: set[str] | frozenset[str]) -> Iterator[RenderableType]:
+def _others(result: Result, hidden: set[str]) -> Iterator[RenderableType]:
     groups: dict[str, list[Any]] = {}
-    for fact in result.conclusions:
+    for fact in result.shown:
         name = type(fact).__name__
         if name not in hidden:
             groups.setdefault(name, []).append(fact)
