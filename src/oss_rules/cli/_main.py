@@ -143,6 +143,9 @@ def evaluate_command(
     options --jsonl, -o, --reject, --workers, --split and --progress, evaluate record by record:
     each result is written as soon as it is ready, in input order, a summary goes to
     stderr, and the exit status is 1 when any record failed (see docs/batch.md).
+
+    With --fail-on finding|overdue|CODE the exit status is 1 when a result holds a
+    finding, a deadline or action overdue, or a finding of that code (see docs/cli.md).
     """
     engines = build_engines(ruleset_specs, all_rulesets, params, backend)
     conditions = FailOn.parse(fail_on, known_codes(engines))
