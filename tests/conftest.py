@@ -18,6 +18,11 @@ from oss_rules import Engine, Hazard, Workplace
 _CACHE = tempfile.TemporaryDirectory(prefix="oss-rules-cache-")
 os.environ["OSS_RULES_CACHE_DIR"] = _CACHE.name
 
+# Text output wraps to COLUMNS and has colour with FORCE_COLOR: the tests' outputs must
+# not depend on the terminal they are run from (tests that need these set them).
+for _name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE"):
+    os.environ.pop(_name, None)
+
 AS_OF = dt.date(2026, 6, 30)
 ROOT = Path(__file__).resolve().parent.parent
 

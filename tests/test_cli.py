@@ -51,7 +51,8 @@ def test_human_report_says_why():
     code, output = run("evaluate", str(ROOT / "examples" / "construction.json"))
     assert code == 0
     assert "A high physical hazard needs the medical programme [oss2-high-physical]" in output
-    assert "missing_module" in output and "overdue_reassessment" in output
+    assert "Required OSS module not declared" in output
+    assert "Risk reassessment overdue" in output
 
 
 def test_explain_prints_the_proof():

@@ -74,12 +74,16 @@ def test_workers_2_write_the_same_bytes_as_one(tmp_path: Path):
 
 
 def test_text_output_of_json_files_is_the_same_record_by_record():
-    """With --workers, .json inputs print exactly what the one-document path prints."""
+    """With --workers, .json inputs print exactly what the one-document path prints, but
+    for the closing summary line, which goes to stderr with the records' counts."""
     files = [str(ROOT / "examples" / n) for n in ("construction.json", "office.json")]
     _, whole, _ = run("evaluate", *files)
     code, streamed, stderr = run("evaluate", *files, "--workers", "2")
-    assert code == 0 and streamed == whole
+    body, _, summary = whole.rstrip("\n").rpartition("\n\n")
+    assert summary == "Summary in 2 files: 17 findings, 5 overdue (4 deadlines, 1 action)."
+    assert code == 0 and streamed == body + "\n"
     assert "2 records: 2 evaluated, 0 failed" in stderr
+    assert "overdue: 5 overdue (4 deadlines, 1 action)" in stderr
 
 
 def test_stdin_is_read_with_a_dash(tmp_path: Path):

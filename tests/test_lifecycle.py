@@ -30,7 +30,7 @@ def _deadline_lines(report: str) -> list[str]:
     lines = report.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("  Deadlines"))
     shown = []
-    for line in lines[start + 1 :]:
+    for line in lines[start + 2 :]:  # after the heading and the table's header
         if not line.startswith("    "):
             break
         shown.append(line.split()[0])
@@ -48,9 +48,9 @@ def test_deadlines_are_listed_most_urgent_first(engine: Engine):
     }
     report = render_result(result)
     assert _deadline_lines(report) == ["registration", "review", "audit", "reassessment"]
-    assert "    review             due 2026-06-20  OVERDUE" in report
-    assert "    audit              due 2026-07-15  due soon" in report
-    assert "    reassessment       due 2026-08-31" in report.splitlines()
+    assert "    review        2026-06-20  OVERDUE" in report
+    assert "    audit         2026-07-15  due soon" in report
+    assert "    reassessment  2026-08-31" in report.splitlines()
 
 
 def test_deadlines_of_equal_urgency_are_listed_by_date(engine: Engine):
@@ -93,7 +93,7 @@ rules:
     assert {d.status for d in result.deadlines} == {None}
     report = render_result(result)
     assert _deadline_lines(report)[:2] == ["earlier", "later"]
-    assert "    earlier            due 2026-06-20  OVERDUE" in report
+    assert "    earlier   2026-06-20  OVERDUE" in report
 
 
 def test_incidents_and_benefits_are_reported(engine: Engine):
@@ -107,10 +107,7 @@ def test_incidents_and_benefits_are_reported(engine: Engine):
     )
     result = engine.evaluate([SITE, death], as_of=AS_OF)
     report = render_result(result)
-    assert (
-        "    i1       death      occurred 2026-06-01 10:00, medical care none, "
-        "reported 2026-06-04 09:30"
-    ) in report
+    assert "    i1        death  2026-06-01 10:00  none          2026-06-04 09:30" in report
     assert "  Benefits (4)" in report
     assert {f.code for f in result.findings if f.subject == "i1"} == {"late_accident_report"}
     assert Deadline("w1", "review", dt.date(2026, 6, 20), "overdue") in result.deadlines

@@ -269,7 +269,7 @@ def test_command_prints_a_table_per_employer() -> None:
     assert code == 0, output
     assert "Employer cv-rapi: due 2026-04-15, unpaid, 1 month late" in output
     assert "Employer pt-bangun: due 2026-04-15, paid 2026-04-14" in output
-    assert "budi    15,000,000  261,000  45,000" in " ".join(output.split("\n"))
+    assert "\n  budi   15,000,000 261,000 45,000   555,000 " in output
 
 
 def test_command_writes_csv_and_prints_json(tmp_path: Path) -> None:

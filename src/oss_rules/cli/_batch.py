@@ -9,7 +9,6 @@ a summary goes to stderr, and the exit status is 1 when any record failed.
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import itertools
 import json
@@ -39,10 +38,12 @@ from ..batch import (
 from ..batch._many import outcomes
 from ..batch._split import split_records
 from ..engine._engine import Engine
-from ..engine.result import Result, show_fact
+from ..engine.result import Result
 from ..language import DEFAULT_RULESET
+from ..report._console import PLAIN, Look
 from ..report.text import render_result
 from ._common import UsageError
+from ._fail_on import NO_CONDITION, FailOn, Tally, tally_of
 from ._progress import Progress
 
 __all__ = ["STREAMED", "evaluate_stream"]
@@ -53,10 +54,11 @@ STREAMED = (".jsonl", ".ndjson", ".csv")
 
 @attrs.frozen
 class Rendered:
-    """What the main process needs of one record's results: output text, finding codes."""
+    """What the main process needs of one record's results: output text, and the findings
+    and overdue duties they hold (for the summary and ``--fail-on``)."""
 
     texts: tuple[str, ...]
-    codes: tuple[str, ...]
+    tally: Tally
 
 
 @attrs.frozen
@@ -64,34 +66,15 @@ class Render:
     """Turn a record's results into output text where they were computed (a worker)."""
 
     as_json: bool
-    other_conclusions: bool
+    others: bool
+    look: Look = PLAIN
 
     def __call__(self, results: Sequence[Result]) -> Rendered:
-        codes = tuple(
-            fact.code
-            for result in results
-            for fact in result.conclusions
-            if type(fact).__name__.endswith("Finding")
-            and isinstance(getattr(fact, "code", None), str)
-        )
         if self.as_json:
             texts = tuple(_compact(r.to_data()) for r in results)
         else:
-            texts = tuple(
-                render_result(r) + (other_conclusions(r) if self.other_conclusions else "")
-                for r in results
-            )
-        return Rendered(texts, codes)
-
-
-def other_conclusions(result: Result) -> str:
-    """The conclusions the text report has no section for (Contribution, ...), so that a
-    ruleset that derives only such facts still shows what it concluded."""
-    if not result.derived:
-        return "\n  Other conclusions: none"
-    lines = [f"  Other conclusions ({len(result.derived)})"]
-    lines += [f"    {show_fact(f)}" for f in result.derived]
-    return "\n" + "\n".join(lines)
+            texts = tuple(render_result(r, look=self.look, others=self.others) for r in results)
+        return Rendered(texts, tally_of(results))
 
 
 def _exact(value: Any) -> Any:
@@ -174,10 +157,14 @@ def evaluate_stream(
     workers: int,
     progress: bool | None,
     split: bool = False,
+    fail_on: FailOn = NO_CONDITION,
+    look: Look = PLAIN,
 ) -> int:
-    """Evaluate every record of ``files``; return the exit status (1 if any failed).
+    """Evaluate every record of ``files``; return the exit status: 1 if any failed or the
+    results meet a ``fail_on`` condition.
 
-    With ``split``, each record is first cut into its independent inventories.
+    With ``split``, each record is first cut into its independent inventories. Text is
+    rendered with ``look`` (without colour when it goes to a file).
     """
     if sum(path == STDIN for path in files) > 1:
         raise UsageError("standard input (-) can be given once")
@@ -197,7 +184,9 @@ def evaluate_stream(
             raise UsageError(f"--split: {error}") from None
         records = split_records(records, [e.ruleset for e in engines], as_of)
     several = len(engines) > 1
-    render = Render(as_jsonl, several or engines[0].ruleset.id != DEFAULT_RULESET)
+    plain_look = attrs.evolve(look, color=look.color and output in (None, STDIN))
+    others = several or engines[0].ruleset.id != DEFAULT_RULESET
+    render = Render(as_jsonl, others, plain_look)
     terminal = sys.stderr.isatty()
     visible = terminal if progress is None else progress
     shown = Progress(
@@ -206,7 +195,7 @@ def evaluate_stream(
         terminal=terminal,
         shown=visible,
     )
-    findings: collections.Counter[str] = collections.Counter()
+    tally = Tally()
     start = time.monotonic()
     first = True
     with _output(output) as out, _output(reject) if reject else _nothing() as rejects:
@@ -214,7 +203,7 @@ def evaluate_stream(
             if isinstance(outcome, Failed):
                 _reject(outcome, rejects)
             else:
-                findings.update(outcome.result.codes)
+                tally += outcome.result.tally
                 _write(outcome, out, as_jsonl, several, first)
                 first = False
             shown.advance(isinstance(outcome, Failed))
@@ -222,8 +211,8 @@ def evaluate_stream(
             out.write("\n")
         out.flush()
     shown.close()
-    _summary(shown.done, shown.failed, findings, time.monotonic() - start)
-    return 1 if shown.failed else 0
+    _summary(shown.done, shown.failed, tally, fail_on, time.monotonic() - start)
+    return 1 if shown.failed or fail_on.met(tally) else 0
 
 
 @contextmanager
@@ -259,12 +248,16 @@ def _reject(failed: Failed, rejects: IO[str] | None) -> None:
     rejects.write(_compact(entry) + "\n")
 
 
-def _summary(done: int, failed: int, findings: collections.Counter[str], seconds: float) -> None:
+def _summary(done: int, failed: int, tally: Tally, fail_on: FailOn, seconds: float) -> None:
     rate = done / seconds if seconds > 0 else 0.0
     lines = [
         f"{done:,} records: {done - failed:,} evaluated, {failed:,} failed "
         f"({seconds:,.1f} s, {rate:,.0f} records/s)",
-        "findings: "
-        + (", ".join(f"{code} {count:,}" for code, count in sorted(findings.items())) or "none"),
+        "findings: " + (", ".join(f"{code} {count:,}" for code, count in tally.findings) or "none"),
     ]
+    if tally.overdue:
+        lines.append(f"overdue: {tally.describe().partition(', ')[2]}")
+    verdict = fail_on.verdict(tally)
+    if verdict:
+        lines.append(verdict)
     click.echo("\n".join(lines), err=True)

@@ -1,9 +1,10 @@
 """Exit statuses of every ``oss-rules`` command, decided in one place.
 
 0 all went well; 1 the command found what it was asked to look for (a failing test, a
-changed file with ``--check``); 2 a user error (bad input, bad option, a ruleset that
-does not load); 3 an internal error, that is a bug in oss_rules (the message asks to
-report it; the traceback is printed only with ``--debug``); 130 interrupted (Ctrl-C);
+changed file with ``--check``, a result that meets ``evaluate --fail-on``); 2 a user
+error (bad input, bad option, a ruleset that does not load); 3 an internal error, that
+is a bug in oss_rules (the message asks to report it; the traceback is printed only with
+``--debug``); 130 interrupted (Ctrl-C);
 141 the reader of standard output went away (``| head``), as a shell reports SIGPIPE.
 """
 
@@ -123,6 +124,12 @@ class _EscapingWriter(io.TextIOBase):
 
     def fileno(self) -> int:
         return self._target.fileno()
+
+
+def unescaped(stream: TextIO) -> TextIO:
+    """The stream under the escaping of control characters, for text that escaped its
+    untrusted parts itself and carries colour codes of its own."""
+    return stream._target if isinstance(stream, _EscapingWriter) else stream
 
 
 @contextlib.contextmanager

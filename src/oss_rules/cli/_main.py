@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 import click
+from rich.console import RenderableType
+from rich.text import Text
 
 from ..batch import STDIN
 from ..engine._engine import DEFAULT_MAX_FACTS
@@ -22,9 +24,10 @@ from ..language import syntax as s
 from ..language._evaluate import ExpressionError, holds
 from ..language._parser import ParseError, parse_pattern
 from ..model.convert import fact_to_json
-from ..report.text import render_result
+from ..report._console import render
+from ..report.text import result_parts
 from ._alerts import alerts_command
-from ._batch import STREAMED, evaluate_stream, other_conclusions
+from ._batch import STREAMED, evaluate_stream
 from ._common import (
     ALL_RULESETS,
     AS_OF,
@@ -39,9 +42,11 @@ from ._common import (
     evaluate_file,
 )
 from ._exit import GuardedGroup
+from ._fail_on import FAIL_ON, FailOn, known_codes, summary_text, tally_of
 from ._payroll import payroll_command
 from ._report import report_command
 from ._submission import submission_command
+from ._terminal import COLOR, echo_text, look_for
 from ._testing import FORMAT, WHY_NOT, explain_why_not, test_command
 from ._tooling import check_command, fmt_command, schema_command
 from ._verify import verify_command
@@ -63,7 +68,8 @@ from ._verify import verify_command
 def main(debug: bool, max_facts: int | None) -> None:
     """Turn hazard inventories into OSS obligations, actions and findings, with reasons.
 
-    Exit statuses: 0 ok, 1 found what was asked (a failing test, --check), 2 user error,
+    Exit statuses: 0 ok, 1 found what was asked (a failing test, --check, evaluate
+    --fail-on), 2 user error,
     3 internal error (a bug: please report it), 130 interrupted.
     """
 
@@ -103,6 +109,8 @@ def main(debug: bool, max_facts: int | None) -> None:
     default=None,
     help="Show records, records/s and the ETA on stderr (default: when it is a terminal).",
 )
+@FAIL_ON
+@COLOR
 @RULESETS
 @ALL_RULESETS
 @AS_OF
@@ -117,6 +125,8 @@ def evaluate_command(
     workers: int,
     split: bool,
     progress: bool | None,
+    fail_on: tuple[str, ...],
+    color: str,
     ruleset_specs: tuple[str, ...],
     all_rulesets: bool,
     as_of: dt.datetime | None,
@@ -133,8 +143,13 @@ def evaluate_command(
     options --jsonl, -o, --reject, --workers, --split and --progress, evaluate record by record:
     each result is written as soon as it is ready, in input order, a summary goes to
     stderr, and the exit status is 1 when any record failed (see docs/batch.md).
+
+    With --fail-on finding|overdue|CODE the exit status is 1 when a result holds a
+    finding, a deadline or action overdue, or a finding of that code (see docs/cli.md).
     """
     engines = build_engines(ruleset_specs, all_rulesets, params, backend)
+    conditions = FailOn.parse(fail_on, known_codes(engines))
+    look = look_for(color)
     day = as_of.date() if as_of else None
     streamed = any(f == STDIN or Path(f).suffix.lower() in STREAMED for f in files)
     if streamed or as_jsonl or output or reject or workers > 1 or progress or split:
@@ -154,9 +169,12 @@ def evaluate_command(
                 workers=workers,
                 progress=progress,
                 split=split,
+                fail_on=conditions,
+                look=look,
             )
         )
     evaluations = [(path, evaluate_all(engines, path, day)) for path in files]
+    tally = tally_of(r for _, results in evaluations for r in results)
     if as_json:
         data: Any = [
             results[0].to_data()
@@ -171,16 +189,19 @@ def evaluate_command(
         for chunk in encoder.iterencode(data[0] if len(data) == 1 else data):
             stdout.write(chunk)
         stdout.write("\n")
-        return
-    several = len(engines) > 1
-    click.echo(
-        "\n\n".join(
-            render_result(r, path)
-            + (other_conclusions(r) if several or r.ruleset.id != DEFAULT_RULESET else "")
-            for path, results in evaluations
-            for r in results
-        )
-    )
+        if conditions.met(tally):
+            click.echo(conditions.verdict(tally), err=True)
+        sys.exit(conditions.status(tally))
+    others = len(engines) > 1 or engines[0].ruleset.id != DEFAULT_RULESET
+    parts: list[RenderableType] = []
+    for path, results in evaluations:
+        for result in results:
+            if parts:
+                parts.append(Text(""))
+            parts += result_parts(result, path, others=others)
+    parts.append(summary_text(tally, conditions, len(files)))
+    echo_text(render(parts, look), look)
+    sys.exit(conditions.status(tally))
 
 
 @main.command("explain")

@@ -8,31 +8,22 @@ from typing import Any
 
 import attrs
 import click
+from rich.text import Text
 
 from ..domains.bpjstk.facts import Payroll
 from ..domains.bpjstk.payroll import PayrollReport, payroll_report
 from ..domains.oss.facts import Employer
 from ..engine.result import Result
 from ..errors import OssRulesError
+from ..report._console import PLAIN, Look, plain, render, when
+from ..report._text_domains import payroll_parts
 from ._common import AS_OF, PARAM, UsageError, build_engine, read_input, write_output
+from ._terminal import COLOR, echo_text, look_for
 
 __all__ = ["payroll_command"]
 
 DEFAULT_RULESET = "id-bpjstk"
 """The shipped ruleset that derives the contributions."""
-
-_SHOWN = (
-    ("wage_base", "wage base"),
-    ("jkk", "JKK"),
-    ("jkm", "JKM"),
-    ("jht_employer", "JHT empl."),
-    ("jp_employer", "JP empl."),
-    ("jht_worker", "JHT wkr"),
-    ("jp_worker", "JP wkr"),
-    ("employer_contributions", "employer"),
-    ("worker_deductions", "deducted"),
-    ("late_surcharge", "surcharge"),
-)
 
 
 @click.command("payroll")
@@ -58,6 +49,7 @@ _SHOWN = (
     show_default=True,
     help="The ruleset that derives the contributions: a shipped id or a path.",
 )
+@COLOR
 @AS_OF
 @PARAM
 def payroll_command(
@@ -66,6 +58,7 @@ def payroll_command(
     csv_path: str | None,
     as_json: bool,
     ruleset_path: str,
+    color: str,
     as_of: dt.datetime | None,
     params: tuple[str, ...],
 ) -> None:
@@ -100,7 +93,8 @@ def payroll_command(
         data: dict[str, Any] = {"ruleset": attrs.asdict(result.ruleset), **report.to_data()}
         click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
         return
-    click.echo(render_report(report, result, file))
+    look = look_for(color)
+    echo_text(render_report(report, result, file, look), look)
 
 
 def _unpaid(facts: tuple[Any, ...], month: dt.date) -> tuple[Payroll, ...]:
@@ -113,47 +107,16 @@ def _unpaid(facts: tuple[Any, ...], month: dt.date) -> tuple[Payroll, ...]:
     )
 
 
-def render_report(report: PayrollReport, result: Result, source: str = "") -> str:
+def render_report(
+    report: PayrollReport, result: Result, source: str = "", look: Look = PLAIN
+) -> str:
     """The payroll as a text table per employer, with the payment and the totals."""
     info = result.ruleset
-    head = (
-        f"BPJS Ketenagakerjaan contributions for {report.month.isoformat()[:7]} "
-        f"({info.id} {info.version}, as of {report.as_of.isoformat()})"
+    head = Text(
+        f"BPJS Ketenagakerjaan contributions for {when(report.month)[:7]} "
+        f"({info.id} {info.version}, as of {when(report.as_of)})",
+        style="bold",
     )
-    lines = [head + (f"  {source}" if source else ""), "Amounts in rupiah."]
-    for payment in report.payments:
-        rows = [r for r in report.rows if r.employer == payment.employer]
-        if not rows:
-            continue
-        lines += ["", f"Employer {payment.employer}: {_paid(payment.due, payment.paid_on)}"]
-        if payment.months_late:
-            plural = "s" if payment.months_late > 1 else ""
-            lines[-1] += f", {payment.months_late} month{plural} late"
-        lines += [f"  note: {message}" for message in payment.findings]
-        table = [["worker", *(title for _, title in _SHOWN)]]
-        table += [[r.worker, *(_money(r.to_data()[c]) for c, _ in _SHOWN)] for r in rows]
-        totals = report.totals(payment.employer)
-        table.append(["total", "", *(_money(totals[c]) for c, _ in _SHOWN[1:])])
-        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-        for row in table:
-            cells = [row[0].ljust(widths[0])]
-            cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-            lines.append("  " + "  ".join(cells).rstrip())
-    totals = report.totals()
-    lines += [
-        "",
-        f"Employer contributions {_money(totals['employer_contributions'])}, "
-        f"worker deductions {_money(totals['worker_deductions'])}, "
-        f"remitted {_money(totals['contributions_total'])}, "
-        f"late surcharge {_money(totals['late_surcharge'])}.",
-    ]
-    return "\n".join(lines)
-
-
-def _paid(due: dt.date | None, paid_on: dt.date | None) -> str:
-    due_text = f"due {due.isoformat()}" if due else "no due date"
-    return f"{due_text}, " + (f"paid {paid_on.isoformat()}" if paid_on else "unpaid")
-
-
-def _money(value: int | None) -> str:
-    return "" if value is None else f"{value:,}"
+    if source:
+        head.append("  " + plain(source))
+    return render([head, *payroll_parts(report)], look)

@@ -1,12 +1,20 @@
 """Render a Result as text for people: per workplace, what is required and why, and what
-falls due first."""
+falls due first; then the duties and payroll of the other domains, as tables.
+
+Findings and duties show the titles their ruleset gives their codes (``titles:``), the
+kinds it calls internal (``internal:``, steps of proofs) are left out, messages wrap to
+the width of the :class:`~oss_rules.report._console.Look`, dates read ``2026-03-05`` and
+date-times ``2026-03-05 09:00``, and a section with nothing in it is left out.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
 
 from ..domains.oss.facts import (
     Action,
@@ -20,94 +28,174 @@ from ..domains.oss.facts import (
     Workplace,
 )
 from ..engine.result import Result
-from ..model._fields import show_value
+from ._console import PLAIN, Look, heading, kind_table, plain, render, table, when
+from ._text_domains import DOMAIN_SECTIONS
+
+__all__ = ["render_result", "result_parts"]
 
 # Most urgent first. A deadline that its rule did not judge (status null) is ranked by
 # its date alone: overdue when it lies before as_of, else with the ones that are ok.
 _URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2}
-_LABELS = {"overdue": "  OVERDUE", "due_soon": "  due soon", "ok": ""}
+_STATUS = {
+    "overdue": Text("OVERDUE", style="bold red"),
+    "due_soon": Text("due soon", style="yellow"),
+    "ok": Text(""),
+}
+_LEVEL_STYLE = {"high": "red", "medium": "yellow", "low": "green"}
+
+_SHOWN = {"Classification", "Obligation", "Action", "Finding", "Deadline", "Benefit"}
+"""Derived kinds the workplace sections show."""
 
 
-def render_result(result: Result, source: str = "") -> str:
-    """The human report of ``result``: hazards, obligations (with reasons), actions,
-    findings and deadlines, grouped by workplace."""
+def render_result(
+    result: Result,
+    source: str = "",
+    *,
+    look: Look = PLAIN,
+    others: bool = True,
+) -> str:
+    """The human report of ``result`` as text: see :func:`result_parts`."""
+    return render(result_parts(result, source, others=others), look)
+
+
+def result_parts(result: Result, source: str = "", *, others: bool = True) -> list[RenderableType]:
+    """The report of ``result``: a head line, then per workplace its hazards,
+    obligations (with reasons), actions, incidents, findings, deadlines and benefits;
+    then the other domains' sections (K3 duties, payroll); then, with ``others``, a table
+    per kind of conclusion none of them shows (the ruleset's internal kinds left out).
+    """
     info = result.ruleset
-    head = f"{info.id} {info.version} ({info.digest[:19]}) as of {result.as_of.isoformat()}"
-    lines = [head + (f"  {source}" if source else "")]
-    reasons = _reasons(result)
-    workplaces = [f for f in result.given if isinstance(f, Workplace)]
-    levels = {(c.workplace, c.hazard): c.level for c in result.of_type(Classification)}
-    for workplace in workplaces:
-        wid = workplace.id
-        lines.append("")
-        lines.append(
-            f"Workplace {wid} ({workplace.sector}, {workplace.setting}, "
-            f"{workplace.headcount} workers; declares {_declared(workplace)})"
+    head = Text(f"{info.id} {info.version} ({info.digest[:19]}) as of {when(result.as_of)}")
+    head.stylize("bold")
+    if source:
+        head.append("  " + plain(source))
+    parts: list[RenderableType] = [head]
+    for workplace in (f for f in result.given if isinstance(f, Workplace)):
+        parts += _workplace(result, workplace)
+    shown = set(_SHOWN)
+    for section in DOMAIN_SECTIONS:
+        found = section(result)
+        if found is not None:
+            kinds, renderables = found
+            shown |= kinds
+            parts += renderables
+    if others:
+        parts += _others(result, shown)
+    return parts
+
+
+def _workplace(result: Result, workplace: Workplace) -> Iterator[RenderableType]:
+    wid = workplace.id
+    line = Text("\n")
+    line.append(f"Workplace {plain(wid)}", style="bold cyan")
+    line.append(
+        plain(
+            f": {workplace.sector}, {workplace.setting}, {workplace.headcount:,} workers; "
+            f"declares {', '.join(workplace.declared_modules) or 'no module'}"
         )
-        hazards = [h for h in result.given if isinstance(h, Hazard) and h.workplace == wid]
-        width = max([len(h.id) for h in hazards] + [6])
-        lines.append(f"  Hazards ({len(hazards)})")
-        for h in hazards:
-            level = levels.get((wid, h.id), "?")
-            lines.append(
-                f"    {h.id:<{width}} {h.category:<12} "
-                f"L{h.likelihood} x S{h.severity} = {h.score:>2}  {level}"
-            )
-        obligations = [o for o in result.of_type(Obligation) if o.workplace == wid]
-        lines += _section(
-            "Obligations",
+    )
+    yield line
+    levels = {(c.workplace, c.hazard): c.level for c in result.of_type(Classification)}
+    hazards = [h for h in result.given if isinstance(h, Hazard) and h.workplace == wid]
+    if hazards:
+        yield heading("Hazards", len(hazards))
+        yield table(
+            ["hazard", "category", "likelihood", "severity", "score", "level"],
             (
-                f"    {o.module if i == 0 else '':<8} {reason}"
+                [
+                    h.id,
+                    h.category,
+                    str(h.likelihood),
+                    str(h.severity),
+                    str(h.score),
+                    _level(levels.get((wid, h.id), "?")),
+                ]
+                for h in hazards
+            ),
+            numeric=[2, 3, 4],
+        )
+    obligations = [o for o in result.of_type(Obligation) if o.workplace == wid]
+    if obligations:
+        reasons = _reasons(result)
+        yield heading("Obligations", len(obligations))
+        yield table(
+            ["module", "because"],
+            (
+                [o.module if i == 0 else "", reason]
                 for o in obligations
                 for i, reason in enumerate(reasons[o])
             ),
-            count=len(obligations),
         )
-        lines += _section(
-            "Actions",
+    actions = [a for a in result.of_type(Action) if a.workplace == wid]
+    if actions:
+        yield heading("Actions", len(actions))
+        yield table(
+            ["hazard", "action", "due", "control"],
+            ([a.hazard, a.code, _due(a.due, result), a.control] for a in actions),
+        )
+    incidents = [i for i in result.given if isinstance(i, Incident) and i.workplace == wid]
+    if incidents:
+        yield heading("Incidents", len(incidents))
+        yield table(
+            ["incident", "kind", "occurred", "medical care", "reported"],
             (
-                f"    {a.hazard:<{width}} {a.code:<20} due {a.due.isoformat()}  {a.control}"
-                for a in result.of_type(Action)
-                if a.workplace == wid
+                [i.id, i.kind, when(i.occurred_at), when(i.medical_care_at), when(i.reported_at)]
+                for i in incidents
             ),
         )
-        incidents = [i for i in result.given if isinstance(i, Incident) and i.workplace == wid]
-        if incidents:
-            lines += _section("Incidents", (_incident(i) for i in incidents))
-        findings = [f for f in result.of_type(Finding) if f.workplace == wid]
-        code_width = max([len(f.code) for f in findings] + [18])
-        lines += _section(
-            "Findings",
-            (
-                f"    {f.code:<{code_width}} {f.subject:<{max(width, 15)}} {f.message}"
-                for f in findings
-            ),
+    findings = [f for f in result.of_type(Finding) if f.workplace == wid]
+    if findings:
+        yield heading("Findings", len(findings))
+        yield table(
+            ["finding", "subject", "message"],
+            _titled(findings, result),
         )
-        deadlines = [d for d in result.of_type(Deadline) if d.workplace == wid]
-        lines += _section(
-            "Deadlines",
+    deadlines = [d for d in result.of_type(Deadline) if d.workplace == wid]
+    if deadlines:
+        yield heading("Deadlines", len(deadlines))
+        yield table(
+            ["deadline", "due", "status"],
             (
-                f"    {d.kind:<18} due {d.due.isoformat()}{_LABELS[_status(d, result)]}"
+                [d.kind, when(d.due), _STATUS[_status(d, result)]]
                 for d in sorted(deadlines, key=lambda d: _urgency(d, result))
             ),
         )
-        benefits = [b for b in result.derived if isinstance(b, Benefit) and b.workplace == wid]
-        if benefits:
-            lines += _section(
-                "Benefits", (f"    {b.incident:<8} {b.kind:<16} {b.basis}" for b in benefits)
-            )
-    return "\n".join(lines)
+    benefits = [b for b in result.derived if isinstance(b, Benefit) and b.workplace == wid]
+    if benefits:
+        yield heading("Benefits", len(benefits))
+        yield table(
+            ["incident", "benefit", "basis"],
+            ([b.incident, b.kind, b.basis] for b in benefits),
+        )
 
 
-def _time(moment: dt.datetime | None) -> str:
-    return show_value(moment, quoted=False) if moment else "none"
+def _titled(findings: list[Finding], result: Result) -> Iterator[list[str | Text]]:
+    """One row per finding, its title written once for a run of the same code."""
+    previous = None
+    for f in findings:
+        title = result.title(f, "code") if f.code != previous else ""
+        previous = f.code
+        yield [Text(plain(title), style="yellow"), f.subject, f.message]
 
 
-def _incident(incident: Incident) -> str:
-    return (
-        f"    {incident.id:<8} {incident.kind:<10} occurred {_time(incident.occurred_at)}, "
-        f"medical care {_time(incident.medical_care_at)}, reported {_time(incident.reported_at)}"
-    )
+def _others(result: Result, hidden: set[str]) -> Iterator[RenderableType]:
+    groups: dict[str, list[Any]] = {}
+    for fact in result.shown:
+        name = type(fact).__name__
+        if name not in hidden:
+            groups.setdefault(name, []).append(fact)
+    for name, facts in sorted(groups.items()):
+        yield Text("")
+        yield heading(name, len(facts), indent=0)
+        yield kind_table(facts, result.registry, indent=2)
+
+
+def _level(level: str) -> Text:
+    return Text(plain(level), style=_LEVEL_STYLE.get(level, ""))
+
+
+def _due(due: Any, result: Result) -> Text:
+    return Text(when(due), style="red" if due < result.as_of else "")
 
 
 def _status(deadline: Deadline, result: Result) -> str:
@@ -120,16 +208,6 @@ def _status(deadline: Deadline, result: Result) -> str:
 def _urgency(deadline: Deadline, result: Result) -> tuple[int, Any, str]:
     """Sort key: overdue first, then due soon, then ok; within each, the earliest date."""
     return (_URGENCY[_status(deadline, result)], deadline.due, deadline.kind)
-
-
-def _declared(workplace: Workplace) -> str:
-    return ", ".join(workplace.declared_modules) or "no module"
-
-
-def _section(title: str, rows: Iterable[str], count: int | None = None) -> list[str]:
-    body = list(rows)
-    shown = len(body) if count is None else count
-    return [f"  {title} ({shown})", *body] if body else [f"  {title}: none"]
 
 
 def _reasons(result: Result) -> dict[Any, list[str]]:
@@ -155,5 +233,5 @@ def _name(fact: Any) -> str:
     if isinstance(fact, Workplace):
         return f"setting {fact.setting}"
     if isinstance(fact, Incident):
-        return f"{fact.id} {fact.kind} {_time(fact.occurred_at)}"
+        return f"{fact.id} {fact.kind} {when(fact.occurred_at)}"
     return ""
