@@ -48,11 +48,17 @@ def table(
     The columns at the indices in ``numeric`` are right-aligned. With no row, a
     paragraph saying ``empty`` instead.
     """
+    # Each cell names its column (data-label), which a narrow screen shows beside it.
     body = [
         tag(
             "tr",
             "".join(
-                tag("td", cell, class_="num" if i in numeric else None)
+                tag(
+                    "td",
+                    cell,
+                    class_="num" if i in numeric else None,
+                    data_label=headers[i] if i < len(headers) else None,
+                )
                 for i, cell in enumerate(row)
             ),
         )
@@ -71,14 +77,38 @@ def fact_cells(fact: Any, registry: FactRegistry) -> dict[str, str]:
     return {f.name: f.kind.show(getattr(fact, f.name), quoted=False) for f in info.fields}
 
 
-def fact_table(facts: Sequence[Any], registry: FactRegistry, *, class_: str = "facts") -> str:
-    """Facts of one type as a table with one column per field; numbers right-aligned."""
+PERCENT_FIELDS = frozenset({"percent", "rate"})
+"""Fields whose numbers are percentages (``rate`` 0.24 is 0.24 %): their column header
+says so."""
+
+
+def header(name: str) -> str:
+    """A field's column header: its name in words, with ``(%)`` for a percentage."""
+    words = name.replace("_", " ")
+    return f"{words} (%)" if name in PERCENT_FIELDS else words
+
+
+def fact_table(
+    facts: Sequence[Any],
+    registry: FactRegistry,
+    *,
+    class_: str = "facts",
+    extra: tuple[str, Sequence[str]] | None = None,
+) -> str:
+    """Facts of one type as a table with one column per field; numbers right-aligned.
+
+    ``extra`` is a last column: its header and one markup cell per fact.
+    """
     if not facts:
         return table((), (), class_=class_)
     fields = registry.type_of(facts[0]).fields
     numeric = {i for i, f in enumerate(fields) if _is_number(f.kind)}
     rows = [[esc(text) for text in fact_cells(f, registry).values()] for f in facts]
-    return table([f.name for f in fields], rows, class_=class_, numeric=numeric)
+    headers = [header(f.name) for f in fields]
+    if extra is not None:
+        headers.append(extra[0])
+        rows = [[*row, cell] for row, cell in zip(rows, extra[1], strict=True)]
+    return table(headers, rows, class_=class_, numeric=numeric)
 
 
 def _is_number(kind: Kind) -> bool:
