@@ -18,7 +18,9 @@ h2 { font-size: 1.3rem; border-bottom: 2px solid #333; padding-bottom: .2rem;
      margin: 2rem 0 .4rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 h4 { font-size: .95rem; margin: .8rem 0 .3rem; }
-td, th, p, li, dd, summary { overflow-wrap: anywhere; }
+td, th, p, li, dd, summary { overflow-wrap: break-word; }
+/* A safety net: a table that cannot fit scrolls inside its box, never the page. */
+.table-wrap { max-width: 100%; overflow-x: auto; }
 code, .digest { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .88em; }
 .digest { word-break: break-all; }
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; }
@@ -43,7 +45,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .stat .detail { display: block; font-size: .75rem; color: #444; }
 .overdue, .status-overdue { font-weight: 700; color: #9b1111; }
 .status-due_soon { font-weight: 700; color: #7a4b00; }
-table.matrix { width: auto; max-width: 100%; table-layout: fixed; margin-right: 1rem; }
+table.matrix { width: auto; max-width: 100%; table-layout: fixed; }
 table.matrix th { width: 2rem; text-align: center; background: #e8e8e8; font-size: .8rem; }
 table.matrix th.corner { font-weight: normal; font-size: .7rem; }
 table.matrix td { width: 8.5rem; height: 3.4rem; padding: .15rem .25rem; font-size: .8rem; }
@@ -82,11 +84,16 @@ footer { margin-top: 2rem; font-size: .8rem; color: #444; border-top: 1px solid 
   table:not(.matrix), table:not(.matrix) tbody, table:not(.matrix) tr,
   table:not(.matrix) td { display: block; width: 100%; }
   table:not(.matrix) tr { border: 1px solid #999; margin-bottom: .5rem; }
-  table:not(.matrix) td { border: 0; border-bottom: 1px solid #ddd; text-align: left; }
-  table:not(.matrix) td[data-label]::before { content: attr(data-label); display: block;
-                                              font-size: .7rem; color: #555; }
+  table:not(.matrix) td { border: 0; border-bottom: 1px solid #ddd; text-align: left;
+                          position: relative; padding-left: 7.6rem; min-height: 1.6rem; }
+  table:not(.matrix) td:empty { display: none; }
+  table:not(.matrix) td[data-label]::before { content: attr(data-label); position: absolute;
+                                              left: .4rem; width: 6.8rem; font-size: .72rem;
+                                              color: #555; }
   table.matrix { width: 100%; }
   table.matrix td { width: auto; height: 2.6rem; font-size: .68rem; padding: .1rem; }
+  table.matrix .score { float: none; display: block; text-align: right; }
+  table.matrix .band { font-size: .55rem; letter-spacing: 0; }
   table.matrix .tag { display: none; }
   table.matrix th { width: 1.4rem; }
   .stat { min-width: 7rem; flex-basis: 7rem; }

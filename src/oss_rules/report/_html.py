@@ -67,7 +67,8 @@ def table(
     if not body:
         return tag("p", esc(empty), class_="empty")
     head = tag("tr", "".join(tag("th", esc(h), scope="col") for h in headers))
-    return tag("table", tag("thead", head) + tag("tbody", "".join(body)), class_=class_)
+    inner = tag("table", tag("thead", head) + tag("tbody", "".join(body)), class_=class_)
+    return tag("div", inner, class_="table-wrap")
 
 
 def fact_cells(fact: Any, registry: FactRegistry) -> dict[str, str]:

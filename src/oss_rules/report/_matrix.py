@@ -83,12 +83,13 @@ def _grid(
                 data_level=worst or "none",
             )
         rows.append(tag("tr", row))
-    return tag(
+    grid = tag(
         "table",
         tag("caption", esc(caption)) + tag("tbody", "".join(rows)),
         class_=f"matrix {extra_class}".strip(),
         **attributes,
     )
+    return tag("div", grid, class_="table-wrap")
 
 
 def workplace_matrix(
