@@ -61,9 +61,13 @@ class Context:
         return self._lenses[key]
 
     def why(self, result: Result, fact: Any) -> str:
-        """The proof of ``fact`` in words, behind a "why"."""
+        """The proof of ``fact`` in words, behind a "why" (nothing when the result
+        has no trace of it)."""
         lens = self.lens(result)
-        step = explain_in_words(result, fact, internal=lens.internal, titles=lens.titles)
+        try:
+            step = explain_in_words(result, fact, internal=lens.internal, titles=lens.titles)
+        except KeyError:  # a result built by hand, without a trace for this fact
+            return ""
         return why(step, result, self.refs)
 
     def title(self, result: Result, kind: str, field: str, value: object) -> str | None:

@@ -150,6 +150,7 @@ def legend(bands: Bands | None, *, heat: bool = False) -> str:
     keys = "".join(tag("span", esc(level), class_=f"key {_level_class(level)}") for level in LEVELS)
     if bands is None and heat:
         note = "No ruleset's bands are known here, so the cells are not coloured."
+        return tag("p", esc(note), class_="legend")
     elif bands is None:
         note = (
             "The ruleset's bands are not known here, so a cell is coloured by the worst "
