@@ -15,7 +15,7 @@ from ..engine.result import Result
 from ._bands import Bands, risk_bands
 from ._refs import References
 from ._why import why
-from .words import Titles, explain_in_words
+from .words import Step, Titles, explain_in_words, fact_words
 
 
 def _no_titles(_kind: str, _field: str, _value: object) -> str | None:
@@ -47,6 +47,8 @@ class Context:
         self._engines = {_key(e.ruleset.id, e.ruleset.digest, e.overrides): e for e in engines}
         self._as_of = as_of
         self._lenses: dict[tuple[str, str, str], Lens] = {}
+        self._words: dict[tuple[int, Any], str] = {}
+        self._html: dict[tuple[int, Step], str] = {}
 
     def lens(self, result: Result) -> Lens:
         """The lens of ``result``'s ruleset (and overrides), made once."""
@@ -64,11 +66,24 @@ class Context:
         """The proof of ``fact`` in words, behind a "why" (nothing when the result
         has no trace of it)."""
         lens = self.lens(result)
+
+        def describe(given: Any) -> str:
+            # The same workplace or hazard decides many conclusions: say it once.
+            key = (id(lens), given)
+            if key not in self._words:
+                self._words[key] = fact_words(given, lens.titles)
+            return self._words[key]
+
         try:
-            step = explain_in_words(result, fact, internal=lens.internal, titles=lens.titles)
+            step = explain_in_words(
+                result, fact, internal=lens.internal, titles=lens.titles, describe=describe
+            )
         except KeyError:  # a result built by hand, without a trace for this fact
             return ""
-        return why(step, result, self.refs)
+        key = (id(result), step)
+        if key not in self._html:
+            self._html[key] = why(step, result, self.refs)
+        return self._html[key]
 
     def title(self, result: Result, kind: str, field: str, value: object) -> str | None:
         """The ruleset's title of a value, if it gives one."""

@@ -8,6 +8,7 @@ values, which it escapes itself.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
@@ -27,12 +28,19 @@ def tag(name: str, body: str = "", **attributes: str | None) -> str:
     A trailing underscore is dropped from an attribute name (``class_``), an inner one
     becomes a hyphen (``data_level``), and ``None`` values are left out.
     """
+    if not attributes:
+        return f"<{name}>{body}</{name}>"
     attrs_text = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{esc(value)}"'
+        f' {_attribute_name(key)}="{html.escape(value, quote=True)}"'
         for key, value in attributes.items()
         if value is not None
     )
     return f"<{name}{attrs_text}>{body}</{name}>"
+
+
+@functools.cache
+def _attribute_name(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
 
 
 def table(

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..domains.oss._vocabulary import LEVELS
-from ..engine.result import Result
 from ._bands import SCALE, VARIES, Bands
 from ._html import esc, tag
 
@@ -31,13 +30,11 @@ def hazards_of(facts: Iterable[Any]) -> list[Any]:
     ]
 
 
-def levels_of(result: Result) -> dict[tuple[str, str], list[str]]:
-    """The levels the result's classifications gave each (workplace, hazard), worst
-    first."""
+def levels_of(classifications: Iterable[Any]) -> dict[tuple[str, str], list[str]]:
+    """The levels ``classifications`` gave each (workplace, hazard), worst first."""
     levels: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for c in result.conclusions:
-        if type(c).__name__ == "Classification":
-            levels[(c.workplace, c.hazard)].append(c.level)
+    for c in classifications:
+        levels[(c.workplace, c.hazard)].append(c.level)
     return {key: sorted(set(value), key=rank, reverse=True) for key, value in levels.items()}
 
 

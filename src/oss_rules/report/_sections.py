@@ -83,7 +83,7 @@ def matrices(subject: Subject, ctx: Context) -> str:
         classified = share.of("Classification")
         if not classified and lens.bands is None:
             continue
-        levels = levels_of(share.result)
+        levels = levels_of(classified)
         rid = share.result.ruleset.id
         parts.append(workplace_matrix(subject.id, hazards, levels, lens.bands, rid))
         parts.append(legend(lens.bands if lens.known else None))

@@ -241,23 +241,35 @@ def explain_in_words(
     *,
     internal: frozenset[str] = frozenset(),
     titles: Titles = _no_titles,
+    describe: Callable[[Any], str] | None = None,
 ) -> Step:
     """The proof of ``conclusion`` in words; helper facts of the ``internal`` kinds are
     not steps of their own (their premises, absences and citations are lifted into the
     step that used them). An absence of an internal kind is left out when the same rule
-    also matched a fact of that kind: it only says that the rule picked the top one."""
-    return _step(result.explain(conclusion), result, internal, titles)
+    also matched a fact of that kind: it only says that the rule picked the top one.
+
+    ``describe`` renders a fact (by default :func:`fact_words` with ``titles``); a
+    caller explaining many conclusions may pass a memoised one.
+    """
+    words = describe or (lambda fact: fact_words(fact, titles))
+    return _step(result.explain(conclusion), result, internal, titles, words)
 
 
-def _step(proof: Proof, result: Result, internal: frozenset[str], titles: Titles) -> Step:
-    conclusion = fact_words(proof.fact, titles)
+def _step(
+    proof: Proof,
+    result: Result,
+    internal: frozenset[str],
+    titles: Titles,
+    words: Callable[[Any], str],
+) -> Step:
+    conclusion = words(proof.fact)
     if proof.rule is None:
         return Step(conclusion, None, "given")
     facts: dict[str, None] = {}
     absent: dict[str, None] = {}
     cites: dict[str, None] = {}
     steps: list[Step] = []
-    _gather(proof, result, internal, titles, facts, absent, cites, steps)
+    _gather(proof, result, internal, titles, words, facts, absent, cites, steps)
     return Step(
         conclusion, proof.rule, proof.title, tuple(facts), tuple(absent), tuple(cites), tuple(steps)
     )
@@ -268,6 +280,7 @@ def _gather(
     result: Result,
     internal: frozenset[str],
     titles: Titles,
+    words: Callable[[Any], str],
     facts: dict[str, None],
     absent: dict[str, None],
     cites: dict[str, None],
@@ -283,11 +296,11 @@ def _gather(
             absent[absence_words(text, titles)] = None
     for premise in proof.premises:
         if premise.rule is None:
-            facts[fact_words(premise.fact, titles)] = None
+            facts[words(premise.fact)] = None
         elif type(premise.fact).__name__ in internal:
-            _gather(premise, result, internal, titles, facts, absent, cites, steps)
+            _gather(premise, result, internal, titles, words, facts, absent, cites, steps)
         else:
-            step = _step(premise, result, internal, titles)
+            step = _step(premise, result, internal, titles, words)
             if step not in steps:
                 steps.append(step)
 
