@@ -81,15 +81,17 @@ footer { margin-top: 2rem; font-size: .8rem; color: #444; border-top: 1px solid 
   body { margin: .8rem auto; padding: 0 .6rem; font-size: 10pt; }
   table:not(.matrix) thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
                              clip: rect(0 0 0 0); }
-  table:not(.matrix), table:not(.matrix) tbody, table:not(.matrix) tr,
-  table:not(.matrix) td { display: block; width: 100%; }
+  table:not(.matrix), table:not(.matrix) tbody, table:not(.matrix) tr { display: block;
+                                                                      width: 100%; }
   table:not(.matrix) tr { border: 1px solid #999; margin-bottom: .5rem; }
-  table:not(.matrix) td { border: 0; border-bottom: 1px solid #ddd; text-align: left;
-                          position: relative; padding-left: 7.6rem; min-height: 1.6rem; }
+  /* The label floats in the cell's left padding; flow-root makes the cell as tall as
+     the label when the label is the taller. */
+  table:not(.matrix) td { display: flow-root; border: 0; border-bottom: 1px solid #ddd;
+                          text-align: left; padding-left: 7.6rem; }
   table:not(.matrix) td:empty { display: none; }
-  table:not(.matrix) td[data-label]::before { content: attr(data-label); position: absolute;
-                                              left: .4rem; width: 6.8rem; font-size: .72rem;
-                                              color: #555; }
+  table:not(.matrix) td[data-label]::before { content: attr(data-label); float: left;
+                                              width: 6.8rem; margin-left: -7.2rem;
+                                              font-size: .72rem; color: #555; }
   table.matrix { width: 100%; }
   table.matrix td { width: auto; height: 2.6rem; font-size: .68rem; padding: .1rem; }
   table.matrix .score { float: none; display: block; text-align: right; }
