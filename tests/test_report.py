@@ -364,11 +364,41 @@ def test_every_conclusion_has_its_proof_in_words(demo: Path) -> None:
     missing = next(
         tr
         for tr in ws1.find("table", class_="findings")[0].find("tr")
-        if "Missing module" in tr.text()
+        if "Required OSS module not declared" in tr.text()
     )
     proof = _words(missing.find("details")[0].text())
     assert "no declared module with workplace ws-1 and module OSS-II" in proof
     assert "incident inc-1: workplace ws-1, kind disability, occurred at 2026-03-02 10:15" in proof
+
+
+def test_internal_kinds_are_not_conclusions_and_codes_have_titles(demo: Path) -> None:
+    """Helper facts a ruleset marks internal are not listed anywhere as conclusions,
+    and findings and duties are named by the ruleset's titles, not by their codes."""
+    dom = parse(demo.read_text("utf-8"))
+    internal = set()
+    for ruleset_id in shipped_ruleset_ids():
+        engine = Engine(oss_rules.load(ROOT / "rulesets" / ruleset_id))
+        internal |= engine.ruleset.internal
+    assert {"Due", "ModuleReason", "TopHazard", "DeclaredModule", "NoiseLimit"} <= internal
+    listed = {
+        cls[len("type-") :]
+        for section in dom.find("section", class_="subject")
+        for table in section.find("table")
+        for cls in table.attrs.get("class", "").split()
+        if cls.startswith("type-")
+    }
+    assert listed and not listed & internal, listed & internal
+    ws1 = subject(dom, "Workplace", "ws-1")
+    titles = [r[0] for r in table_rows(ws1, "findings")]
+    assert "Required OSS module not declaredoss" in titles
+    assert "Written accident report lateid-k3" in titles
+    assert not [t for t in titles if "_" in t]
+    mill = subject(dom, "Workplace", "mill")
+    assert {r[0] for r in table_rows(mill, "duties")} == {
+        "First-aid kit",
+        "First-aid officers",
+        "P2K3 safety committee",
+    }
 
 
 def test_citations_appear_once_as_numbered_references(demo: Path) -> None:

@@ -15,7 +15,7 @@ from ..engine.result import Result
 from ._bands import Bands, risk_bands
 from ._refs import References
 from ._why import why
-from .words import Step, Titles, explain_in_words, fact_words
+from .words import Step, Titles, explain_in_words, fact_words, titles_from
 
 
 def _no_titles(_kind: str, _field: str, _value: object) -> str | None:
@@ -24,9 +24,10 @@ def _no_titles(_kind: str, _field: str, _value: object) -> str | None:
 
 @attrs.frozen
 class Lens:
-    """How one ruleset's conclusions are shown: which kinds are only proof steps, the
-    human titles of values, and its bands (``None`` when unknown or when it classifies
-    no hazard)."""
+    """How one ruleset's conclusions are shown: which kinds are only proof steps and
+    the human titles of values (the ruleset's ``internal:`` and ``titles:``, carried by
+    each result), and its bands (``None`` when its engine is not given or when it
+    classifies no hazard)."""
 
     internal: frozenset[str] = frozenset()
     titles: Titles = _no_titles
@@ -56,10 +57,12 @@ class Context:
         key = _key(info.id, info.digest, info.overrides)
         if key not in self._lenses:
             engine = self._engines.get(key)
-            if engine is None:
-                self._lenses[key] = Lens()
-            else:
-                self._lenses[key] = Lens(bands=risk_bands(engine, self._as_of), known=True)
+            self._lenses[key] = Lens(
+                internal=frozenset(info.internal),
+                titles=titles_from(info.titles),
+                bands=risk_bands(engine, self._as_of) if engine is not None else None,
+                known=engine is not None,
+            )
         return self._lenses[key]
 
     def why(self, result: Result, fact: Any) -> str:

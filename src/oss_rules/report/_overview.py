@@ -23,7 +23,7 @@ def overview_table(subjects: Sequence[Subject], statuses: Sequence[Status]) -> s
             "needs attention" if attention else "in order",
             class_="badge attention" if attention else "badge ok",
         )
-        if status.required or status.declared:
+        if status.required:
             modules = f"{len(status.required)} / {len(status.declared)}"
             if status.missing:
                 modules += " (missing " + ", ".join(status.missing) + ")"

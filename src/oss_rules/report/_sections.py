@@ -33,7 +33,7 @@ def at_a_glance(status: Status) -> str:
     findings = sum(status.findings.values())
     by_ruleset = ", ".join(f"{n} {r}" for r, n in sorted(status.findings.items()))
     boxes.append(("findings", str(findings), by_ruleset, findings > 0))
-    if status.required or status.declared:
+    if status.required:
         missing = status.missing
         detail = "missing " + ", ".join(missing) if missing else "all declared"
         shown = f"{len(status.required)} / {len(status.declared)}"
@@ -148,6 +148,10 @@ def findings(subject: Subject, ctx: Context) -> str:
 def modules(subject: Subject, ctx: Context) -> str:
     """Each module: required or not, declared or not, and why it is required."""
     required = {o.module: (r, o) for r, o in subject.conclusions("Obligation")}
+    if not required:
+        # Every workplace needs OSS-I under a ruleset that assigns modules: with none
+        # required, no such ruleset ran, and "declared, not required" would mislead.
+        return ""
     declared = tuple(getattr(subject.fact, "declared_modules", ()) or ())
     names = sorted(set(required) | set(declared))
     rows = []
