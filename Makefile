@@ -51,17 +51,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
-# The pictures in docs/img/: the audit report of examples/construction.json (the one
-# docs/report.md describes) as headless Chromium renders it, 850 px wide; the
-# sandbox is off because CI runs as root. Rerun after changing the report's look.
+# The pictures in docs/img/: the demo's audit report (the one docs/report.md describes)
+# as headless Chromium renders it at 1,280 px and at 390 px (a phone); the sandbox is off
+# because CI runs as root. Rerun after changing the report's look.
 CHROMIUM ?= chromium
 screenshots: $(STAMP)
 	mkdir -p build
-	$(BIN)/oss-rules report examples/construction.json -o build/screenshot.html
-	$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
-		--force-device-scale-factor=1 --user-data-dir=build/chromium-profile \
-		--window-size=850,1224 --screenshot=docs/img/report.png \
-		file://$(CURDIR)/build/screenshot.html
+	$(BIN)/oss-rules report --all-rulesets -o build/screenshot.html examples/workshop.json examples/k3/steelworks.json examples/payroll/march-2026.json
+	for width in 1280 390; do \
+		$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
+			--force-device-scale-factor=1 --user-data-dir=build/chromium-profile \
+			--window-size=$$width,1600 --screenshot=docs/img/report-$$width.png \
+			file://$(CURDIR)/build/screenshot.html || exit 1; \
+	done
 
 # The batch benchmark's default corpus is 200,000 workplaces: hours on a shared 2-core
 # machine (about 25 records/s in one process); BATCH_RECORDS=20000 make bench is shorter.

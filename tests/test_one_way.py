@@ -250,7 +250,7 @@ def test_report_tables_show_each_field_by_its_kind() -> None:
     assert cells["medical_care_at"] == ""
     site = Workplace(id="w1", sector="retail", setting="office", headcount=1200)
     table = fact_table([site], registry)
-    assert '<td class="num">1,200</td>' in table
+    assert '<td class="num" data-label="headcount">1,200</td>' in table
 
 
 def test_expression_errors_show_values_as_proofs_do() -> None:

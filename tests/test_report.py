@@ -31,8 +31,9 @@ from oss_rules import Engine, FactRegistry, Result, Workplace
 from oss_rules.cli import main
 from oss_rules.cli._common import shipped_ruleset_ids
 from oss_rules.engine.result import RuleInfo, RulesetInfo, build
-from oss_rules.model._fields import Choice, Integer, Text, field
+from oss_rules.model._fields import Choice, Integer, Number, Text, field
 from oss_rules.report import Evaluation, render_report
+from oss_rules.report.words import absence_words, explain_in_words, render_step
 
 CONSTRUCTION = ROOT / "examples" / "construction.json"
 
@@ -161,20 +162,22 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def matrix_cells(dom: Node) -> dict[tuple[str, str, int, int], tuple[str, set[str]]]:
-    """(ruleset, workplace, likelihood, severity) -> (data-level, hazard ids listed)."""
+def matrix_cells(dom: Node) -> dict[tuple[str, str, int, int], tuple[str, str, set[str]]]:
+    """(ruleset, workplace, likelihood, severity) -> (band, level, hazard ids listed), for
+    the workplaces' matrices."""
     cells = {}
-    for section in dom.find("section", class_="ruleset"):
-        for matrix in section.find("table", class_="matrix"):
-            for td in matrix.find("td", class_="cell"):
-                key = (
-                    section.attrs["data-ruleset"],
-                    matrix.attrs["data-workplace"],
-                    int(td.attrs["data-likelihood"]),
-                    int(td.attrs["data-severity"]),
-                )
-                hazards = {li.attrs["data-hazard"] for li in td.find("li")}
-                cells[key] = (td.attrs["data-level"], hazards)
+    for matrix in dom.find("table", class_="matrix"):
+        if "heat" in matrix.attrs["class"].split():
+            continue
+        for td in matrix.find("td", class_="cell"):
+            key = (
+                matrix.attrs["data-ruleset"],
+                matrix.attrs["data-workplace"],
+                int(td.attrs["data-likelihood"]),
+                int(td.attrs["data-severity"]),
+            )
+            hazards = {li.attrs["data-hazard"] for li in td.find("li")}
+            cells[key] = (td.attrs["data-band"], td.attrs["data-level"], hazards)
     return cells
 
 
@@ -188,6 +191,12 @@ def table_rows(section: Node, class_: str) -> list[list[str]]:
     return rows
 
 
+def subject(dom: Node, kind: str, id_: str) -> Node:
+    """The section of one workplace or employer."""
+    (found,) = dom.find("section", class_="subject", data_kind=kind, data_id=id_)
+    return found
+
+
 # --- fixtures -----------------------------------------------------------------------
 
 
@@ -199,67 +208,87 @@ def tiny_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def results(tiny_path: Path) -> list[Result]:
-    """The construction example under oss and under tiny (likely_from overridden)."""
-    inventory = oss_rules.read_inventory(CONSTRUCTION)
-    engines = [
+def engines(tiny_path: Path) -> list[Engine]:
+    """oss, and tiny with likely_from overridden."""
+    return [
         Engine(oss_rules.load_default()),
         Engine(oss_rules.load(tiny_path), params={"likely_from": 2}),
     ]
+
+
+@pytest.fixture(scope="module")
+def results(engines: list[Engine]) -> list[Result]:
+    """The construction example under oss and under tiny."""
+    inventory = oss_rules.read_inventory(CONSTRUCTION)
     return [e.evaluate(inventory.facts, as_of=inventory.as_of) for e in engines]
 
 
 @pytest.fixture(scope="module")
-def page(results: list[Result]) -> str:
-    return render_report([Evaluation("examples/construction.json", results)])
+def page(results: list[Result], engines: list[Engine]) -> str:
+    return render_report([Evaluation("examples/construction.json", results)], engines=engines)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of `make demo`: three inputs, every shipped ruleset."""
+    out = tmp_path_factory.mktemp("demo") / "report.html"
+    code, output = run("report", "--all-rulesets", "-o", str(out), *DEMO)
+    assert code == 0, output
+    return out
+
+
+DEMO = [
+    str(ROOT / "examples" / "workshop.json"),
+    str(ROOT / "examples" / "k3" / "steelworks.json"),
+    str(ROOT / "examples" / "payroll" / "march-2026.json"),
+]
 
 
 def _check_content(dom: Node, results: list[Result]) -> None:
     """What both the Python and the Chromium tests expect of the construction report."""
-    sections = dom.find("section", class_="ruleset")
-    assert [s.attrs["data-ruleset"] for s in sections] == ["oss", "tiny"]
-    for section, result in zip(sections, results, strict=True):
-        assert section.attrs["data-digest"] == result.ruleset.digest
-        assert result.ruleset.digest in _words(section.text())
+    site = subject(dom, "Workplace", "site-a")
     cells = matrix_cells(dom)
-    # Each hazard is in the cell of its likelihood and severity, in both matrices, and
-    # the cell's level is the one the ruleset's Classification gave it.
+    # Each hazard is in the cell of its likelihood and severity, in both rulesets'
+    # matrices, and the cell's level is the one the ruleset's Classification gave it.
     for result in results:
         rid = result.ruleset.id
         levels = {c.hazard: c.level for c in result.classifications}
         hazards = [f for f in result.given if isinstance(f, oss_rules.Hazard)]
         assert hazards
         for h in hazards:
-            level, listed = cells[(rid, h.workplace, h.likelihood, h.severity)]
+            _, level, listed = cells[(rid, h.workplace, h.likelihood, h.severity)]
             assert h.id in listed
             assert level == levels[h.id]
         assert len([k for k in cells if k[0] == rid]) == 25
-    assert cells[("oss", "site-a", 4, 5)] == ("high", {"h1"})
-    assert cells[("tiny", "site-a", 4, 5)] == ("low", {"h1"})
-    assert cells[("oss", "site-a", 5, 5)] == ("none", set())
-    # Findings of each ruleset are in its own section, escaped text intact.
-    oss_findings = table_rows(sections[0], "findings")
-    assert len(oss_findings) == len(results[0].findings) > 0
-    assert {(r[1], r[2]) for r in oss_findings} == {
-        (f.code, f.subject) for f in results[0].findings
-    }
-    tiny_findings = table_rows(sections[1], "findings")
-    assert tiny_findings[0][:4] == ["site-a", "likely", "h1", "likely <b>hazard</b>"]
-    assert "Tiny source <one> & only." in tiny_findings[0][5]
-    # Overrides are reported with the ruleset that got them.
-    assert "likely_from = 2" in _words(sections[1].text())
+    assert cells[("oss", "site-a", 4, 5)] == ("high", "high", {"h1"})
+    assert cells[("tiny", "site-a", 4, 5)] == ("low", "low", {"h1"})
+    # Every cell has its band, the ruleset's own: 15 is high under oss, low under tiny.
+    assert cells[("oss", "site-a", 5, 3)][:2] == ("high", "none")
+    assert cells[("tiny", "site-a", 5, 3)][:2] == ("low", "none")
+    # Findings of both rulesets are in the workplace's section, in words, escaped text
+    # intact, each with its ruleset.
+    found = table_rows(site, "findings")
+    assert len(found) == len(results[0].findings) + len(results[1].findings) > 0
+    tiny = next(r for r in found if r[0] == "Likelytiny")  # title, then its ruleset
+    assert tiny[1] == "h1" and tiny[2].startswith("likely <b>hazard</b>")
+    assert "Tiny source <one> & only." in _words(dom.find("ol", class_="references")[0].text())
+    # The rulesets' digests and overrides are in the page, each with its ruleset.
+    rulesets = table_rows(dom, "rulesets")
+    assert {r[0]: r[2] for r in rulesets} == {r.ruleset.id: r.ruleset.digest for r in results}
+    assert "likely_from = 2" in next(r for r in rulesets if r[0] == "tiny")[3]
 
 
 # --- the page in pure Python -------------------------------------------------------
 
 
 def test_report_content(page: str, results: list[Result]) -> None:
-    """Digests, hazards in their matrix cells, findings, overrides: all in the page."""
+    """Hazards in their matrix cells with bands, findings, digests, overrides."""
     _check_content(parse(page), results)
 
 
 def test_report_is_self_contained_and_printable(page: str) -> None:
-    """No script, stylesheet link, image or frame; only in-page links; print CSS."""
+    """No script, stylesheet link, image or frame; only in-page links; print CSS that
+    starts each workplace on a page of its own; a narrow-screen layout."""
     dom = parse(page)
     tags = {n.tag for n in dom.walk()}
     assert not tags & {"script", "link", "img", "iframe", "object", "embed"}
@@ -269,38 +298,190 @@ def test_report_is_self_contained_and_printable(page: str) -> None:
     ids = {n.attrs["id"] for n in dom.walk() if "id" in n.attrs}
     assert {h[1:] for h in hrefs} <= ids
     (style,) = dom.find("style")
-    assert "@media print" in style.text() and "break-before: page" in style.text()
+    css = style.text()
+    assert "@media print" in css and "section.subject" in css and "break-before: page" in css
+    assert "@media (max-width: 40rem)" in css
     assert page.startswith("<!DOCTYPE html>\n")
+
+
+def test_overview_lists_every_workplace_and_employer(demo: Path) -> None:
+    """The overview has one row per workplace and employer of the inputs, each linking
+    to its section, and there is one section per workplace and employer, not per
+    ruleset."""
+    dom = parse(demo.read_text("utf-8"))
+    (overview,) = dom.find("section", class_="overview")
+    rows = table_rows(overview, "overview")
+    names = [_words(a.text()) for a in overview.find("table", class_="overview")[0].find("a")]
+    assert names == [
+        "Workplace ws-1",
+        "Workplace depot",
+        "Workplace mill",
+        "Employer baja",
+        "Employer cv-rapi",
+        "Employer pt-bangun",
+    ]
+    sections = dom.find("section", class_="subject")
+    assert [f"{s.attrs['data-kind']} {s.attrs['data-id']}" for s in sections] == names
+    links = [a.attrs["href"][1:] for a in overview.find("a")]
+    assert links == [s.attrs["id"] for s in sections]
+    # Which need attention is said in words, in the overview and in each section.
+    assert [r[1] for r in rows] == ["needs attention"] * 5 + ["in order"]
+    assert [s.attrs["data-attention"] for s in sections] == ["yes"] * 5 + ["no"]
+    # The overview counts what the sections hold.
+    ws1 = subject(dom, "Workplace", "ws-1")
+    assert rows[0][3].startswith(f"{len(table_rows(ws1, 'findings'))} ")
+    assert rows[0][2] == "3 / 2 (missing OSS-II)"
+
+
+def test_no_empty_sections_and_no_engine_notation(demo: Path) -> None:
+    """Nothing says "none": every part has content. No Python repr, engine notation or
+    internal helper kind is shown as a reason."""
+    text = demo.read_text("utf-8")
+    dom = parse(text)
+    assert not dom.find("p", class_="empty")
+    for part in dom.find("div", class_="part"):
+        assert len(part.children) > 1 and _words(part.text()) != _words(part.find("h3")[0].text())
+    shown = _words(dom.text())
+    for notation in ("ModuleReason(", "Obligation(", "Hazard(", " == ", "\u2039"):
+        assert notation not in shown, notation
+    for why in dom.find("details", class_="why"):
+        assert not re.search(r"[A-Z]\w*\((\w+=|\w+ [=!<>])", why.text()), why.text()
+
+
+def test_every_conclusion_has_its_proof_in_words(demo: Path) -> None:
+    """Each finding, action, deadline, module and duty has a collapsed "why" that gives
+    the rule's title and the facts that decided it in words."""
+    dom = parse(demo.read_text("utf-8"))
+    for class_ in ("findings", "actions", "deadlines", "obligations", "duties"):
+        tables = dom.find("table", class_=class_)
+        assert tables, class_
+        for table in tables:
+            for tr in table.find("tbody")[0].find("tr"):
+                (why,) = tr.find("details", class_="why")
+                assert why.find("summary")[0].text() == "why"
+                assert why.find("p", class_="rule")[0].find("strong")
+    ws1 = subject(dom, "Workplace", "ws-1")
+    missing = next(
+        tr
+        for tr in ws1.find("table", class_="findings")[0].find("tr")
+        if "Required OSS module not declared" in tr.text()
+    )
+    proof = _words(missing.find("details")[0].text())
+    assert "no declared module with workplace ws-1 and module OSS-II" in proof
+    assert "incident inc-1: workplace ws-1, kind disability, occurred at 2026-03-02 10:15" in proof
+
+
+def test_internal_kinds_are_not_conclusions_and_codes_have_titles(demo: Path) -> None:
+    """Helper facts a ruleset marks internal are not listed anywhere as conclusions,
+    and findings and duties are named by the ruleset's titles, not by their codes."""
+    dom = parse(demo.read_text("utf-8"))
+    internal = set()
+    for ruleset_id in shipped_ruleset_ids():
+        engine = Engine(oss_rules.load(ROOT / "rulesets" / ruleset_id))
+        internal |= engine.ruleset.internal
+    assert {"Due", "ModuleReason", "TopHazard", "DeclaredModule", "NoiseLimit"} <= internal
+    listed = {
+        cls[len("type-") :]
+        for section in dom.find("section", class_="subject")
+        for table in section.find("table")
+        for cls in table.attrs.get("class", "").split()
+        if cls.startswith("type-")
+    }
+    assert listed and not listed & internal, listed & internal
+    ws1 = subject(dom, "Workplace", "ws-1")
+    titles = [r[0] for r in table_rows(ws1, "findings")]
+    assert "Required OSS module not declaredoss" in titles
+    assert "Written accident report lateid-k3" in titles
+    assert not [t for t in titles if "_" in t]
+    mill = subject(dom, "Workplace", "mill")
+    assert {r[0] for r in table_rows(mill, "duties")} == {
+        "First-aid kit",
+        "First-aid officers",
+        "P2K3 safety committee",
+    }
+
+
+def test_citations_appear_once_as_numbered_references(demo: Path) -> None:
+    """Each cited source's text is printed once, in the references; proofs point to it
+    by number, and every number they use is there."""
+    dom = parse(demo.read_text("utf-8"))
+    (refs,) = dom.find("ol", class_="references")
+    items = refs.find("li")
+    texts = [_words(li.text()) for li in items]
+    assert len(texts) == len(set(texts)) > 5
+    page_text = _words(dom.text())
+    for li in items:
+        source = _words("".join(c for c in li.children if isinstance(c, str)))
+        assert page_text.count(source) == 1, source
+    targets = {a.attrs["href"][1:] for a in dom.find("a", class_="ref")}
+    assert targets == {li.attrs["id"] for li in items}
+
+
+def test_every_matrix_cell_shows_its_band(demo: Path) -> None:
+    """With the engines known, every cell of the heat map and of each workplace's
+    matrix is coloured by its band, and the bands are the ruleset's (15 is high)."""
+    dom = parse(demo.read_text("utf-8"))
+    matrices = dom.find("table", class_="matrix")
+    assert len(matrices) == 2  # the heat map and ws-1's; the others have no hazard
+    for matrix in matrices:
+        cells = matrix.find("td", class_="cell")
+        assert len(cells) == 25
+        for td in cells:
+            band = td.attrs["data-band"]
+            assert band in {"low", "medium", "high"}
+            assert f"level-{band}" in td.attrs["class"].split()
+            assert band in _words(td.text()).lower()
+        by_cell = {(td.attrs["data-likelihood"], td.attrs["data-severity"]): td for td in cells}
+        assert by_cell[("5", "3")].attrs["data-band"] == "high"
+        assert by_cell[("3", "4")].attrs["data-band"] == "medium"
+        assert by_cell[("1", "4")].attrs["data-band"] == "low"
+    (heat,) = dom.find("table", class_="heat")
+    counts = {
+        (td.attrs["data-likelihood"], td.attrs["data-severity"]): "".join(
+            c.text() for c in td.find("span", class_="count")
+        )
+        for td in heat.find("td")
+    }
+    assert {k: v for k, v in counts.items() if v} == {("3", "4"): "1", ("1", "3"): "1"}
+
+
+def test_without_engines_cells_are_coloured_only_by_classified_hazards(
+    results: list[Result],
+) -> None:
+    """A report made from results alone does not guess bands from scores."""
+    dom = parse(render_report([Evaluation("x.json", results)]))
+    cells = matrix_cells(dom)
+    assert cells[("oss", "site-a", 5, 5)] == ("none", "none", set())
+    assert cells[("oss", "site-a", 4, 5)] == ("none", "high", {"h1"})
+    assert "bands are not known" in dom.text()
+
+
+def test_deadlines_say_their_status_once(demo: Path) -> None:
+    """A deadline's status and its distance in days never contradict: a date that is
+    today reads "today", beside its status, never "due today" beside "overdue"."""
+    dom = parse(demo.read_text("utf-8"))
+    mill = subject(dom, "Workplace", "mill")
+    rows = table_rows(mill, "deadlines")
+    assert rows and all(r[0] == "overdue" and r[1] == "2026-06-30today" for r in rows)
+    assert "due today" not in dom.text()
 
 
 def test_levels_are_written_not_only_coloured(page: str) -> None:
     """Each classified hazard's cell says its level in words."""
     dom = parse(page)
-    oss = dom.find("section", data_ruleset="oss")[0]
-    cell = next(td for td in oss.find("td", class_="cell") if td.find("li"))
+    (matrix,) = dom.find("table", class_="matrix", data_ruleset="oss", data_workplace="site-a")
+    cell = next(td for td in matrix.find("td", class_="cell") if td.find("li"))
     assert _words(cell.text()).split()[-1] in {"low", "medium", "high"}
-
-
-def test_obligations_show_proof_and_citations(page: str, results: list[Result]) -> None:
-    """An obligation's row holds its proof (rule id, premises) and the cited source text."""
-    oss = parse(page).find("section", data_ruleset="oss")[0]
-    rows = table_rows(oss, "obligations")
-    assert len(rows) == len(results[0].obligations)
-    row = next(r for r in rows if r[1] == "OSS-II")
-    assert "by rule" in row[2] and "given" in row[2]
-    rules = {p.rule for p in [results[0].explain(o) for o in results[0].obligations]}
-    assert any(rule and rule in row[2] for rule in rules)
-    assert results[0].sources["seed-step2-matrix"] in row[3]
 
 
 def test_action_plan_by_due_date_and_deadlines_by_urgency(page: str) -> None:
     """Actions come earliest first; deadlines overdue first, then due soon, then ok."""
-    oss = parse(page).find("section", data_ruleset="oss")[0]
-    dues = [r[0] for r in table_rows(oss, "actions")]
+    site = subject(parse(page), "Workplace", "site-a")
+    dues = [r[1].split()[0] for r in table_rows(site, "actions")]
     assert dues and dues == sorted(dues)
-    order = {"overdue": 0, "due_soon": 1, "ok": 2}
-    deadlines = table_rows(oss, "deadlines")
-    keys = [(order.get(r[0], 3), r[1]) for r in deadlines]
+    order = {"overdue": 0, "due soon": 1, "ok": 2}
+    deadlines = table_rows(site, "deadlines")
+    keys = [(order.get(r[0], 3), r[1].split()[0]) for r in deadlines]
     assert deadlines and keys == sorted(keys)
 
 
@@ -317,30 +498,76 @@ def test_every_text_is_escaped(tiny_path: Path) -> None:
     assert "&lt;script&gt;" in page
 
 
-def test_same_facts_in_any_order_give_the_same_bytes(tiny_path: Path) -> None:
+def test_same_facts_in_any_order_give_the_same_bytes(engines: list[Engine]) -> None:
     """The report is deterministic: reversed input, same page."""
     inventory = oss_rules.read_inventory(CONSTRUCTION)
-    engines = [Engine(oss_rules.load_default()), Engine(oss_rules.load(tiny_path))]
 
     def report(facts: tuple[Any, ...]) -> str:
         got = [e.evaluate(facts, as_of=inventory.as_of) for e in engines]
-        return render_report([Evaluation("x.json", got)])
+        return render_report([Evaluation("x.json", got)], engines=engines)
 
     assert report(inventory.facts) == report(tuple(reversed(inventory.facts)))
 
 
-def test_a_ruleset_without_classifications_has_no_coloured_matrix(tiny_path: Path) -> None:
-    """Cells are never coloured from guessed score bands: no Classification, no colour."""
+def test_a_ruleset_without_classifications_has_no_matrix(tiny_path: Path) -> None:
+    """Cells are never coloured from guessed score bands: a ruleset that classifies no
+    hazard draws no matrix, even with its engine given."""
     bare = tiny_path.parent / "bare.yaml"
     bare.write_text(BARE, "utf-8")
     inventory = oss_rules.read_inventory(CONSTRUCTION)
     engine = Engine(oss_rules.load(bare))
     result = engine.evaluate(inventory.facts, as_of=inventory.as_of)
     assert not result.classifications and result.findings
-    dom = parse(render_report([Evaluation("x.json", [result])]))
+    dom = parse(render_report([Evaluation("x.json", [result])], engines=[engine]))
     assert not matrix_cells(dom)
     assert not [n for n in dom.walk() if "level-high" in n.attrs.get("class", "")]
-    assert "classifies no hazard" in dom.text()
+    assert table_rows(dom, "findings")
+
+
+# --- proofs in words ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("absence", "words"),
+    [
+        (
+            'no DeclaredModule(workplace == "d", module == "OSS-I")',
+            "no declared module with workplace d and module OSS-I",
+        ),
+        (
+            'no Hazard(workplace == "m", reported_by in ["worker", "supervisor"])',
+            "no hazard with workplace m and reported by worker or supervisor",
+        ),
+        (
+            'no Incident(occurred_at >= date("2026-01-01"), kind != "death", x == null)',
+            "no incident with occurred at on or after 2026-01-01, kind other than death and no x",
+        ),
+        ('no JkkGroup(employer == "a, b")', "no jkk group with employer a, b"),
+        ("something else", "something else"),
+    ],
+)
+def test_absences_in_words(absence: str, words: str) -> None:
+    """The engine's `no Type(field op value)` reads as words; other text is kept."""
+    assert absence_words(absence) == words
+
+
+def test_internal_steps_are_lifted_into_the_step_that_used_them(engine: Engine) -> None:
+    """A helper fact is not a step of its own: its premises decide the conclusion that
+    used it, and "no higher-ranked helper" absences are left out."""
+    inventory = oss_rules.read_inventory(ROOT / "examples" / "k3" / "steelworks.json")
+    facts = [f for f in inventory.facts if engine.ruleset.registry.holds(type(f))]
+    result = engine.evaluate(facts, as_of=inventory.as_of)
+    finding = next(f for f in result.findings if f.code == "missing_module")
+    internal = frozenset({"ModuleReason", "DeclaredModule"})
+    plain = explain_in_words(result, finding)
+    lifted = explain_in_words(result, finding, internal=internal)
+    assert any("module reason" in s.conclusion for s in plain.steps)
+    assert not any("module reason" in s.conclusion for s in lifted.steps)
+    assert not any("module reason" in a for a in lifted.absent)
+    assert any(a.startswith("no declared module") for a in lifted.absent)
+    assert lifted.facts and lifted.rule == "missing-module"
+    text = render_step(lifted)
+    assert "because: " in text and "Obligation(" not in text
 
 
 # --- contributions and other derived types ------------------------------------------
@@ -351,10 +578,12 @@ class Contribution:
     """A stand-in with the fields of id-bpjstk's Contribution, to test the totals
     without depending on that ruleset."""
 
+    workplace: str = field(Text(ident=True))
     worker: str = field(Text(ident=True))
     programme: str = field(Choice(("JHT", "JP")))
     payer: str = field(Choice(("employer", "worker")))
     amount: int = field(Integer(0))
+    rate: Decimal = field(Number(), default=Decimal("0.24"))
 
 
 @attrs.frozen
@@ -381,25 +610,28 @@ def _hand_made_result(derived: list[Any]) -> Result:
 
 
 def test_contributions_get_totals_by_programme_and_payer() -> None:
-    """Amounts add up per programme and payer (ints, with separators), with a grand total."""
+    """Amounts add up per programme and payer (ints, with separators), with a grand total;
+    a percentage column says it is one."""
     result = _hand_made_result(
         [
-            Contribution("a", "JHT", "employer", 159896),
-            Contribution("a", "JHT", "worker", 86430),
-            Contribution("b", "JHT", "employer", 444000),
-            Contribution("b", "JP", "worker", 1110863),
+            Contribution("w1", "a", "JHT", "employer", 159896),
+            Contribution("w1", "a", "JHT", "worker", 86430),
+            Contribution("w1", "b", "JHT", "employer", 444000),
+            Contribution("w1", "b", "JP", "worker", 1110863),
             Note("w1", "a <note>"),
         ]
     )
     dom = parse(render_report([Evaluation("pay.json", [result])]))
-    (section,) = dom.find("section", class_="ruleset")
+    section = subject(dom, "Workplace", "w1")
     assert table_rows(section, "totals") == [
         ["JHT", "603,896", "86,430", "690,326"],
         ["JP", "0", "1,110,863", "1,110,863"],
         ["total", "603,896", "1,197,293", "1,801,189"],
     ]
     assert len(table_rows(section, "type-Contribution")) == 4
-    assert table_rows(section, "type-Note") == [["w1", "a <note>"]]
+    (listing,) = section.find("table", class_="type-Contribution")
+    assert "rate (%)" in [_words(th.text()) for th in listing.find("th")]
+    assert table_rows(section, "type-Note")[0][:2] == ["w1", "a <note>"]
 
 
 def test_contributions_with_decimal_amounts_are_summed_exactly() -> None:
@@ -425,7 +657,8 @@ def test_contributions_with_decimal_amounts_are_summed_exactly() -> None:
         sources={},
         registry=registry,
     )
-    section = parse(render_report([Evaluation("x", [result])])).find("section", class_="ruleset")[0]
+    dom = parse(render_report([Evaluation("x", [result])]))
+    (section,) = dom.find("section", class_="subject", data_kind="Input")
     assert table_rows(section, "totals")[-1] == ["0.3", "0.3"]
 
 
@@ -521,8 +754,15 @@ def test_report_command_writes_one_html_file(tmp_path: Path, tiny_path: Path) ->
     assert code == 0, output
     assert f"wrote {out}: 2 inputs, rulesets oss, tiny" in output
     dom = parse(out.read_text("utf-8"))
-    assert len(dom.find("section", class_="evaluation")) == 2
-    assert len(dom.find("section", class_="ruleset")) == 4
+    workplaces = [
+        f.id
+        for path in (CONSTRUCTION, ROOT / "examples" / "office.json")
+        for f in oss_rules.read_inventory(path).facts
+        if isinstance(f, Workplace)
+    ]
+    sections = dom.find("section", class_="subject")
+    assert [s.attrs["data-id"] for s in sections] == workplaces
+    assert [r[0] for r in table_rows(dom, "rulesets")] == ["oss", "tiny"]
     code, again = run("report", str(CONSTRUCTION), "-o", "-")
     assert code == 0 and again.startswith("<!DOCTYPE html>")
     code, output = run("report", str(CONSTRUCTION), "-o", str(tmp_path / "no" / "r.html"))
@@ -565,19 +805,74 @@ def page_file(page: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_chromium_shows_the_report_content(
     page_file: Path, results: list[Result], tmp_path: Path
 ) -> None:
-    """The DOM Chromium builds from the page holds the digests, matrix cells and findings."""
+    """The DOM Chromium builds from the page holds the matrix cells, findings, digests."""
     done = _run_chromium(tmp_path, "--dump-dom", page_file.as_uri())
     _check_content(parse(done.stdout), results)
 
 
-def test_chromium_renders_a_screenshot_and_a_pdf(page_file: Path, tmp_path: Path) -> None:
-    """The page renders to a PNG and prints to PDF."""
-    shot, pdf = tmp_path / "shot.png", tmp_path / "report.pdf"
-    _run_chromium(tmp_path, "--window-size=1000,1400", f"--screenshot={shot}", page_file.as_uri())
-    _run_chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page_file.as_uri())
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+# The report has no script. To measure its layout, a test copy gets one that posts the
+# page's widths to a harness page, which shows the copy in a frame of the wanted width
+# (headless Chromium's window is at least 500 px wide, so a phone's 390 px needs the
+# frame) and writes the message into its own DOM for --dump-dom.
+_MEASURE = """<script>
+var wide = [];
+document.querySelectorAll(".table-wrap").forEach(function (box) {
+  if (box.scrollWidth > box.clientWidth) { wide.push(box.firstElementChild.className); }
+});
+parent.postMessage([document.documentElement.scrollWidth, window.innerWidth,
+                    wide.join(",")].join(" "), "*");
+</script></body>"""
+
+_HARNESS = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="{page}" style="width:{width}px;height:{height}px;border:0"></iframe>
+<script>window.addEventListener("message", function (event) {{
+  document.body.setAttribute("data-measure", event.data); }});</script></body></html>"""
+
+
+def _layout(report: Path, width: int, tmp_path: Path) -> tuple[int, int, str]:
+    """(document scrollWidth, innerWidth, classes of tables wider than their box) of
+    ``report`` shown ``width`` CSS pixels wide."""
+    copy = tmp_path / f"measured-{width}.html"
+    copy.write_text(report.read_text("utf-8").replace("</body>", _MEASURE), "utf-8")
+    harness = tmp_path / f"harness-{width}.html"
+    harness.write_text(_HARNESS.format(page=copy.name, width=width, height=900), "utf-8")
+    done = _run_chromium(
+        tmp_path,
+        f"--window-size={width + 40},900",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        harness.as_uri(),
+    )
+    match = re.search(r'data-measure="(\d+) (\d+) ?([^"]*)"', done.stdout)
+    assert match, done.stdout[-500:]
+    return int(match.group(1)), int(match.group(2)), match.group(3)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chromium_no_horizontal_overflow(demo: Path, width: int, tmp_path: Path) -> None:
+    """The demo report is no wider than a 1,280 px screen or a 390 px phone, and no
+    table inside it needs to scroll."""
+    scroll, inner, wide = _layout(demo, width, tmp_path)
+    assert inner == width
+    assert scroll <= inner
+    assert wide == ""
+
+
+def test_chromium_renders_screenshots_and_a_pdf(demo: Path, tmp_path: Path) -> None:
+    """The page renders to a PNG at both widths and prints to PDF, each workplace and
+    employer on pages of its own (@media print)."""
+    for width in (1280, 390):
+        harness = tmp_path / f"shot-{width}.html"
+        harness.write_text(_HARNESS.format(page=demo.as_uri(), width=width, height=2000))
+        shot = tmp_path / f"shot-{width}.png"
+        _run_chromium(
+            tmp_path, f"--window-size={width + 40},2000", f"--screenshot={shot}", harness.as_uri()
+        )
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = tmp_path / "report.pdf"
+    _run_chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", demo.as_uri())
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
-    # Each ruleset and the input facts start a page of their own (@media print).
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
-    assert pages >= 4, pages
+    sections = len(parse(demo.read_text("utf-8")).find("section", class_="subject"))
+    assert pages >= sections + 1, pages

@@ -42,7 +42,7 @@ def report_command(
     engines = build_engines(ruleset_specs, all_rulesets, params)
     day = as_of.date() if as_of else None
     evaluations = [Evaluation(path, tuple(evaluate_all(engines, path, day))) for path in files]
-    page = render_report(evaluations, title=title)
+    page = render_report(evaluations, title=title, engines=engines)
     if output == "-":
         click.echo(page, nl=False)
         return

@@ -1,11 +1,16 @@
 """The audit report: one self-contained HTML file for one or more evaluations.
 
 An :class:`Evaluation` is one input file evaluated by one or more rulesets, each apart
-(law and the source's policy are kept in separate rulesets on purpose). For each
-ruleset the report shows its id, version, digest and param overrides, a 5x5 risk matrix
-coloured by the levels the ruleset gave, the obligations with their proofs and
-citations, the action plan, the deadlines by urgency, the findings, the contributions
-with totals, and every other derived type as a table; then the input facts.
+(law and the source's policy are kept in separate rulesets on purpose). The report is
+organised as an auditor reads: a portfolio overview first (every workplace and employer
+with its status, and a heat map of all hazards), then one section per workplace and
+employer with its status at a glance, risk matrix, action plan, deadlines, findings,
+modules, K3 duties and contributions, each conclusion's proof in words behind a "why";
+then the rulesets (ids, versions, digests, param overrides), the input facts and the
+numbered references.
+
+Given the engines that made the results (``engines=``), the report also shows each
+ruleset's risk bands in every matrix cell, asked of the engine itself.
 
 The page has its CSS inline and no script, link or image, so it opens anywhere and
 prints as it shows. Every text is escaped. Its bytes depend only on the results (and
@@ -18,7 +23,7 @@ the package version in the footer): the same input gives the same file.
 ...     [oss_rules.Workplace(id="w1", sector="retail", setting="office", headcount=3)],
 ...     as_of=dt.date(2026, 6, 30),
 ... )
->>> page = render_report([Evaluation("input.json", (result,))])
+>>> page = render_report([Evaluation("input.json", (result,))], engines=[engine])
 >>> page.startswith("<!DOCTYPE html>") and result.ruleset.digest in page
 True
 """
@@ -31,18 +36,46 @@ from importlib.metadata import PackageNotFoundError, version
 
 import attrs
 
-from ..domains.oss.facts import Action, Classification, Deadline, Finding, Obligation
+from ..engine import Engine
 from ..engine.result import Result
+from ._context import Context
 from ._css import CSS
 from ._html import esc, table, tag
-from ._matrix import hazard_table, risk_matrices
-from ._sections import action_plan, deadline_status, deadlines, findings, obligations
-from ._tables import contributions, input_facts, other_derived
+from ._overview import overview_table, portfolio_heat_map
+from ._portfolio import Subject, subjects
+from ._sections import (
+    action_plan,
+    at_a_glance,
+    deadlines,
+    describe,
+    duties,
+    findings,
+    matrices,
+    modules,
+    part,
+)
+from ._status import Status, status_of
+from ._tables import contributions, input_facts, other_conclusions
 
 __all__ = ["TITLE", "Evaluation", "render_report"]
 
 TITLE = "Occupational safety audit report"
 """The default title of a report."""
+
+SHOWN = frozenset(
+    {
+        "Classification",
+        "Obligation",
+        "Action",
+        "Deadline",
+        "Finding",
+        "EmployerFinding",
+        "K3Requirement",
+        "Contribution",
+    }
+)
+"""Conclusion types with a part of their own; every other type is listed under "Other
+conclusions"."""
 
 
 def _results(results: Iterable[Result]) -> tuple[Result, ...]:
@@ -63,13 +96,39 @@ class Evaluation:
             raise ValueError(f"Evaluation {self.source!r}: give at least one Result")
 
 
-def render_report(evaluations: Iterable[Evaluation], *, title: str = TITLE) -> str:
-    """The audit report of ``evaluations`` as one HTML document (a str)."""
+def render_report(
+    evaluations: Iterable[Evaluation],
+    *,
+    title: str = TITLE,
+    engines: Iterable[Engine] = (),
+) -> str:
+    """The audit report of ``evaluations`` as one HTML document (a str).
+
+    ``engines`` are the engines that made the results: with them the report knows each
+    ruleset's risk bands (every matrix cell coloured), its helper kinds (left out of
+    the conclusions) and its titles (findings named in words).
+    """
     items = list(evaluations)
     if not items:
         raise ValueError("render_report: give at least one Evaluation")
-    body = [tag("header", tag("h1", esc(title)) + _intro(items)), _contents(items)]
-    body += [_evaluation(i, e) for i, e in enumerate(items, 1)]
+    ctx = Context(engines, min(r.as_of for e in items for r in e.results))
+    found = subjects([(e.source, e.results) for e in items], lambda r: ctx.lens(r).internal)
+    statuses = [status_of(s) for s in found]
+    body = [tag("header", tag("h1", esc(title)) + _intro(items, found, statuses))]
+    body.append(
+        tag(
+            "section",
+            tag("h2", "Portfolio overview")
+            + overview_table(found, statuses)
+            + portfolio_heat_map(found, ctx),
+            class_="overview",
+            id="overview",
+        )
+    )
+    body += [_subject(s, ctx, status) for s, status in zip(found, statuses, strict=True)]
+    body.append(_rulesets(items))
+    body.append(_inputs(items))
+    body.append(ctx.refs.section())
     body.append(tag("footer", tag("p", esc(_footer()))))
     head = (
         '<meta charset="utf-8">'
@@ -78,7 +137,7 @@ def render_report(evaluations: Iterable[Evaluation], *, title: str = TITLE) -> s
         + tag("title", esc(title))
         + tag("style", CSS)
     )
-    page = tag("html", tag("head", head) + tag("body", "\n".join(body)), lang="en")
+    page = tag("html", tag("head", head) + tag("body", "\n".join(b for b in body if b)), lang="en")
     return "<!DOCTYPE html>\n" + page + "\n"
 
 
@@ -97,143 +156,98 @@ def _footer() -> str:
     )
 
 
-def _intro(items: Sequence[Evaluation]) -> str:
+def _intro(
+    items: Sequence[Evaluation], found: Sequence[Subject], statuses: Sequence[Status]
+) -> str:
+    counts = {kind: sum(1 for s in found if s.kind == kind) for kind in ("Workplace", "Employer")}
+    attention = sum(1 for s in statuses if s.needs_attention)
+    as_of = sorted({r.as_of.isoformat() for e in items for r in e.results})
     rulesets = sorted({f"{r.ruleset.id} {r.ruleset.version}" for e in items for r in e.results})
-    return tag(
-        "p",
-        esc(f"{len(items)} input{'s' if len(items) != 1 else ''}; rulesets: ")
-        + ", ".join(tag("code", esc(r)) for r in rulesets),
+    text = (
+        f"{_plural(counts['Workplace'], 'workplace')} and "
+        f"{_plural(counts['Employer'], 'employer')} from {_plural(len(items), 'input')}, "
+        f"as of {', '.join(as_of)}: {attention} of {len(found)} need attention. Rulesets: "
     )
+    return tag("p", esc(text) + ", ".join(tag("code", esc(r)) for r in rulesets) + ".")
 
 
-def _contents(items: Sequence[Evaluation]) -> str:
-    entries = []
-    for i, evaluation in enumerate(items, 1):
-        inner = "".join(
-            tag("li", tag("a", esc(_ruleset_name(r)), href=f"#e{i}-r{j}"))
-            for j, r in enumerate(evaluation.results, 1)
-        )
-        inner += tag("li", tag("a", "Input facts", href=f"#e{i}-inputs"))
-        label = f"{evaluation.source or 'input'} as of {evaluation.results[0].as_of}"
-        entries.append(tag("li", tag("a", esc(label), href=f"#e{i}") + tag("ol", inner)))
-    return tag("nav", tag("h2", "Contents") + tag("ol", "".join(entries)), class_="contents")
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _ruleset_name(result: Result) -> str:
-    return f"Ruleset {result.ruleset.id} {result.ruleset.version}"
+def _subject(subject: Subject, ctx: Context, status: Status) -> str:
+    shown = SHOWN | {"Workplace", "Employer"}
+    parts = [
+        tag("h2", esc(subject.label)),
+        tag("p", esc(describe(subject)), class_="describe"),
+        at_a_glance(status) if subject.fact is not None else "",
+        part("Risk matrix", matrices(subject, ctx), "risk"),
+        part("Action plan", action_plan(subject, ctx), "plan"),
+        part("Deadlines", deadlines(subject, ctx), "calendar"),
+        part("Findings", findings(subject, ctx), "findings"),
+        part("Modules", modules(subject, ctx), "modules"),
+        part("K3 duties", duties(subject, ctx), "duties"),
+        part("Contributions", contributions(subject), "contributions"),
+        part("Other conclusions", other_conclusions(subject, ctx, shown), "others"),
+    ]
+    return tag(
+        "section",
+        "".join(parts),
+        class_="subject",
+        id=subject.anchor,
+        data_kind=subject.kind,
+        data_id=subject.id,
+        data_attention="yes" if status.needs_attention else "no",
+    )
 
 
 def _overrides(result: Result) -> str:
     overrides = result.ruleset.overrides
     if not overrides:
-        return tag("span", "none (the ruleset's own params)", class_="empty")
+        return tag("span", "none", class_="empty")
     return "; ".join(
         tag("code", esc(f"{name} = {json.dumps(overrides[name], sort_keys=True)}"))
         for name in sorted(overrides)
     )
 
 
-def _evaluation(index: int, evaluation: Evaluation) -> str:
-    results = evaluation.results
-    as_of = sorted({r.as_of.isoformat() for r in results})
-    meta = _meta(
-        [
-            ("input file", esc(evaluation.source or "(not named)")),
-            ("as of", esc(", ".join(as_of))),
-            ("rulesets", esc(str(len(results)))),
-        ]
-    )
+def _rulesets(items: Sequence[Evaluation]) -> str:
+    """Which rulesets decided: id, version, digest and overrides, and the inputs."""
+    seen: dict[tuple[str, str, str], tuple[Result, list[str]]] = {}
+    for e in items:
+        for r in e.results:
+            key = (
+                r.ruleset.id,
+                r.ruleset.digest,
+                json.dumps(dict(r.ruleset.overrides), sort_keys=True),
+            )
+            seen.setdefault(key, (r, []))[1].append(e.source)
     rows = [
         [
             tag("code", esc(r.ruleset.id)),
             esc(r.ruleset.version),
             tag("span", esc(r.ruleset.digest), class_="digest"),
             _overrides(r),
+            esc(", ".join(sources)),
         ]
-        for r in results
+        for r, sources in seen.values()
     ]
-    rulesets = table(("ruleset", "version", "digest", "param overrides"), rows, class_="rulesets")
-    parts = [tag("h2", esc(f"Input {evaluation.source or index}")), meta, rulesets]
-    parts += [_ruleset(f"e{index}-r{j}", evaluation.source, r) for j, r in enumerate(results, 1)]
-    parts.append(
-        tag(
-            "section",
-            tag("h2", esc(f"Input facts: {evaluation.source or index}")) + input_facts(results[0]),
-            class_="inputs",
-            id=f"e{index}-inputs",
-        )
-    )
-    return tag("section", "".join(parts), class_="evaluation", id=f"e{index}")
-
-
-def _meta(items: Sequence[tuple[str, str]]) -> str:
-    return tag("dl", "".join(tag("dt", esc(k)) + tag("dd", v) for k, v in items), class_="meta")
-
-
-def _ruleset(anchor: str, source: str, result: Result) -> str:
-    info = result.ruleset
-    parts = [
-        tag("h2", esc(f"{_ruleset_name(result)}: {source}" if source else _ruleset_name(result))),
-        _meta(
-            [
-                ("ruleset", tag("code", esc(info.id)) + " " + esc(info.version)),
-                ("digest", tag("span", esc(info.digest), class_="digest")),
-                ("param overrides", _overrides(result)),
-                ("as of", esc(result.as_of.isoformat())),
-            ]
-        ),
-        _summary(result),
-        tag("h3", "Risk matrix"),
-        risk_matrices(result),
-    ]
-    if result.of_type(Classification):
-        parts += [tag("h4", "Hazards and their levels"), hazard_table(result)]
-    parts += [
-        tag("h3", "Obligations"),
-        obligations(result),
-        tag("h3", "Action plan"),
-        action_plan(result),
-        tag("h3", "Deadlines"),
-        deadlines(result),
-        tag("h3", "Findings"),
-        findings(result),
-    ]
-    contribution_html = contributions(result)
-    if contribution_html is not None:
-        parts += [tag("h3", "Contributions"), contribution_html]
-    others = other_derived(result)
-    if others:
-        parts.append(tag("h3", "Other conclusions"))
-        parts += [tag("h4", esc(name)) + body for name, body in others]
+    headers = ("ruleset", "version", "digest", "param overrides", "inputs")
     return tag(
         "section",
-        "".join(parts),
-        class_="ruleset",
-        id=anchor,
-        data_ruleset=info.id,
-        data_version=info.version,
-        data_digest=info.digest,
+        tag("h2", "Rulesets") + table(headers, rows, class_="rulesets"),
+        class_="rulesets",
+        id="rulesets",
     )
 
 
-def _summary(result: Result) -> str:
-    overdue = sum(
-        1 for d in result.of_type(Deadline) if deadline_status(d, result.as_of) == "overdue"
-    )
-    late = sum(1 for a in result.of_type(Action) if a.due < result.as_of)
-    rows = [
-        ("hazards classified", len(result.of_type(Classification))),
-        ("obligations", len(result.of_type(Obligation))),
-        ("actions", len(result.of_type(Action))),
-        ("actions past their due date", late),
-        ("deadlines", len(result.of_type(Deadline))),
-        ("deadlines overdue", overdue),
-        ("findings", len(result.of_type(Finding))),
-        ("other conclusions", len(result.derived)),
-    ]
-    return table(
-        [name for name, _ in rows],
-        [[str(count) for _, count in rows]],
-        class_="summary",
-        numeric=range(len(rows)),
-    )
+def _inputs(items: Sequence[Evaluation]) -> str:
+    parts = []
+    for i, e in enumerate(items, 1):
+        facts = input_facts(e.results)
+        if facts:
+            summary = tag("summary", esc(f"{e.source or i}, as of {e.results[0].as_of}"))
+            parts.append(tag("details", summary + facts, class_="input", id=f"input-{i}"))
+    if not parts:
+        return ""
+    return tag("section", tag("h2", "Input facts") + "".join(parts), class_="inputs", id="inputs")

@@ -1,187 +1,212 @@
-"""The sections of the audit report built from a Result's own kinds of conclusion:
-obligations with their proofs and citations, the action plan, deadlines and findings."""
+"""The parts of one subject's section: status at a glance, risk matrix, action plan,
+deadlines, findings, modules and K3 duties. Each part is empty markup when there is
+nothing to show, so no section says "none"."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
-import attrs
-
-from ..domains.oss.facts import Action, Deadline, Finding, Obligation
-from ..engine.result import Proof, Result, show_fact
-from ._html import esc, fact_cells, table, tag
-
-URGENCY = ("overdue", "due_soon", "ok")
-"""Deadline statuses, most urgent first; any other status sorts after them."""
+from ._context import Context
+from ._html import esc, table, tag
+from ._matrix import hazards_of, legend, levels_of, workplace_matrix
+from ._portfolio import Subject
+from ._status import Status, deadline_status, urgency, when
 
 
-def proof_html(proof: Proof) -> str:
-    """A proof tree as nested lists: the fact, the rule, what was absent, the premises."""
-    parts = [tag("span", esc(show_fact(proof.fact)), class_="fact")]
-    if proof.rule is None:
-        parts.append(" " + tag("span", "given", class_="given"))
-    else:
-        parts.append(
-            tag(
-                "div",
-                "by rule " + tag("code", esc(proof.rule)) + ": " + esc(proof.title),
-                class_="rule",
-            )
-        )
-        parts += [tag("div", "because " + esc(a), class_="absent") for a in proof.absent]
-    if proof.premises:
-        parts.append(tag("ul", "".join(proof_html(p) for p in proof.premises)))
-    return tag("li", "".join(parts))
+def part(title: str, body: str, class_: str) -> str:
+    """A titled part of a subject's section, or nothing when ``body`` is empty."""
+    if not body:
+        return ""
+    return tag("div", tag("h3", esc(title)) + body, class_=f"part {class_}")
 
 
-def _rules_of(proof: Proof) -> list[str]:
-    """The rules used in ``proof``, top first, each once."""
-    seen: list[str] = []
-    stack = [proof]
-    while stack:
-        current = stack.pop(0)
-        if current.rule is not None and current.rule not in seen:
-            seen.append(current.rule)
-        stack.extend(current.premises)
-    return seen
+def plain(code: str) -> str:
+    """A code in words when the ruleset gives no title: ``missing_module`` ->
+    ``Missing module``."""
+    text = code.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
-def citations_html(result: Result, rules: Sequence[str]) -> str:
-    """The sources cited by ``rules``: each id with the source's text, each once."""
-    cited: list[str] = []
-    for rule in rules:
-        info = result.rules.get(rule)
-        for cite in info.cite if info else ():
-            if cite not in cited:
-                cited.append(cite)
-    if not cited:
-        return tag("span", "no citation", class_="empty")
-    items = "".join(
-        tag("dt", esc(c)) + tag("dd", esc(result.sources.get(c, "(source text not given)")))
-        for c in cited
+def at_a_glance(status: Status) -> str:
+    """The subject's numbers, each in a box; open items marked."""
+    boxes = []
+    findings = sum(status.findings.values())
+    by_ruleset = ", ".join(f"{n} {r}" for r, n in sorted(status.findings.items()))
+    boxes.append(("findings", str(findings), by_ruleset, findings > 0))
+    if status.required:
+        missing = status.missing
+        detail = "missing " + ", ".join(missing) if missing else "all declared"
+        shown = f"{len(status.required)} / {len(status.declared)}"
+        boxes.append(("modules required / declared", shown, detail, bool(missing)))
+    boxes.append(("overdue actions", str(status.overdue_actions), "", status.overdue_actions > 0))
+    boxes.append(
+        ("overdue deadlines", str(status.overdue_deadlines), "", status.overdue_deadlines > 0)
     )
-    return tag("dl", items, class_="citations")
+    if status.next_deadline is not None:
+        due, kind, state = status.next_deadline
+        boxes.append(("next deadline", due.isoformat(), f"{kind}, {state}", state == "overdue"))
+    if status.hazards:
+        detail = f"of {status.hazards} hazards"
+        boxes.append(
+            ("high-risk hazards", str(status.high_hazards), detail, status.high_hazards > 0)
+        )
+    items = "".join(
+        tag(
+            "div",
+            tag("span", esc(label), class_="label")
+            + tag("span", esc(value), class_="value")
+            + (tag("span", esc(detail), class_="detail") if detail else ""),
+            class_="stat open" if open_ else "stat",
+        )
+        for label, value, detail, open_ in boxes
+    )
+    verdict = "Needs attention" if status.needs_attention else "In order"
+    badge = tag(
+        "p",
+        tag(
+            "span", esc(verdict), class_="badge attention" if status.needs_attention else "badge ok"
+        ),
+        class_="verdict",
+    )
+    return badge + tag("div", items, class_="glance")
 
 
-def obligations(result: Result) -> str:
-    """Each obligation with its proof (the reasons) and the sources its rules cite."""
+def matrices(subject: Subject, ctx: Context) -> str:
+    """The risk matrix of a workplace's hazards, under each ruleset that classified
+    them (or whose bands are known)."""
+    hazards = hazards_of(subject.given("Hazard"))
+    if not hazards:
+        return ""
+    parts = []
+    for share in subject.shares:
+        lens = ctx.lens(share.result)
+        classified = share.of("Classification")
+        if not classified and lens.bands is None:
+            continue
+        levels = levels_of(classified)
+        rid = share.result.ruleset.id
+        parts.append(workplace_matrix(subject.id, hazards, levels, lens.bands, rid))
+        parts.append(legend(lens.bands if lens.known else None))
+    return "".join(parts)
+
+
+def action_plan(subject: Subject, ctx: Context) -> str:
+    """The preventive actions, earliest due date first."""
+    actions = sorted(subject.conclusions("Action"), key=lambda ra: (ra[1].due, ra[1].hazard))
     rows = []
-    for fact in result.of_type(Obligation):
-        proof = result.explain(fact)
+    for result, a in actions:
+        late = a.due < result.as_of
         rows.append(
             [
-                esc(fact.workplace),
-                esc(fact.module),
-                tag("ul", proof_html(proof), class_="proof"),
-                citations_html(result, _rules_of(proof)),
+                tag(
+                    "span", "overdue" if late else "open", class_="status-overdue" if late else None
+                ),
+                esc(a.due.isoformat()) + tag("div", esc(when(a.due, result.as_of)), class_="when"),
+                esc(a.hazard),
+                esc(a.control) + ctx.why(result, a),
             ]
         )
-    return table(
-        ("workplace", "module", "why", "citations"),
-        rows,
-        class_="obligations",
-        empty="No obligation.",
-    )
+    return table(("status", "due", "hazard", "what to do"), rows, class_="actions") if rows else ""
 
 
-def _days(due: dt.date, as_of: dt.date) -> str:
-    """How far ``due`` is from ``as_of``, in words."""
-    days = (due - as_of).days
-    if days < 0:
-        return f"overdue by {-days} days" if days < -1 else "overdue by 1 day"
-    if days == 0:
-        return "due today"
-    return f"in {days} days" if days > 1 else "in 1 day"
-
-
-def action_plan(result: Result) -> str:
-    """The preventive actions, earliest due date first."""
-    actions = sorted(result.of_type(Action), key=lambda a: (a.due, a.workplace, a.hazard, a.code))
+def deadlines(subject: Subject, ctx: Context) -> str:
+    """Deadlines by urgency (overdue, due soon, ok, others), then due date."""
+    keyed = []
+    for result, d in subject.conclusions("Deadline"):
+        status = deadline_status(d, result.as_of)
+        keyed.append(((urgency(status), d.due, str(getattr(d, "kind", ""))), status, result, d))
+    keyed.sort(key=lambda item: item[0])
     rows = [
         [
-            esc(a.due.isoformat()),
-            tag("span", esc(_days(a.due, result.as_of)), class_=_overdue(a.due, result)),
-            esc(a.workplace),
-            esc(a.hazard),
-            esc(a.code),
-            esc(a.control),
+            tag("span", esc(status.replace("_", " ")), class_=f"status status-{status}"),
+            esc(d.due.isoformat()) + tag("div", esc(when(d.due, result.as_of)), class_="when"),
+            esc(ctx.title(result, "Deadline", "kind", d.kind) or plain(str(d.kind)))
+            + ctx.why(result, d),
         ]
-        for a in actions
+        for _, status, result, d in keyed
     ]
-    return table(
-        ("due", "when", "workplace", "hazard", "code", "control"),
-        rows,
-        class_="actions",
-        empty="No action.",
-    )
+    return table(("status", "due", "what"), rows, class_="deadlines") if rows else ""
 
 
-def _overdue(due: dt.date, result: Result) -> str | None:
-    return "overdue" if due < result.as_of else None
-
-
-def deadline_status(deadline: Any, as_of: dt.date) -> str:
-    """The deadline's own ``status`` field when its type has one; otherwise only what
-    the dates say for certain: ``overdue`` before ``as_of``, else ``not due``."""
-    status = getattr(deadline, "status", None)
-    if status is not None:
-        return str(status)
-    return "overdue" if deadline.due < as_of else "not due"
-
-
-def _urgency(status: str) -> int:
-    return URGENCY.index(status) if status in URGENCY else len(URGENCY)
-
-
-def deadlines(result: Result) -> str:
-    """Deadlines by urgency: overdue, due soon, ok (then any other status), then due date.
-
-    Fields other than ``due`` and ``status`` (workplace, kind, and any a fact model adds)
-    are shown as they are.
-    """
-    keyed = []
-    for d in result.of_type(Deadline):
-        status = deadline_status(d, result.as_of)
-        keyed.append(((_urgency(status), d.due), status, d))
-    keyed.sort(key=lambda item: item[0])
-    if not keyed:
-        return table((), (), empty="No deadline.")
-    extra = [n for n in attrs.fields_dict(type(keyed[0][2])) if n not in ("due", "status")]
+def findings(subject: Subject, ctx: Context) -> str:
+    """Each finding in words: its title, what it is about, what to do, and why."""
     rows = []
-    for _, status, d in keyed:
-        cells = fact_cells(d, result.registry)
+    for result, f in subject.conclusions("Finding", "EmployerFinding"):
+        kind = type(f).__name__
+        title = ctx.title(result, kind, "code", f.code) or plain(str(f.code))
+        subject_text = str(getattr(f, "subject", "") or "")
         rows.append(
             [
-                tag("span", esc(status), class_=f"status status-{status}"),
-                esc(d.due.isoformat()),
-                esc(_days(d.due, result.as_of)),
-                *(esc(cells.get(n, "")) for n in extra),
+                tag("strong", esc(title)) + tag("div", esc(result.ruleset.id), class_="ruleset-id"),
+                esc(subject_text),
+                esc(getattr(f, "message", "") or "") + ctx.why(result, f),
             ]
         )
-    return table(("status", "due", "when", *extra), rows, class_="deadlines")
+    return table(("finding", "about", "details and proof"), rows, class_="findings") if rows else ""
 
 
-def findings(result: Result) -> str:
-    """Each finding with the rule that found it and the sources it cites."""
+def modules(subject: Subject, ctx: Context) -> str:
+    """Each module: required or not, declared or not, and why it is required."""
+    required = {o.module: (r, o) for r, o in subject.conclusions("Obligation")}
+    if not required:
+        # Every workplace needs OSS-I under a ruleset that assigns modules: with none
+        # required, no such ruleset ran, and "declared, not required" would mislead.
+        return ""
+    declared = tuple(getattr(subject.fact, "declared_modules", ()) or ())
+    names = sorted(set(required) | set(declared))
     rows = []
-    for f in result.of_type(Finding):
-        proof = result.explain(f)
-        rule = tag("code", esc(proof.rule)) + ": " + esc(proof.title) if proof.rule else "given"
+    for name in names:
+        found = required.get(name)
+        state = (
+            ("required, declared", None)
+            if found and name in declared
+            else ("required, not declared", "status-overdue")
+            if found
+            else ("declared, not required", None)
+        )
         rows.append(
             [
-                esc(f.workplace),
-                tag("span", esc(f.code), class_="code"),
-                esc(f.subject),
-                esc(f.message),
-                rule + "".join(tag("div", "because " + esc(a)) for a in proof.absent),
-                citations_html(result, [proof.rule] if proof.rule else []),
+                esc(name),
+                tag("span", esc(state[0]), class_=state[1]),
+                ctx.why(*found) if found else tag("span", "not required", class_="empty"),
             ]
         )
-    return table(
-        ("workplace", "code", "subject", "message", "rule", "citations"),
-        rows,
-        class_="findings",
-        empty="No finding.",
-    )
+    return table(("module", "state", "proof"), rows, class_="obligations") if rows else ""
+
+
+def duties(subject: Subject, ctx: Context) -> str:
+    """K3 duties (``K3Requirement``): what, how many, the legal basis, and why."""
+    rows = []
+    for result, d in subject.conclusions("K3Requirement"):
+        code = str(getattr(d, "code", ""))
+        what = ctx.title(result, "K3Requirement", "code", code) or plain(code)
+        detail = [
+            f"{n.replace('_', ' ')} {getattr(d, n)}"
+            for n in ("quantity", "kit")
+            if getattr(d, n, None) is not None
+        ]
+        note = str(getattr(d, "note", "") or "")
+        rows.append(
+            [
+                tag("strong", esc(what)),
+                esc("; ".join([*detail, note] if note else detail)),
+                esc(str(getattr(d, "basis", ""))) + ctx.why(result, d),
+            ]
+        )
+    return table(("duty", "details", "basis and proof"), rows, class_="duties") if rows else ""
+
+
+def describe(subject: Subject) -> str:
+    """One line under the subject's heading: what it is and where it comes from."""
+    fact: Any = subject.fact
+    bits: list[str] = []
+    if subject.kind == "Workplace" and fact is not None:
+        bits += [str(fact.sector), f"{fact.setting} setting", f"{fact.headcount} workers"]
+        if getattr(fact, "employer", None):
+            bits.append(f"employer {fact.employer}")
+    elif subject.kind == "Employer" and fact is not None:
+        bits += [str(getattr(fact, "name", "")), f"{getattr(fact, 'scale', '')} scale"]
+        if getattr(fact, "headcount", 0):
+            bits.append(f"{fact.headcount} workers")
+    bits.append(f"{subject.source or 'input'}, as of {subject.as_of}")
+    return " · ".join(b for b in bits if b)

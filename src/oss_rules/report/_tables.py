@@ -1,5 +1,6 @@
-"""Sections of the audit report for fact types it knows nothing about: every other
-derived type as a plain table, and ``Contribution`` facts with their totals.
+"""Parts of the audit report for fact types it knows nothing about: every other
+derived type as a plain table with proofs, ``Contribution`` facts with their totals,
+and the input facts.
 
 The report does not import the fact model of any particular ruleset: a type is found
 by its name, and its fields are read from the registry. So a ruleset that derives new
@@ -15,7 +16,10 @@ from typing import Any
 
 from ..engine.result import Result
 from ..model._fields import show_value
+from ._context import Context
 from ._html import by_type, esc, fact_cells, fact_table, table, tag
+from ._portfolio import Subject
+from .words import kind_words
 
 CONTRIBUTION = "Contribution"
 """The derived type that gets totals of its ``amount`` field."""
@@ -24,29 +28,47 @@ _GROUP_FIELDS = ("month", "programme")
 """Fields of a Contribution that make the rows of the totals, when present."""
 
 
-def other_derived(result: Result) -> list[tuple[str, str]]:
-    """One (type name, table) per derived type without a section of its own."""
-    groups = by_type(result.derived)
-    return [
-        (name, fact_table(facts, result.registry, class_=f"facts type-{name}"))
-        for name, facts in groups.items()
-        if name != CONTRIBUTION
-    ]
+def other_conclusions(subject: Subject, ctx: Context, shown: frozenset[str]) -> str:
+    """Every conclusion of a type that has no part of its own (not in ``shown``), one
+    table per type and ruleset, each row with its proof."""
+    parts = []
+    for share in subject.shares:
+        groups = by_type(c for c in share.conclusions if type(c).__name__ not in shown)
+        for name, facts in groups.items():
+            proofs = [ctx.why(share.result, f) for f in facts]
+            body = fact_table(
+                facts, share.result.registry, class_=f"facts type-{name}", extra=("proof", proofs)
+            )
+            title = (
+                f"{kind_words(name)[:1].upper()}{kind_words(name)[1:]} ({share.result.ruleset.id})"
+            )
+            parts.append(tag("h4", esc(title)) + body)
+    return "".join(parts)
 
 
-def contributions(result: Result) -> str | None:
-    """The Contribution facts and their totals, or ``None`` when there are none.
+def contributions(subject: Subject) -> str:
+    """The subject's Contribution facts: totals, then each line behind a summary.
 
     Totals add ``amount`` (ints and Decimals, never floats) by month and programme, in
     one column per payer, with a total column and a grand-total row.
     """
-    facts = by_type(result.derived).get(CONTRIBUTION)
-    if not facts:
-        return None
-    listing = fact_table(facts, result.registry, class_="facts type-Contribution")
-    if not all(isinstance(getattr(f, "amount", None), int | Decimal) for f in facts):
-        return listing
-    return tag("h4", "Totals") + _totals(facts, result) + tag("h4", "Each contribution") + listing
+    parts = []
+    for share in subject.shares:
+        facts = share.of(CONTRIBUTION)
+        if not facts:
+            continue
+        result = share.result
+        listing = fact_table(facts, result.registry, class_="facts type-Contribution")
+        if not all(isinstance(getattr(f, "amount", None), int | Decimal) for f in facts):
+            parts.append(listing)
+            continue
+        each = tag(
+            "details",
+            tag("summary", esc(f"each contribution ({len(facts)})")) + listing,
+            class_="listing",
+        )
+        parts.append(_totals(facts, result) + each)
+    return "".join(parts)
 
 
 def _totals(facts: Sequence[Any], result: Result) -> str:
@@ -87,11 +109,16 @@ def _total_cells(sums: dict[str, Decimal], payers: list[str]) -> list[str]:
     return [*cells, tag("strong", esc(total))]
 
 
-def input_facts(result: Result) -> str:
-    """The given facts, one table per type, as the evaluation read them."""
+def input_facts(results: Sequence[Result]) -> str:
+    """The given facts of an input (every ruleset's, each once), one table per type,
+    as the evaluation read them."""
+    seen: dict[Any, Result] = {}
+    for result in results:
+        for fact in result.given:
+            seen.setdefault(fact, result)
     parts = [
         tag("h4", esc(f"{name} ({len(facts)})"))
-        + fact_table(facts, result.registry, class_=f"facts type-{name}")
-        for name, facts in by_type(result.given).items()
+        + fact_table(facts, seen[facts[0]].registry, class_=f"facts type-{name}")
+        for name, facts in by_type(seen).items()
     ]
-    return "".join(parts) or tag("p", "No input fact.", class_="empty")
+    return "".join(parts)
