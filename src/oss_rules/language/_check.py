@@ -21,6 +21,7 @@ from ._evaluate import FUNCTIONS
 from ._loader import RawRuleset
 from ._positions import _Collector
 from ._table_expand import MAX_PARTS, expand, template
+from ._typecheck import check_types
 from ._versions import Versioned
 from .stratify import stratify
 from .syntax import iter_names
@@ -60,6 +61,7 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list
         seen.setdefault(rule.id, rule)
         _check_rule(rule, raw, registry, out)
     raw.rules.extend(_table_rules(raw, registry, seen, out))
+    check_types(raw.rules, raw.tables, registry, raw.params, out)
     strata, cycles = stratify(
         [r for r in raw.rules if all(p.fact_type in registry for p in r.when)]
     )
@@ -125,12 +127,17 @@ def _check_rule(rule: s.Rule, raw: RawRuleset, registry: FactRegistry, out: _Col
             f"at most {MAX_PATTERNS}; split it with an intermediate fact",
         )
     bindings: dict[str, FactType] = {}
+    # A binding of an unknown fact type (reported once) is still a name: its uses are
+    # not unknown names too.
+    untyped: set[str] = set()
     for pattern in rule.when:
         fact_type = _fact_type(pattern.fact_type, pattern.span, registry, out)
         if fact_type is None:
+            if pattern.binding and not pattern.negated:
+                untyped.add(pattern.binding)
             continue
         for condition in pattern.conditions:
-            _check_condition(condition, fact_type, bindings, raw.params, out)
+            _check_condition(condition, fact_type, bindings, raw.params, out, untyped)
         if pattern.binding is None:
             continue
         if pattern.binding in bindings or pattern.binding in raw.params:
@@ -151,7 +158,7 @@ def _check_rule(rule: s.Rule, raw: RawRuleset, registry: FactRegistry, out: _Col
         elif not pattern.negated:
             bindings[pattern.binding] = fact_type
     for derivation in rule.then:
-        _check_derivation(derivation, bindings, raw.params, registry, out)
+        _check_derivation(derivation, bindings, raw.params, registry, out, untyped)
 
 
 def _fact_type(name: str, span: s.Span, registry: FactRegistry, out: _Collector) -> FactType | None:
@@ -178,18 +185,24 @@ def _check_condition(
     bindings: Mapping[str, FactType],
     params: Mapping[str, Any],
     out: _Collector,
+    untyped: Iterable[str] = (),
 ) -> None:
     left = _own_field(condition.left, fact_type, bindings)
     right = _own_field(condition.right, fact_type, bindings)
     if left is None and right is None:
-        out.add(
-            condition.span,
-            "OSS031",
-            f"a condition in {fact_type.name}(...) must compare one of its fields",
-            "fields: " + ", ".join(fact_type.field_names),
-        )
-        for name in _names(condition.left, condition.right):
-            _check_name(name, bindings, params, out, own=fact_type)
+        # A misspelt field (`categroy == "fall"`) is an unknown name, reported with the
+        # field it is close to; that the condition then has no field is the same mistake.
+        names = list(_names(condition.left, condition.right))
+        known = [
+            _check_name(name, bindings, params, out, own=fact_type, extra=untyped) for name in names
+        ]
+        if all(known):
+            out.add(
+                condition.span,
+                "OSS031",
+                f"a condition in {fact_type.name}(...) must compare one of its fields",
+                "fields: " + ", ".join(fact_type.field_names),
+            )
         return
     other = condition.right if left is not None else condition.left
     field_name = left if left is not None else right
@@ -198,7 +211,7 @@ def _check_condition(
         # Another field of the same fact (`medical_care_at > occurred_at + hours(24)`)
         # is checked in Python after durable matched the fact.
         if not _own_field(name, fact_type, bindings):
-            _check_name(name, bindings, params, out, own=fact_type)
+            _check_name(name, bindings, params, out, own=fact_type, extra=untyped)
     _check_expr_parts(other, bindings, out)
     info = fact_type.field(field_name)
     assert info is not None
@@ -240,10 +253,11 @@ def _check_name(
     *,
     own: FactType | None = None,
     extra: Iterable[str] = (),
-) -> None:
+) -> bool:
+    """Whether ``name`` is known; if not, report it with the closest known name."""
     known = {*bindings, *params, "as_of", *extra}
     if name.id in known:
-        return
+        return True
     candidates = known | set(own.field_names if own else ())
     out.add(
         name.span,
@@ -251,6 +265,7 @@ def _check_name(
         f"unknown name `{name.id}`{suggest(name.id, candidates)}",
         "a name is a field of this pattern's fact, an earlier binding, a param or as_of",
     )
+    return False
 
 
 def _check_expr_parts(expr: s.Expr, bindings: Mapping[str, FactType], out: _Collector) -> None:
@@ -304,12 +319,13 @@ def _check_derivation(
     params: Mapping[str, Any],
     registry: FactRegistry,
     out: _Collector,
+    untyped: Iterable[str] = (),
 ) -> None:
     fact_type = _fact_type(derivation.fact_type, derivation.span, registry, out)
-    extra = (derivation.loop_var,) if derivation.loop_var else ()
+    extra = (*untyped, derivation.loop_var) if derivation.loop_var else tuple(untyped)
     if derivation.loop_over is not None:
         for name in iter_names(derivation.loop_over):
-            _check_name(name, bindings, params, out)
+            _check_name(name, bindings, params, out, extra=untyped)
         _check_expr_parts(derivation.loop_over, bindings, out)
     given: set[str] = set()
     for assignment in derivation.assignments:
