@@ -1,9 +1,9 @@
 """Static analysis of rulesets without facts: what ``oss-rules check`` reports.
 
-A ruleset that does not load yields the loader's diagnostics (OSS0xx), all errors. One
-that loads is analysed further (OSS1xx, see docs/rule-language.md#diagnostics): type
-mismatches, values a field cannot store, unused params and sources, rules that can
-never fire, and decision tables with gaps, overlaps or dead rows.
+A ruleset that does not load yields the loader's diagnostics (OSS0xx, and the type
+errors OSS101-103), all errors. One that loads is analysed further (OSS1xx, see
+docs/rule-language.md#diagnostics): unused params and sources, rules that can never
+fire, and decision tables with gaps, overlaps or dead rows.
 
 >>> report = check_paths()  # the rulesets shipped with the package
 >>> report.errors, report.warnings
