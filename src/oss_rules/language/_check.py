@@ -90,7 +90,7 @@ def _table_rules(
                 out.add(
                     row.span,
                     "OSS065",
-                    f"row {row.number} of `first` table `{table.id}` needs more than "
+                    f"{row.label} of `first` table `{table.id}` needs more than "
                     f"{MAX_PARTS} rules to exclude the rows above it",
                     "use `hit: unique` with rows that do not overlap, or fewer input columns",
                 )
