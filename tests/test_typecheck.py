@@ -249,8 +249,21 @@ def test_each_type_mistake_is_one_located_diagnostic_with_a_hint(
             "OSS030",
             "unknown fact type `Hazrd`",
         ),
+        (
+            'Obligation(workplace: h.workplace, modul: "OSS-I")',
+            "h: Hazard()",
+            "OSS040",
+            "Obligation.modul does not exist (did you mean `module`?)",
+        ),
     ],
-    ids=["misspelt-field", "misspelt-attribute", "unknown-function", "misspelt-param", "type"],
+    ids=[
+        "misspelt-field",
+        "misspelt-attribute",
+        "unknown-function",
+        "misspelt-param",
+        "type",
+        "misspelt-derived-field",
+    ],
 )
 def test_an_unknown_name_gives_one_diagnostic_and_no_type_errors(
     tmp_path: Path, then: str, when: str, code: str, message: str
@@ -308,4 +321,16 @@ def test_well_typed_expressions_load(tmp_path: Path):
         "i: Incident(medical_care_at > start_of_day(as_of))",
     ).replace("id: r", "id: r2")
     root = write_ruleset(tmp_path / "rs", HEADER + rules)
+    assert [r.id for r in oss_rules.load(root).rules] == ["r", "r2"]
+
+
+def test_an_empty_mapping_param_holds_values_of_any_type(tmp_path: Path):
+    """A lookup in an empty mapping (or list) param is of unknown type, not null: an
+    override may fill it."""
+    header = HEADER.replace(
+        "  physical: [fall, noise]\n", "  physical: [fall, noise]\n  extra: {}\n"
+    )
+    rules = rule(ACTION.format("as_of + days(extra[h.category])"))
+    rules += rule(FINDING.format('"x"'), "h: Hazard(category in [])").replace("id: r", "id: r2")
+    root = write_ruleset(tmp_path / "rs", header + rules)
     assert [r.id for r in oss_rules.load(root).rules] == ["r", "r2"]

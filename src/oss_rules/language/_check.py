@@ -6,6 +6,7 @@ any fact is evaluated. Deeper static analysis (types, dead rules) builds on this
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -356,7 +357,18 @@ def _check_derivation(
     if fact_type is None:
         return
     defaults = {a.name for a in attrs.fields(fact_type.cls) if a.default is not attrs.NOTHING}
-    missing = [f.name for f in fact_type.fields if f.init and f.name not in given | defaults]
+    # A misspelt field (`modul:`) is reported with the field it is close to (OSS040); that
+    # field is not also missing: one mistake, one diagnostic.
+    settable = [f.name for f in fact_type.fields if f.init]
+    meant = {
+        close
+        for name in given
+        if fact_type.field(name) is None
+        for close in difflib.get_close_matches(name, sorted(settable), n=1, cutoff=0.6)
+    }
+    missing = [
+        f.name for f in fact_type.fields if f.init and f.name not in given | defaults | meant
+    ]
     if missing:
         out.add(
             derivation.span,

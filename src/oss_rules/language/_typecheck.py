@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model._fields import Integer, Kind, Optional, Text
+from ..model._fields import Day, Integer, Kind, Moment, Optional, Text
 from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value
@@ -25,6 +25,7 @@ from ._positions import _Collector
 from ._types import (
     DATE,
     FACT,
+    Report,
     Scope,
     Type,
     common,
@@ -129,7 +130,7 @@ def _condition(
     bound: set[str],
     names: Scope,
     params: Mapping[str, Any],
-    report: Any,
+    report: Report,
     once: _Once,
 ) -> None:
     field = _own(condition.left, fact_type, bound)
@@ -179,7 +180,7 @@ def _derivation(
     registry: FactRegistry,
     names: Scope,
     params: Mapping[str, Any],
-    report: Any,
+    report: Report,
     once: _Once,
 ) -> None:
     scope = dict(names)
@@ -210,7 +211,7 @@ def _assignment(
     kind: Kind,
     names: Scope,
     params: Mapping[str, Any],
-    report: Any,
+    report: Report,
     once: _Once,
 ) -> None:
     where = f"{fact_type.name}.{assignment.field}"
@@ -243,6 +244,10 @@ def _store_hint(kind: Kind, value: Type) -> str:
         return "round it to a whole number: `round(x)`, `ceil(x)` or `floor(x)`"
     if isinstance(inner, Text):
         return "turn the value into text with `str(x)`"
+    if isinstance(inner, Day) and value.family == "moment":
+        return "`day(m)` is the date of a moment"
+    if isinstance(inner, Moment) and value.family == "date":
+        return "`start_of_day(d)` is the moment a date starts"
     if value.name == "null":
         return "the field is never null: give a value, or `coalesce(x, default)`"
     return "give a value the field can hold"

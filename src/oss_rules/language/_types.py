@@ -121,10 +121,17 @@ def of_value(value: Any) -> Type | None:
     if isinstance(value, Versioned):
         return common([of_value(v.value) for v in value.versions])
     if isinstance(value, list | tuple):
-        return Type("list", common([of_value(v) for v in value]))
+        return Type("list", _item([of_value(v) for v in value]))
     if isinstance(value, Mapping):
-        return Type("mapping", common([of_value(v) for v in value.values()]))
+        return Type("mapping", _item([of_value(v) for v in value.values()]))
     return None
+
+
+def _item(types: Sequence[Type | None]) -> Type | None:
+    """The type of a container's items; unknown when it holds none (or only nulls), since
+    an override may fill it."""
+    item = common(types)
+    return None if item == NULL else item
 
 
 def common(types: Sequence[Type | None]) -> Type | None:
@@ -194,8 +201,7 @@ def infer(expr: s.Expr, names: Scope, report: Report) -> Type | None:
                 return None
             return inner
         case s.ListExpr(items=items):
-            item = common([infer(i, names, report) for i in items])
-            return Type("list", None if item == NULL else item)
+            return Type("list", _item([infer(i, names, report) for i in items]))
     return None
 
 
