@@ -64,7 +64,7 @@ _EXPECTED: tuple[tuple[str | None, str | None, tuple[str, ...], str], ...] = (
 
 
 def level_of(score: int, params: Mapping[str, Any]) -> str:
-    """The matrix level of a score: rules risk-level#1, #2 and #3."""
+    """The matrix level of a score: rules risk-level#low, #medium and #high."""
     if score < params["medium_from"]:
         return "low"
     if score < params["high_from"]:
@@ -249,7 +249,7 @@ def _inventory(
 
 
 def _status(due: dt.date, as_of: dt.date, params: Mapping[str, Any]) -> str:
-    """deadline-status#2 to #4 for a due date counted from a date on record."""
+    """deadline-status#overdue, #due-soon and #ok for a due date counted from a date on record."""
     if due < as_of:
         return "overdue"
     return "due_soon" if due <= as_of + dt.timedelta(days=params["alert_days"]) else "ok"

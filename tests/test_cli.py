@@ -169,4 +169,6 @@ def test_broken_ruleset_is_a_clear_error(tmp_path: Path):
     header.write_text(header.read_text().replace("Workplace(setting in", "Workplace(settin in"))
     code, output = run("evaluate", "--ruleset", str(copy), str(ROOT / "examples" / "office.json"))
     assert code == 2
-    assert "OSS031" in output and "ruleset.yaml:" in output
+    # One mistake, one diagnostic: the misspelt field, not also "the condition has no field".
+    assert "OSS034" in output and "did you mean `setting`?" in output
+    assert "OSS031" not in output and "ruleset.yaml:" in output

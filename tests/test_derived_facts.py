@@ -159,8 +159,8 @@ rules:
     when:
       - h: Hazard()
     then:
-      - 'Action(workplace: h.workplace, hazard: h.id, code: h.category + ":", control: " " + "",
-        due: as_of)'
+      - 'Action(workplace: h.workplace, hazard: h.id, code: h.category + ":",
+        control: join(h.id, []), due: as_of)'
 """
 
 

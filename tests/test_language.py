@@ -74,6 +74,11 @@ rules:
         (
             "  - id: r\n    cite: src\n    when: [h: Hazard(severty > 3)]\n"
             "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n",
+            (11, 22, "OSS034", "unknown name `severty` (did you mean `severity`?)"),
+        ),
+        (
+            "  - id: r\n    cite: src\n    when: [h: Hazard(limit > 3)]\n"
+            "    then: ['Obligation(workplace: h.workplace, module: \"OSS-I\")']\n",
             (11, 22, "OSS031", "fields: id, workplace"),
         ),
         (
@@ -121,6 +126,7 @@ rules:
         "syntax",
         "type",
         "field",
+        "no-field",
         "param",
         "attribute",
         "derived-field",

@@ -90,7 +90,7 @@ def test_a_conclusion_is_explained_by_its_row(engine: Engine):
     """The proof names the row's rule id and the table's title and citations."""
     result = engine.evaluate([workplace(), hazard(likelihood=5, severity=5)], as_of=AS_OF)
     proof = result.explain(result.classifications[0]).render()
-    assert "by rule risk-level#3: The 5x5 matrix gives each hazard a risk level" in proof
+    assert "by rule risk-level#high: The 5x5 matrix gives each hazard a risk level" in proof
     assert "cites seed-step2-matrix:" in proof
 
 

@@ -64,7 +64,7 @@ def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
         "  concluded, not expected (match: exact):",
         "    + Classification(workplace='w1', hazard='h1', category='ergonomic', score=15, "
         "level='medium')",
-        "        by rule risk-level#2: The 5x5 matrix gives each hazard a risk level from its "
+        "        by rule risk-level#medium: The 5x5 matrix gives each hazard a risk level from its "
         "score",
     ]
     assert "\n".join(expected) in output
@@ -386,7 +386,7 @@ def test_unexpected_error_fails_the_case(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     failing = UNTESTED.replace(
         """'Obligation(workplace: w.id, module: "OSS-I")'""",
-        """'Deadline(workplace: w.id, kind: "half", due: as_of + days(w.headcount / 2))'""",
+        """'Deadline(workplace: w.id, kind: "next", due: add_months(w.last_assessment, 12))'""",
     )
     root = write_ruleset(tmp_path / "small", failing)
     (root / "tests").mkdir()
@@ -397,7 +397,7 @@ def test_unexpected_error_fails_the_case(tmp_path: Path, monkeypatch: pytest.Mon
         "FAIL small/cases.yaml::ok",
         "  at small/tests/cases.yaml:2:5",
         "  evaluation failed: EvaluationError: small/ruleset.yaml:6:5: rule 'office' failed: "
-        "small/ruleset.yaml:11:55: TypeError: days() takes a whole number of days, got 1.5",
+        "small/ruleset.yaml:11:55: TypeError: add_months() takes a date, got null",
     ]
     assert output.splitlines()[-1] == "0 passed, 1 failed, 0 of 3 rules covered"
 

@@ -16,6 +16,9 @@ from ..errors import EvaluationError, FactError, FactsError, InputError, OssRule
 from ..language.syntax import Span
 from ..model._fields import show_value
 
+TESTS_DIR = "tests"
+"""The directory of a ruleset that holds its test case files."""
+
 ERROR_TYPES: Mapping[str, type[OssRulesError]] = {
     cls.__name__: cls
     for cls in (OssRulesError, FactError, FactsError, InputError, EvaluationError, ParamError)

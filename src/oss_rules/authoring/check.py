@@ -1,9 +1,9 @@
 """Static analysis of rulesets without facts: what ``oss-rules check`` reports.
 
-A ruleset that does not load yields the loader's diagnostics (OSS0xx), all errors. One
-that loads is analysed further (OSS1xx, see docs/rule-language.md#diagnostics): type
-mismatches, values a field cannot store, unused params and sources, rules that can
-never fire, and decision tables with gaps, overlaps or dead rows.
+A ruleset that does not load yields the loader's diagnostics (OSS0xx, and the type
+errors OSS101-103), all errors. One that loads is analysed further (OSS1xx, see
+docs/rule-language.md#diagnostics): unused params and sources, rules that can never
+fire, and decision tables with gaps, overlaps or dead rows.
 
 >>> report = check_paths()  # the rulesets shipped with the package
 >>> report.errors, report.warnings
@@ -23,7 +23,9 @@ from ..errors import ERROR, WARNING, Diagnostic, RulesetError
 from ..language import load, shipped_rulesets
 from ..language._analysis import analyse
 from ..language._loader import HEADER_FILE
+from ..language.syntax import Ruleset
 from ..model.registry import FactRegistry
+from ._cases import TESTS_DIR
 
 __all__ = ["ERROR", "WARNING", "Problem", "Report", "check", "check_paths", "rulesets_under"]
 
@@ -44,7 +46,45 @@ def check(
     except RulesetError as error:
         return error.diagnostics
     lines: dict[str, list[str]] = {}
-    return tuple(_with_source_line(p, lines) for p in analyse(ruleset))
+    problems = [*analyse(ruleset), *_unnamed_rows(ruleset, Path(path))]
+    files = list(dict.fromkeys(r.span.file for r in ruleset.rules))
+    problems.sort(key=lambda p: (files.index(p.file) if p.file in files else -1, p.line, p.col))
+    return tuple(_with_source_line(p, lines) for p in problems)
+
+
+def _unnamed_rows(ruleset: Ruleset[Any], path: Path) -> list[Diagnostic]:
+    """OSS134: a table of a ruleset with test cases whose rows are known by number.
+
+    Coverage, proofs and the failures of test cases name a row by its rule id; without an
+    id that is its number, which a row inserted above it changes.
+    """
+    if not path.is_dir() or not any((path / TESTS_DIR).glob("*.yaml")):
+        return []
+    problems = []
+    for table in ruleset.tables:
+        unnamed = [str(row.number) for row in table.rows if row.id is None]
+        if not unnamed:
+            continue
+        if len(unnamed) == len(table.rows):
+            which = f"none of its {len(unnamed)} rows has an `id`"
+        elif len(unnamed) == 1:
+            which = f"row {unnamed[0]} has no `id`"
+        else:
+            which = f"rows {', '.join(unnamed[:-1])} and {unnamed[-1]} have no `id`"
+        span = table.span
+        problems.append(
+            Diagnostic(
+                span.file,
+                span.line,
+                span.col,
+                "OSS134",
+                f"table `{table.id}` has test cases, and {which}",
+                "start each row with an id, `- [id: high, ...]`: the row's rule is then "
+                f"`{table.id}#high`, and inserting a row no longer renames the rows below it",
+                severity=WARNING,
+            )
+        )
+    return problems
 
 
 def rulesets_under(paths: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:

@@ -33,7 +33,7 @@ from ..language.syntax import Rule, Ruleset, Span
 from ..model.convert import facts_from_json
 from ..model.registry import FactRegistry
 from ._case_reader import read_cases
-from ._cases import Case, Expected, ExpectedError
+from ._cases import TESTS_DIR, Case, Expected, ExpectedError
 
 __all__ = [
     "Case",
@@ -51,8 +51,6 @@ __all__ = [
     "shipped",
 ]
 
-TESTS_DIR = "tests"
-"""The directory of a ruleset that holds its test case files."""
 MAX_LISTED = 20
 """Conclusions of a type listed next to a missing expectation."""
 

@@ -126,12 +126,6 @@ class _EscapingWriter(io.TextIOBase):
         return self._target.fileno()
 
 
-def unescaped(stream: TextIO) -> TextIO:
-    """The stream under the escaping of control characters, for text that escaped its
-    untrusted parts itself and carries colour codes of its own."""
-    return stream._target if isinstance(stream, _EscapingWriter) else stream
-
-
 @contextlib.contextmanager
 def _escaped_terminal() -> Iterator[None]:
     saved = sys.stdout, sys.stderr

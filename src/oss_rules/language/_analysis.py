@@ -1,9 +1,9 @@
 """Static analysis of a loaded ruleset: what loads, but cannot be what the author meant.
 
-The loader rejects what cannot run (OSS0xx). These checks (OSS1xx) find what runs but
-is wrong or useless: comparisons that can never hold because their sides have
-different types, values a field can never store, params and sources nobody uses, rules
-that can never fire, and decision tables with overlapping rows, gaps or dead rows.
+The loader rejects what cannot run or can never hold, types included (OSS0xx, and
+OSS101-103, see :mod:`._typecheck`). These checks (OSS1xx) find what runs but is wrong
+or useless: params and sources nobody uses, rules that can never fire, and decision
+tables with overlapping rows, gaps or dead rows.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from ._effective import gaps
 from ._splittable import unlinked_joins
 from ._table_analysis import analyse_table
 from ._table_expand import template
-from ._types import DATE, Type, comparable, infer, of_kind, of_value, storable
 from ._unparse import unparse
 from ._versions import Versioned
 from .stratify import derived_types
@@ -42,8 +41,6 @@ def analyse(ruleset: s.Ruleset) -> list[Diagnostic]:
         found.setdefault((span.file, span.line, span.col, code, message), problem)
 
     registry, params = ruleset.registry, ruleset.params
-    for rule in ruleset.rules:
-        _rule_types(rule, registry, params, add)
     for table in ruleset.tables:
         analyse_table(table, registry, params, add)
     _unused(ruleset, add)
@@ -89,104 +86,6 @@ def _own(expr: s.Expr, fact_type: FactType, bound: Mapping[str, FactType]) -> st
     if isinstance(expr, s.Name) and expr.id not in bound and fact_type.field(expr.id):
         return expr.id
     return None
-
-
-def _rule_types(rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any], add: Add) -> None:
-    names: dict[str, Type | None] = {p: of_value(v) for p, v in params.items()}
-    names["as_of"] = DATE
-    bound: dict[str, FactType] = {}
-
-    def report(span: s.Span, message: str) -> None:
-        add(span, "OSS102", ERROR, message, "each operator needs values of fitting types")
-
-    for pattern in rule.when:
-        fact_type = registry[pattern.fact_type]
-        for condition in pattern.conditions:
-            _condition_types(condition, fact_type, bound, names, params, report, add)
-        if pattern.binding and not pattern.negated:
-            bound[pattern.binding] = fact_type
-            for info in fact_type.fields:
-                names[f"{pattern.binding}.{info.name}"] = of_kind(info.kind)
-    for derivation in rule.then:
-        scope = dict(names)
-        if derivation.loop_var and derivation.loop_over is not None:
-            over = infer(derivation.loop_over, names, report)
-            scope[derivation.loop_var] = over.item if over and over.name == "list" else None
-        fact_type = registry[derivation.fact_type]
-        for assignment in derivation.assignments:
-            target = fact_type.field(assignment.field)
-            if target is not None:
-                _assignment_types(assignment, fact_type, target.kind, scope, params, report, add)
-
-
-def _condition_types(
-    condition: s.Compare,
-    fact_type: FactType,
-    bound: Mapping[str, FactType],
-    names: Mapping[str, Type | None],
-    params: Mapping[str, Any],
-    report: Callable[[s.Span, str], None],
-    add: Add,
-) -> None:
-    field = _own(condition.left, fact_type, bound)
-    other, member = condition.right, False
-    if field is None:
-        field, other = _own(condition.right, fact_type, bound), condition.left
-        member = condition.op in ("in", "not in")
-    info = fact_type.field(field) if field else None
-    if info is None or all(n.id in params for n in iter_names(other)):
-        return  # the loader checked comparisons with constants exactly
-    field_type, other_type = of_kind(info.kind), infer(other, names, report)
-    if field_type is None or other_type is None:
-        return
-    if member:
-        ok = field_type.item is None or comparable("==", field_type.item, other_type)
-    else:
-        ok = comparable(condition.op, field_type, other_type)
-    if not ok:
-        add(
-            condition.span,
-            "OSS101",
-            ERROR,
-            f"`{unparse(condition)}` compares {field} ({field_type}) with {other_type}, "
-            "so it never holds",
-            "compare values of the same type: numbers, text or dates",
-        )
-
-
-def _assignment_types(
-    assignment: s.Assignment,
-    fact_type: FactType,
-    kind: Any,
-    names: Mapping[str, Type | None],
-    params: Mapping[str, Any],
-    report: Callable[[s.Span, str], None],
-    add: Add,
-) -> None:
-    where = f"{fact_type.name}.{assignment.field}"
-    value = constant_value(assignment.value, params)
-    if value is not UNKNOWN:
-        if isinstance(value, list):
-            value = tuple(value)
-        if not kind.check(value):
-            add(
-                assignment.value.span,
-                "OSS103",
-                ERROR,
-                f"{where} holds {kind.expected}; {value!r} can never be stored{kind.hint(value)}",
-                "give a value the field can hold",
-            )
-        return
-    field_type = of_kind(kind)
-    value_type = infer(assignment.value, names, report)
-    if field_type is not None and value_type is not None and not storable(field_type, value_type):
-        add(
-            assignment.value.span,
-            "OSS103",
-            ERROR,
-            f"{where} holds {kind.expected}; `{unparse(assignment.value)}` is {value_type}",
-            "give a value the field can hold",
-        )
 
 
 def _names(rules: Iterable[s.Rule]) -> set[str]:

@@ -6,6 +6,7 @@ any fact is evaluated. Deeper static analysis (types, dead rules) builds on this
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -21,6 +22,7 @@ from ._evaluate import FUNCTIONS
 from ._loader import RawRuleset
 from ._positions import _Collector
 from ._table_expand import MAX_PARTS, expand, template
+from ._typecheck import check_types
 from ._versions import Versioned
 from .stratify import stratify
 from .syntax import iter_names
@@ -67,6 +69,7 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list
         elsewhere = frozenset(bound_somewhere.get((rule.id, rule.span), ()))
         _check_rule(rule, raw, registry, out, elsewhere)
     raw.rules.extend(_table_rules(raw, registry, seen, out))
+    check_types(raw.rules, raw.tables, registry, raw.params, out)
     strata, cycles = stratify(
         [r for r in raw.rules if all(p.fact_type in registry for p in r.when)]
     )
@@ -100,7 +103,7 @@ def _table_rules(
                 out.add(
                     row.span,
                     "OSS065",
-                    f"row {row.number} of `first` table `{table.id}` needs more than "
+                    f"{row.label} of `first` table `{table.id}` needs more than "
                     f"{MAX_PARTS} rules to exclude the rows above it",
                     "use `hit: unique` with rows that do not overlap, or fewer input columns",
                 )
@@ -146,12 +149,17 @@ def _check_rule(
             f"at most {MAX_PATTERNS}; split it with an intermediate fact",
         )
     bindings: dict[str, FactType] = {}
+    # A binding of an unknown fact type (reported once) is still a name: its uses are
+    # not unknown names too.
+    untyped: set[str] = set()
     for pattern in rule.when:
         fact_type = _fact_type(pattern.fact_type, pattern.span, registry, out)
         if fact_type is None:
+            if pattern.binding and not pattern.negated:
+                untyped.add(pattern.binding)
             continue
         for condition in pattern.conditions:
-            _check_condition(condition, fact_type, bindings, raw.params, out, unbound)
+            _check_condition(condition, fact_type, bindings, raw.params, out, untyped, unbound)
         if pattern.binding is None:
             continue
         if pattern.binding in bindings or pattern.binding in raw.params:
@@ -172,7 +180,7 @@ def _check_rule(
         elif not pattern.negated:
             bindings[pattern.binding] = fact_type
     for derivation in rule.then:
-        _check_derivation(derivation, bindings, raw.params, registry, out, unbound)
+        _check_derivation(derivation, bindings, raw.params, registry, out, untyped, unbound)
 
 
 @attrs.frozen
@@ -222,19 +230,26 @@ def _check_condition(
     bindings: Mapping[str, FactType],
     params: Mapping[str, Any],
     out: _Collector,
+    untyped: Iterable[str] = (),
     unbound: _Unbound | None = None,
 ) -> None:
     left = _own_field(condition.left, fact_type, bindings)
     right = _own_field(condition.right, fact_type, bindings)
     if left is None and right is None:
-        out.add(
-            condition.span,
-            "OSS031",
-            f"a condition in {fact_type.name}(...) must compare one of its fields",
-            "fields: " + ", ".join(fact_type.field_names),
-        )
-        for name in _names(condition.left, condition.right):
-            _check_name(name, bindings, params, out, own=fact_type, unbound=unbound)
+        # A misspelt field (`categroy == "fall"`) is an unknown name, reported with the
+        # field it is close to; that the condition then has no field is the same mistake.
+        names = list(_names(condition.left, condition.right))
+        known = [
+            _check_name(name, bindings, params, out, own=fact_type, extra=untyped, unbound=unbound)
+            for name in names
+        ]
+        if all(known):
+            out.add(
+                condition.span,
+                "OSS031",
+                f"a condition in {fact_type.name}(...) must compare one of its fields",
+                "fields: " + ", ".join(fact_type.field_names),
+            )
         return
     other = condition.right if left is not None else condition.left
     field_name = left if left is not None else right
@@ -243,7 +258,7 @@ def _check_condition(
         # Another field of the same fact (`medical_care_at > occurred_at + hours(24)`)
         # is checked in Python after durable matched the fact.
         if not _own_field(name, fact_type, bindings):
-            _check_name(name, bindings, params, out, own=fact_type, unbound=unbound)
+            _check_name(name, bindings, params, out, own=fact_type, extra=untyped, unbound=unbound)
     _check_expr_parts(other, bindings, out)
     info = fact_type.field(field_name)
     assert info is not None
@@ -286,10 +301,14 @@ def _check_name(
     own: FactType | None = None,
     extra: Iterable[str] = (),
     unbound: _Unbound | None = None,
-) -> None:
+) -> bool:
+    """Whether ``name`` is known; if not, report it (with the closest known name, or as
+    bound only in another alternative)."""
     known = {*bindings, *params, "as_of", *extra}
-    if name.id in known or (unbound is not None and unbound.report(name, out)):
-        return
+    if name.id in known:
+        return True
+    if unbound is not None and unbound.report(name, out):
+        return False
     candidates = known | set(own.field_names if own else ())
     out.add(
         name.span,
@@ -297,6 +316,7 @@ def _check_name(
         f"unknown name `{name.id}`{suggest(name.id, candidates)}",
         "a name is a field of this pattern's fact, an earlier binding, a param or as_of",
     )
+    return False
 
 
 def _check_expr_parts(expr: s.Expr, bindings: Mapping[str, FactType], out: _Collector) -> None:
@@ -350,13 +370,14 @@ def _check_derivation(
     params: Mapping[str, Any],
     registry: FactRegistry,
     out: _Collector,
+    untyped: Iterable[str] = (),
     unbound: _Unbound | None = None,
 ) -> None:
     fact_type = _fact_type(derivation.fact_type, derivation.span, registry, out)
-    extra = (derivation.loop_var,) if derivation.loop_var else ()
+    extra = (*untyped, derivation.loop_var) if derivation.loop_var else tuple(untyped)
     if derivation.loop_over is not None:
         for name in iter_names(derivation.loop_over):
-            _check_name(name, bindings, params, out, unbound=unbound)
+            _check_name(name, bindings, params, out, extra=untyped, unbound=unbound)
         _check_expr_parts(derivation.loop_over, bindings, out)
     given: set[str] = set()
     for assignment in derivation.assignments:
@@ -387,7 +408,18 @@ def _check_derivation(
     if fact_type is None:
         return
     defaults = {a.name for a in attrs.fields(fact_type.cls) if a.default is not attrs.NOTHING}
-    missing = [f.name for f in fact_type.fields if f.init and f.name not in given | defaults]
+    # A misspelt field (`modul:`) is reported with the field it is close to (OSS040); that
+    # field is not also missing: one mistake, one diagnostic.
+    settable = [f.name for f in fact_type.fields if f.init]
+    meant = {
+        close
+        for name in given
+        if fact_type.field(name) is None
+        for close in difflib.get_close_matches(name, sorted(settable), n=1, cutoff=0.6)
+    }
+    missing = [
+        f.name for f in fact_type.fields if f.init and f.name not in given | defaults | meant
+    ]
     if missing:
         out.add(
             derivation.span,

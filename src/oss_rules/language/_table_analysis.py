@@ -81,7 +81,8 @@ def analyse_table(
             table.rows[b].span,
             "OSS130",
             "error",
-            f"rows {a + 1} and {b + 1} of table `{table.id}` both match {_inputs(table, point)}",
+            f"{_rows(table.rows[a], table.rows[b])} of table `{table.id}` both match "
+            f"{_inputs(table, point)}",
             "rows of a `unique` table must not overlap; narrow a cell, or use `hit: first`",
         )
     if gap is not None:
@@ -126,10 +127,15 @@ def _inputs(table: Table, point: tuple[Any, ...]) -> str:
     return ", ".join(f"{c.text}={literal(v)}" for c, v in zip(table.inputs, point, strict=True))
 
 
+def _rows(a: Row, b: Row) -> str:
+    """``rows 2 and 3``, ``rows `medium` and `high```."""
+    return f"rows {a.label.removeprefix('row ')} and {b.label.removeprefix('row ')}"
+
+
 def _dead(table: Table, row: Row) -> str:
     if table.hit == "first" and row.number > 1:
         return (
-            f"row {row.number} of table `{table.id}` never applies: the rows above it "
+            f"{row.label} of table `{table.id}` never applies: the rows above it "
             "match every input it matches"
         )
-    return f"row {row.number} of table `{table.id}` matches no input"
+    return f"{row.label} of table `{table.id}` matches no input"

@@ -1,9 +1,8 @@
 """Read the ``tables:`` of ruleset files into :class:`~oss_rules.language.syntax.Table` nodes.
 
-Cells are short strings, parsed here rather than by the grammar: ``-`` (any value),
-``< expr`` and the other comparisons, ``in expr`` / ``not in expr``, ranges ``lo..hi``
-(both ends included) and ``lo..<hi`` (upper end excluded), a YAML list (one of these
-values), or a plain value (equal to it). Every problem is located at its cell.
+A row is a list: its optional ``id: name`` first, then one cell per input column (read by
+:mod:`._table_cells`), then one value per output column. Every problem is located at
+its place.
 """
 
 from __future__ import annotations
@@ -13,15 +12,16 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..errors import Diagnostic, suggest
+from ..errors import suggest
 from ..model._fields import Many
 from ..model.registry import FactRegistry
 from . import syntax as s
 from ._check import _NAME, RESERVED
 from ._loader import RawRuleset, _plain, _read_derivation, _read_pattern, read_cite
-from ._parser import Locate, ParseError, parse_expr
-from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
-from .syntax import HIT_POLICIES, Cell, Column, Output, Row, Table
+from ._parser import ParseError
+from ._positions import _Collector, _key_span, _node_span, _value_span
+from ._table_cells import read_cell
+from .syntax import HIT_POLICIES, Column, Output, Row, Table
 
 TABLE_KEYS = (
     "id",
@@ -36,9 +36,8 @@ TABLE_KEYS = (
     "rows",
 )
 
-_OPERATOR = re.compile(r"^(==|!=|<=|>=|<|>|not\s+in\b|in\b)\s*")
-_RANGE = re.compile(r"\.\.(<?)")
-_SCALAR = (str, int, float, bool)
+ROW_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+"""A row's id: starts with a letter, so that it never reads as another row's number."""
 
 
 def read_tables(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
@@ -265,11 +264,15 @@ class _Reader:
             return []
         width = len(inputs) + len(outputs)
         rows = []
+        ids: dict[str, int] = {}
         for number, row in enumerate(node, start=1):
             span = _value_span(node, number - 1, self.file)
-            if not isinstance(row, CommentedSeq) or len(row) != width:
+            row_id = self.row_id(row, number, ids)
+            first = 0 if row_id is None else 1
+            count = len(row) - first if isinstance(row, CommentedSeq) else 0
+            if not isinstance(row, CommentedSeq) or count != width:
                 got = (
-                    f"{len(row)} cell{'' if len(row) == 1 else 's'}"
+                    f"{count} cell{'' if count == 1 else 's'}"
                     if isinstance(row, CommentedSeq)
                     else "not a list"
                 )
@@ -279,13 +282,18 @@ class _Reader:
                     f"row {number} has {got}; the table has {len(inputs)} input and "
                     f"{len(outputs)} output column(s)",
                     "write `- [cell, ..., value, ...]`: one cell per input, then one value "
-                    "per output",
+                    "per output (after the row's `id: name`, if it has one)",
                 )
                 continue
-            spans = [_value_span(row, i, self.file) for i in range(width)]
-            cells = [self.cell(row[i], spans[i], c) for i, c in enumerate(inputs)]
+            spans = [_value_span(row, first + i, self.file) for i in range(width)]
+            cells = [
+                read_cell(row[first + i], spans[i], c, self.raw.params, self.out)
+                for i, c in enumerate(inputs)
+            ]
+            if None in cells:
+                self.ok = False
             values = [
-                self.value(row[len(inputs) + i], spans[len(inputs) + i])
+                self.value(row[first + len(inputs) + i], spans[len(inputs) + i])
                 for i in range(len(outputs))
             ]
             rows.append(
@@ -295,9 +303,43 @@ class _Reader:
                     tuple(values),
                     tuple(spans[len(inputs) :]),
                     span=span,
+                    id=row_id or None,
                 )
             )
         return rows
+
+    def row_id(self, row: Any, number: int, ids: dict[str, int]) -> str | None:
+        """The row's id: ``- [id: high, ...]``, a first item ``id: name``; None without one.
+
+        A bad or repeated id is reported (OSS066) and read as ``""``, so that the row is
+        still read against its columns.
+        """
+        if not isinstance(row, CommentedSeq) or not row or not isinstance(row[0], CommentedMap):
+            return None
+        item = row[0]
+        if list(item) != ["id"]:
+            return None  # a mapping cell: reported where the cell is read
+        span = _value_span(item, "id", self.file)
+        value = item["id"]
+        if not isinstance(value, str) or not ROW_ID.match(value):
+            self.fail(
+                span,
+                "OSS066",
+                f"row id `{value}` is not allowed",
+                "a row id is a lower-case name that starts with a letter: letters, digits, "
+                "`-` and `_` (e.g. `id: high`); it names the row's rule `<table>#<id>`",
+            )
+            return ""
+        if value in ids:
+            self.fail(
+                span,
+                "OSS066",
+                f"row id `{value}` is also the id of row {ids[value]}",
+                "give each row of a table its own id",
+            )
+            return ""
+        ids[value] = number
+        return str(value)
 
     def value(self, node: Any, span: s.Span) -> Any:
         if isinstance(node, CommentedMap):
@@ -308,90 +350,3 @@ class _Reader:
                 "write the value itself, e.g. high",
             )
         return _plain(node)
-
-    def cell(self, node: Any, span: s.Span, column: Column) -> Cell | None:
-        field = s.Name(column.field, span=span)
-
-        def test(op: str, right: s.Expr) -> s.Compare:
-            return s.Compare(op, field, right, span=span)
-
-        if isinstance(node, CommentedSeq):
-            if not all(isinstance(v, _SCALAR) or v is None for v in node):
-                self.fail(span, "OSS064", "a list cell holds values only", "e.g. [fall, noise]")
-                return None
-            items = tuple(s.Literal(_plain(v), span=span) for v in node)
-            return Cell((test("in", s.ListExpr(items, span=span)),), str(node), span=span)
-        if not isinstance(node, str):
-            if isinstance(node, CommentedMap):
-                self.fail(span, "OSS064", "a cell cannot be a mapping", "quote it")
-                return None
-            return Cell((test("==", s.Literal(node, span=span)),), str(node), span=span)
-        text = str(node)
-        stripped = text.strip()
-        # Positions inside the cell count from its first character that is not a space.
-        shift = len(text) - len(text.lstrip())
-        inner = _locator(node, span)
-
-        def locate(line: int, col: int) -> s.Span:
-            return inner(line, col + shift)
-
-        if stripped == "-":
-            return Cell((), text, span=span)
-        try:
-            operator = _OPERATOR.match(stripped)
-            if operator:
-                op = " ".join(operator.group(1).split())
-                right = self.expr(stripped, operator.end(), len(stripped), locate)
-                return Cell((test(op, right),), text, span=span)
-            bounds = _range(stripped)
-            if bounds:
-                start, end, exclusive = bounds
-                low = self.expr(stripped, 0, start, locate)
-                high = self.expr(stripped, end, len(stripped), locate)
-                tests = (test(">=", low), test("<" if exclusive else "<=", high))
-                return Cell(tests, text, span=span)
-        except ParseError as failure:
-            self.out.diagnostics.append(failure.diagnostic)
-            self.ok = False
-            return None
-        if stripped in self.raw.params:
-            self.fail(
-                span,
-                "OSS064",
-                f"a cell without an operator is a value, so this is the text {stripped!r}",
-                f"write `== {stripped}` to compare with the param `{stripped}`",
-            )
-            return None
-        return Cell((test("==", s.Literal(text, span=span)),), text, span=span)
-
-    def expr(self, text: str, start: int, end: int, locate: Locate) -> s.Expr:
-        """Parse ``text[start:end]``, locating errors inside the cell."""
-        part = text[start:end]
-        if not part.strip():
-            raise ParseError(
-                _diagnostic(locate(1, start + 1), "a cell needs a value after its operator")
-            )
-        return parse_expr(
-            part, lambda line, col: locate(line, col + start) if line == 1 else locate(line, col)
-        )
-
-
-def _range(text: str) -> tuple[int, int, bool] | None:
-    """Where ``..`` (or ``..<``) splits ``text``, outside quotes: (start, end, exclusive)."""
-    quote = ""
-    for i, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote and text[i - 1] != "\\" else quote
-        elif char in "\"'":
-            quote = char
-        elif text.startswith("..", i):
-            match = _RANGE.match(text, i)
-            assert match is not None
-            return i, match.end(), bool(match.group(1))
-    return None
-
-
-def _diagnostic(span: s.Span, message: str) -> Diagnostic:
-    return Diagnostic(
-        span.file, span.line, span.col, "OSS064", message, "e.g. `< 5`, `5..12`, `in physical`"
-    )

@@ -296,13 +296,28 @@ class Cell:
 
 @attrs.frozen
 class Row:
-    """One row of a table: a cell per input column and a value per output column."""
+    """One row of a table: a cell per input column and a value per output column.
+
+    ``id`` is the name the row's author gave it (``- [id: high, ...]``); without one, the
+    row is known by its ``number`` (1-based), which changes when a row is inserted above.
+    """
 
     number: int
     cells: tuple[Cell, ...]
     values: tuple[Any, ...]
     value_spans: tuple[Span, ...] = attrs.field(eq=False, repr=False)
     span: Span = _span()
+    id: str | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def name(self) -> str:
+        """What the row's rule id calls it: its ``id``, else its number."""
+        return self.id or str(self.number)
+
+    @property
+    def label(self) -> str:
+        """The row in a message: ``row `high``` or ``row 3``."""
+        return f"row `{self.id}`" if self.id else f"row {self.number}"
 
 
 @attrs.frozen
@@ -321,8 +336,10 @@ class Table:
     span: Span = _span()
 
     def row_id(self, row: Row, part: int | None = None) -> str:
-        """The id of the rule compiled from ``row`` (and ``part`` of a split ``first`` row)."""
-        return f"{self.id}#{row.number}" + (f".{part}" if part is not None else "")
+        """The id of the rule compiled from ``row`` (and ``part`` of a split ``first`` row):
+        ``risk-level#high`` for a row with an id, ``risk-level#3`` for the third row
+        without one, ``review#3.2`` for a part."""
+        return f"{self.id}#{row.name}" + (f".{part}" if part is not None else "")
 
 
 @attrs.frozen

@@ -1,0 +1,253 @@
+"""Type-check every expression of a ruleset when it loads (OSS101, OSS102, OSS103, OSS072).
+
+Names are resolved first (:mod:`._check`); this pass then gives each expression a type
+(:mod:`._types`) from the field kinds, the params' values in the file and the built-in
+functions, and reports what could only fail or never hold at evaluation: a field
+compared with a value of another type (OSS101), an operator or function given values it
+cannot combine, such as a date plus a number (OSS102), a derived field given a value it
+can never hold (OSS103), an effective window's date that is no date (OSS072). Each
+report names the sub-expression's place and text, with a hint.
+
+A table's rows share their table's ``when`` and ``then``: a problem there is reported
+once, at its place, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..model._fields import Day, Integer, Kind, Moment, Optional, Text
+from ..model.registry import FactRegistry, FactType
+from . import syntax as s
+from ._domain import UNKNOWN, constant_value
+from ._positions import _Collector
+from ._types import (
+    DATE,
+    FACT,
+    Report,
+    Scope,
+    Type,
+    common,
+    comparable,
+    infer,
+    of_kind,
+    of_value,
+    storable,
+)
+from ._unparse import unparse
+from ._versions import Versioned
+from .syntax import iter_names
+
+__all__ = ["check_types"]
+
+
+class _Once:
+    """Adds one diagnostic per place and code to ``out``: the rows of a table repeat its
+    ``then``, each with its own values, and a mistake there is one mistake."""
+
+    def __init__(self, out: _Collector) -> None:
+        self.out = out
+        self.seen: set[tuple[s.Span, str]] = set()
+
+    def add(self, span: s.Span, code: str, message: str, hint: str) -> None:
+        if (span, code) not in self.seen:
+            self.seen.add((span, code))
+            self.out.add(span, code, message, hint)
+
+
+def check_types(
+    rules: Iterable[s.Rule],
+    tables: Iterable[s.Table],
+    registry: FactRegistry,
+    params: Mapping[str, Any],
+    out: _Collector,
+) -> None:
+    """Report every expression of ``rules`` (tables' rows included) whose types cannot work.
+
+    Each table is checked first as written, its output names typed by their columns'
+    values, so that a mistake in its ``then`` is told in the words of the table
+    (``as_of + within``) rather than of its first row (``as_of + 30``).
+    """
+    once = _Once(out)
+    base: dict[str, Type | None] = {p: of_value(v) for p, v in params.items()}
+    base["as_of"] = DATE
+    for table in tables:
+        outputs = {
+            output.name: common([of_value(row.values[i]) for row in table.rows])
+            for i, output in enumerate(table.outputs)
+        }
+        written = s.Rule(table.id, table.title, table.cite, table.when, table.then, span=table.span)
+        _rule(written, registry, params, {**base, **outputs}, once)
+    for rule in rules:
+        _rule(rule, registry, params, base, once)
+
+
+def _rule(
+    rule: s.Rule,
+    registry: FactRegistry,
+    params: Mapping[str, Any],
+    base: Scope,
+    once: _Once,
+) -> None:
+    names = dict(base)
+
+    def report(span: s.Span, message: str, hint: str) -> None:
+        once.add(span, "OSS102", message, hint)
+
+    bound: set[str] = set()
+    for pattern in rule.when:
+        if pattern.fact_type not in registry:
+            continue  # reported by the loader; its binding stays of unknown type
+        fact_type = registry[pattern.fact_type]
+        own = {**names}
+        for info in fact_type.fields:
+            if info.name not in bound:
+                own[info.name] = of_kind(info.kind)
+        for condition in pattern.conditions:
+            _condition(condition, fact_type, bound, own, params, report, once)
+        if pattern.binding and not pattern.negated:
+            bound.add(pattern.binding)
+            names[pattern.binding] = FACT
+            for info in fact_type.fields:
+                names[f"{pattern.binding}.{info.name}"] = of_kind(info.kind)
+    if rule.effective is not None:
+        on = infer(rule.effective.on, names, report)
+        if on is not None and on.family not in ("date", "moment"):
+            once.add(
+                rule.effective.on.span,
+                "OSS072",
+                f"`effective_on: {unparse(rule.effective.on)}` is {on}, not a date",
+                "give the date the window is checked against, e.g. `p.month`",
+            )
+    for derivation in rule.then:
+        _derivation(derivation, registry, names, params, report, once)
+
+
+def _condition(
+    condition: s.Compare,
+    fact_type: FactType,
+    bound: set[str],
+    names: Scope,
+    params: Mapping[str, Any],
+    report: Report,
+    once: _Once,
+) -> None:
+    field = _own(condition.left, fact_type, bound)
+    other, member = condition.right, False
+    if field is None:
+        field, other = _own(condition.right, fact_type, bound), condition.left
+        member = condition.op in ("in", "not in")
+    info = fact_type.field(field) if field else None
+    if info is None or all(
+        n.id in params and not isinstance(params[n.id], Versioned) for n in iter_names(other)
+    ):
+        return  # no own field (reported), or a constant: the loader checked it exactly
+    field_type, other_type = of_kind(info.kind), infer(other, names, report)
+    if field_type is None or other_type is None:
+        return
+    if member:
+        ok = field_type.item is None or comparable("==", field_type.item, other_type)
+    else:
+        ok = comparable(condition.op, field_type, other_type)
+    if not ok:
+        once.add(
+            condition.span,
+            "OSS101",
+            f"`{unparse(condition)}` compares {field} ({field_type}) with {other_type}, "
+            "so it never holds",
+            _compare_hint(field_type, other_type),
+        )
+
+
+def _compare_hint(field: Type, other: Type) -> str:
+    if {field.family, other.family} == {"date", "moment"}:
+        return "a moment compares with a moment: `start_of_day(d)` is the moment a date starts"
+    if other.name == "list" or field.name == "list":
+        return "`x in list` tests membership; compare an item with a value of its type"
+    return "compare values of the same type: numbers, text, dates or moments"
+
+
+def _own(expr: s.Expr, fact_type: FactType, bound: set[str]) -> str | None:
+    """The field of the pattern's own fact that ``expr`` names, as the loader resolves it."""
+    if isinstance(expr, s.Name) and expr.id not in bound and fact_type.field(expr.id):
+        return expr.id
+    return None
+
+
+def _derivation(
+    derivation: s.Derivation,
+    registry: FactRegistry,
+    names: Scope,
+    params: Mapping[str, Any],
+    report: Report,
+    once: _Once,
+) -> None:
+    scope = dict(names)
+    if derivation.loop_var and derivation.loop_over is not None:
+        over = infer(derivation.loop_over, names, report)
+        if over is not None and over.name != "list":
+            once.add(
+                derivation.loop_over.span,
+                "OSS102",
+                f"`for {derivation.loop_var} in {unparse(derivation.loop_over)}`: "
+                f"{unparse(derivation.loop_over)} is {over}, not a list",
+                "`for` derives one fact per item of a list: a list field or a list param",
+            )
+        scope[derivation.loop_var] = over.item if over and over.name == "list" else None
+    if derivation.fact_type not in registry:
+        return  # reported by the loader
+    fact_type = registry[derivation.fact_type]
+    for assignment in derivation.assignments:
+        target = fact_type.field(assignment.field)
+        if target is None or not target.init:
+            continue  # reported by the loader
+        _assignment(assignment, fact_type, target.kind, scope, params, report, once)
+
+
+def _assignment(
+    assignment: s.Assignment,
+    fact_type: FactType,
+    kind: Kind,
+    names: Scope,
+    params: Mapping[str, Any],
+    report: Report,
+    once: _Once,
+) -> None:
+    where = f"{fact_type.name}.{assignment.field}"
+    value = constant_value(assignment.value, params)
+    if value is not UNKNOWN:
+        if isinstance(value, list):
+            value = tuple(value)
+        if not kind.check(value):
+            once.add(
+                assignment.value.span,
+                "OSS103",
+                f"{where} holds {kind.expected}; {value!r} can never be stored{kind.hint(value)}",
+                "give a value the field can hold",
+            )
+        return
+    field_type = of_kind(kind)
+    value_type = infer(assignment.value, names, report)
+    if field_type is not None and value_type is not None and not storable(field_type, value_type):
+        once.add(
+            assignment.value.span,
+            "OSS103",
+            f"{where} holds {kind.expected}; `{unparse(assignment.value)}` is {value_type}",
+            _store_hint(kind, value_type),
+        )
+
+
+def _store_hint(kind: Kind, value: Type) -> str:
+    inner = kind.inner if isinstance(kind, Optional) else kind
+    if isinstance(inner, Integer) and value.family == "number":
+        return "round it to a whole number: `round(x)`, `ceil(x)` or `floor(x)`"
+    if isinstance(inner, Text):
+        return "turn the value into text with `str(x)`"
+    if isinstance(inner, Day) and value.family == "moment":
+        return "`day(m)` is the date of a moment"
+    if isinstance(inner, Moment) and value.family == "date":
+        return "`start_of_day(d)` is the moment a date starts"
+    if value.name == "null":
+        return "the field is never null: give a value, or `coalesce(x, default)`"
+    return "give a value the field can hold"
