@@ -38,6 +38,7 @@ from ._common import (
     evaluate_all,
     evaluate_file,
 )
+from ._diff import diff_command
 from ._exit import GuardedGroup
 from ._payroll import payroll_command
 from ._report import report_command
@@ -284,6 +285,7 @@ main.add_command(check_command)
 main.add_command(schema_command)
 main.add_command(fmt_command)
 main.add_command(verify_command)
+main.add_command(diff_command)
 main.add_command(report_command)
 main.add_command(payroll_command)
 main.add_command(submission_command)

@@ -10,7 +10,6 @@ shrunk to a minimal one and reported as a ruleset test case, ready to paste into
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -26,7 +25,7 @@ from ..language.stratify import derived_types
 from ..model.convert import Inventory
 from . import _checks as properties
 from . import _declared
-from ._judge import Case, input_json
+from ._judge import Case, input_json, render_case
 from ._reduce import reduce
 from .strategies import Raise, as_of_dates, fact_lists, raised
 
@@ -345,46 +344,3 @@ def _input_case(inventory: Inventory, message: str, engine: Engine) -> Case:
         "as_of": inventory.as_of.isoformat(),
         "given": [input_json(f, registry) for f in inventory.facts],
     }
-
-
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .:/-]*[A-Za-z0-9_.]$|^[A-Za-z_]$|^\d{4}-\d{2}-\d{2}$")
-_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
-
-
-_BLOCK = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .,;:/()'-]*[A-Za-z0-9_.)]$")
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def render_case(found: Case) -> str:
-    """``found`` as YAML in the test-case format: ``cases:`` with one case."""
-    lines = ["cases:"]
-    for i, key in enumerate(("name", "description", "as_of")):
-        if key in found:
-            text = str(found[key])
-            value = text if _BLOCK.match(text) and ": " not in text else _scalar(text)
-            lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
-    if "params" in found:
-        lines.append(f"    params: {_scalar(found['params'])}")
-    for key in ("given", "expect", "absent"):
-        if key in found:
-            lines.append(f"    {key}:")
-            lines += [f"      - {_scalar(item)}" for item in found[key]]
-    if "match" in found:
-        lines.append(f"    match: {found['match']}")
-    return "\n".join(lines)
