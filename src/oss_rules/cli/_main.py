@@ -192,6 +192,15 @@ def evaluate_command(
     help="Which conclusions to explain, e.g. 'Obligation(module == \"OSS-II\")'.",
 )
 @WHY_NOT
+@click.option(
+    "--depth",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="With --why-not: where a rule needed a derived fact that is missing, say why it "
+    "was not derived, N steps down (0: only the rules of the question).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
 @FORMAT
 @RULESET
@@ -202,6 +211,7 @@ def explain_command(
     file: str,
     conclusion: str | None,
     why_not: str | None,
+    depth: int,
     as_json: bool,
     output_format: str,
     ruleset_path: str | None,
@@ -219,7 +229,7 @@ def explain_command(
     engine = build_engine(ruleset_path, params, backend)
     result = evaluate_file(engine, file, as_of.date() if as_of else None)
     if why_not is not None:
-        click.echo(explain_why_not(engine, result, why_not, as_json))
+        click.echo(explain_why_not(engine, result, why_not, as_json, depth))
         return
     assert conclusion is not None
     pattern = _conclusion_pattern(conclusion)
