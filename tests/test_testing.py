@@ -50,7 +50,8 @@ def test_shipped_cases_pass_with_full_coverage():
 
 @pytest.mark.slow
 def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
-    """A wrong threshold shows the missing and the unexpected conclusion, with its proof."""
+    """A wrong threshold shows the missing conclusion, the nearest one with the field that
+    differs, and the unexpected conclusion with its proof."""
     code, output = run("test", "oss")
     assert code == 1
     expected = [
@@ -58,6 +59,9 @@ def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
         "  at oss/tests/classify.yaml:45:5",
         "  expected, not concluded:",
         "    - Classification(hazard='h1', score=15, level='high')  (oss/tests/classify.yaml:51:9)",
+        "      nearest: Classification(workplace='w1', hazard='h1', category='ergonomic', "
+        "score=15, level='medium')",
+        "        level: expected 'high', concluded 'medium'",
         "  concluded, not expected (match: exact):",
         "    + Classification(workplace='w1', hazard='h1', category='ergonomic', score=15, "
         "level='medium')",

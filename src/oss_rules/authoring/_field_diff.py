@@ -5,8 +5,10 @@ status='due_soon')`` is easier to read as "``due``: expected 2026-06-30, conclud
 2025-12-30" than as two whole facts to compare by eye. The nearest conclusion is the
 one of the expected type that agrees with the expected fields taken in the order the
 case writes them, where the fields that say *which* fact come first (``workplace``,
-``kind``), then on the most of them; the first such in the result's order. One that
-agrees on no field is not near enough to be shown.
+``kind``), then on the most of them; the first such in the result's order. It is
+shown only when it agrees on at least two fields and on at least half of them: an
+``Obligation`` of the same workplace but another module is not "nearly" the one
+expected, and the list of conclusions of that type that follows says enough.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ def _agreeing(expected: Expected, fact: Any) -> tuple[tuple[bool, ...], int]:
 
 def nearest(expected: Expected, concluded: Sequence[Any]) -> Any | None:
     """The conclusion of ``expected``'s type nearest to it (see above), or ``None`` if
-    none agrees on any field."""
+    none is near enough."""
     candidates = [f for f in concluded if type(f).__name__ == expected.type]
     if not candidates:
         return None
     best = max(candidates, key=lambda f: _agreeing(expected, f))  # first of the best
-    return best if _agreeing(expected, best)[1] else None
+    agree = _agreeing(expected, best)[1]
+    return best if agree >= 2 and 2 * agree >= len(expected.fields) else None
 
 
 def field_differences(expected: Expected, concluded: Sequence[Any], indent: str) -> list[str]:
