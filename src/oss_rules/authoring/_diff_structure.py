@@ -63,7 +63,7 @@ def edits(old: s.Ruleset, new: s.Ruleset) -> tuple[Edit, ...]:
     found = [
         *_header(old, new),
         *_named("param", old.params, new.params, _show),
-        *_named("source", old.sources, new.sources, _show),
+        *_named("source", old.sources, new.sources, _plain),
         *_rules(old, new),
         *_tables(old, new),
     ]
@@ -110,9 +110,9 @@ def _rules(old: s.Ruleset, new: s.Ruleset) -> Iterator[Edit]:
     before, after = _own_rules(old), _own_rules(new)
     for name in sorted(before.keys() | after.keys()):
         if name not in after:
-            yield Edit("rule", name, "removed", _show(before[name].title), "")
+            yield Edit("rule", name, "removed", _plain(before[name].title), "")
         elif name not in before:
-            yield Edit("rule", name, "added", "", _show(after[name].title))
+            yield Edit("rule", name, "added", "", _plain(after[name].title))
         elif before[name] != after[name]:
             parts = _differing(before[name], after[name], _RULE_PARTS)
             yield Edit("rule", name, "changed", parts, parts)
@@ -123,10 +123,10 @@ def _tables(old: s.Ruleset, new: s.Ruleset) -> Iterator[Edit]:
     after = {table.id: table for table in new.tables}
     for name in sorted(before.keys() | after.keys()):
         if name not in after:
-            yield Edit("table", name, "removed", _show(before[name].title), "")
+            yield Edit("table", name, "removed", _plain(before[name].title), "")
             continue
         if name not in before:
-            yield Edit("table", name, "added", "", _show(after[name].title))
+            yield Edit("table", name, "added", "", _plain(after[name].title))
             continue
         parts = _differing(before[name], after[name], _TABLE_PARTS)
         if parts:
@@ -151,8 +151,14 @@ def _rows(old: s.Table, new: s.Table) -> Iterator[Edit]:
 
 
 def _row_text(row: s.Row) -> str:
-    cells = ", ".join(cell.text or "-" for cell in row.cells)
-    return _cut(f"[{cells}] -> {', '.join(_show(v) for v in row.values)}")
+    """The row as the table writes it: ``[>= high_from, high]``."""
+    cells = [cell.text or "-" for cell in row.cells]
+    values = [v if isinstance(v, str) else _show(v) for v in row.values]
+    return _cut(f"[{', '.join([*cells, *values])}]")
+
+
+def _plain(text: str) -> str:
+    return _cut(" ".join(text.split()))
 
 
 def _show(value: Any) -> str:

@@ -11,7 +11,7 @@ import click
 from ..authoring._revisions import checkout, split_revision
 from ..authoring.diff import RulesetDiff, check_allow, diff
 from ..errors import ParamError, RevisionError, RulesetError
-from ..language import Ruleset, load
+from ..language import Ruleset, load, shipped_rulesets
 from ..model.convert import Inventory
 from ._common import BACKEND, UsageError, read_input, ruleset_location
 
@@ -24,7 +24,12 @@ DEFAULT_GENERATE = 100
 def _version(spec: str, scratch: Path) -> Ruleset:
     """The ruleset named ``spec``: a shipped id or a path, optionally ``@REV`` (git)."""
     path, rev = split_revision(spec)
-    location = ruleset_location(path)
+    # At a revision the path need not exist any more in the working tree.
+    shipped = shipped_rulesets()
+    if rev is None:
+        location = ruleset_location(path)
+    else:
+        location = shipped[path] if "/" not in path and path in shipped else Path(path)
     try:
         if rev is not None:
             into = scratch / str(len(list(scratch.iterdir())))

@@ -7,7 +7,8 @@ draws them (the rulesets' input types, values clustering at their thresholds).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
@@ -51,5 +52,40 @@ def sample(
         suppress_health_check=list(HealthCheck),
         print_blob=False,
     )(given(st.one_of(strategies))(keep))
-    seed(seed_value)(run)()
+    with _no_local_constants():
+        seed(seed_value)(run)()
     return tuple(dict.fromkeys(drawn))[:count]
+
+
+@contextlib.contextmanager
+def _no_local_constants() -> Iterator[None]:
+    """Draw without the constants hypothesis reads from the source of imported modules.
+
+    Since 6.131 hypothesis sometimes draws a number or a text found in the source of a
+    "local" module (any module outside site-packages and the standard library that the
+    process has imported), and caches those pools for the process. The same seed then
+    gives other inventories under pytest, in an application, or after another run: the
+    sample would not be reproducible. A version without that feature is left as it is.
+    """
+    from hypothesis.internal.conjecture import providers as module
+
+    providers: Any = module  # internals, read with care: absent in other versions
+    getter = getattr(providers, "_get_local_constants", None)
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    local = getattr(providers, "_local_constants", None)
+    if getter is None or cache is None or local is None:
+        yield
+        return
+    empty = type(local)(
+        integers=type(local.integers)(),
+        floats=type(local.floats)(key=providers.float_to_int),
+        bytes=type(local.bytes)(),
+        strings=type(local.strings)(),
+    )
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE = {}
+    try:
+        yield
+    finally:
+        providers._get_local_constants = getter
+        providers.CONSTANTS_CACHE = cache
