@@ -430,3 +430,33 @@ def test_case_ids_name_ruleset_file_and_case():
     ids = [case.id for _, case in testing.collect()]
     assert "oss/classify.yaml::score 15 is the bottom of the high band" in ids
     assert len(ids) == len(set(ids))
+
+
+def test_the_nearest_conclusion_agrees_on_the_leading_fields():
+    """Of two deadlines that agree on two fields each, the one of the expected kind is
+    nearest; each differing field is named; a conclusion that agrees on too little is not."""
+    import datetime as dt
+
+    from oss_rules.authoring._cases import Expected
+    from oss_rules.authoring._field_diff import field_differences, nearest
+    from oss_rules.domains.oss.facts import Deadline, Obligation
+    from oss_rules.language.syntax import Span
+
+    span = Span("t.yaml", 1, 1)
+    due = dt.date(2026, 6, 30)
+    expected = Expected(
+        "Deadline",
+        {"workplace": "w1", "kind": "reassessment", "due": due, "status": "due_soon"},
+        span,
+    )
+    audit = Deadline("w1", "audit", due, "overdue")
+    reassessment = Deadline("w1", "reassessment", dt.date(2025, 12, 30), "overdue")
+    assert nearest(expected, [audit, reassessment]) == reassessment
+    assert field_differences(expected, [audit, reassessment], "") == [
+        "nearest: Deadline(workplace='w1', kind='reassessment', due=2025-12-30, status='overdue')",
+        "  due: expected 2026-06-30, concluded 2025-12-30",
+        "  status: expected 'due_soon', concluded 'overdue'",
+    ]
+    module = Expected("Obligation", {"workplace": "w1", "module": "OSS-III"}, span)
+    assert nearest(module, [Obligation("w1", "OSS-I")]) is None
+    assert field_differences(module, [Obligation("w1", "OSS-I")], "") == []
