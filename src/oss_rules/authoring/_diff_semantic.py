@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from ..engine._engine import Engine
+from ..engine.result import Result
 from ..errors import OssRulesError
 from ..model.convert import Inventory
 from ..verify._reduce import reduce, simplify
@@ -74,11 +75,12 @@ class _Evaluated:
     """The conclusions of one evaluation (or its failure), and where each came from."""
 
     facts: frozenset[Any]
-    result: Any = None
+    result: Result | None = None
     error: OssRulesError | None = None
 
     def origin(self, fact: Any) -> tuple[str, str]:
-        if self.error is not None:
+        """The (kind, rule) a gained or lost ``fact`` is filed under."""
+        if self.result is None:
             return ERROR, type(self.error).__name__
         return type(fact).__name__, self.result.explain(fact).rule or ""
 
