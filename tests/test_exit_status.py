@@ -59,6 +59,7 @@ OK = {
     "fmt": ["fmt", "--check", str(ROOT / "rulesets" / "oss")],
     "schema": ["schema"],
     "alerts": ["alerts", "--within", "30", OFFICE],
+    "diff": ["diff", "oss", str(ROOT / "rulesets" / "oss"), OFFICE],
 }
 
 USER_ERROR = {
@@ -73,6 +74,7 @@ USER_ERROR = {
     "fmt": ["fmt", "/nonexistent/ruleset"],
     "schema": ["schema", "--no-such-option"],
     "alerts": ["alerts", "--within", "-3", OFFICE],
+    "diff": ["diff", "oss", "oss", "--allow", "Findng"],
 }
 
 

@@ -27,7 +27,7 @@ from oss_rules.authoring import testing
 from oss_rules.cli import main
 from oss_rules.errors import PropertyError
 from oss_rules.verify import properties, strategies
-from oss_rules.verify._report import render_case
+from oss_rules.verify._judge import render_case
 from oss_rules.verify._runner import verify
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -53,7 +53,8 @@ def test_shipped_cases_pass_with_full_coverage():
 
 @pytest.mark.slow
 def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
-    """A wrong threshold shows the missing and the unexpected conclusion, with its proof."""
+    """A wrong threshold shows the missing conclusion, the nearest one with the field that
+    differs, and the unexpected conclusion with its proof."""
     code, output = run("test", "oss")
     assert code == 1
     expected = [
@@ -61,6 +62,9 @@ def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
         "  at oss/tests/classify.yaml:45:5",
         "  expected, not concluded:",
         "    - Classification(hazard='h1', score=15, level='high')  (oss/tests/classify.yaml:51:9)",
+        "      nearest: Classification(workplace='w1', hazard='h1', category='ergonomic', "
+        "score=15, level='medium')",
+        "        level: expected 'high', concluded 'medium'",
         "  concluded, not expected (match: exact):",
         "    + Classification(workplace='w1', hazard='h1', category='ergonomic', score=15, "
         "level='medium')",
@@ -431,3 +435,33 @@ def test_case_ids_name_ruleset_file_and_case():
     ids = [case.id for _, case in testing.collect()]
     assert "oss/classify.yaml::score 15 is the bottom of the high band" in ids
     assert len(ids) == len(set(ids))
+
+
+def test_the_nearest_conclusion_agrees_on_the_leading_fields():
+    """Of two deadlines that agree on two fields each, the one of the expected kind is
+    nearest; each differing field is named; a conclusion that agrees on too little is not."""
+    import datetime as dt
+
+    from oss_rules.authoring._cases import Expected
+    from oss_rules.authoring._field_diff import field_differences, nearest
+    from oss_rules.domains.oss.facts import Deadline, Obligation
+    from oss_rules.language.syntax import Span
+
+    span = Span("t.yaml", 1, 1)
+    due = dt.date(2026, 6, 30)
+    expected = Expected(
+        "Deadline",
+        {"workplace": "w1", "kind": "reassessment", "due": due, "status": "due_soon"},
+        span,
+    )
+    audit = Deadline("w1", "audit", due, "overdue")
+    reassessment = Deadline("w1", "reassessment", dt.date(2025, 12, 30), "overdue")
+    assert nearest(expected, [audit, reassessment]) == reassessment
+    assert field_differences(expected, [audit, reassessment], "") == [
+        "nearest: Deadline(workplace='w1', kind='reassessment', due=2025-12-30, status='overdue')",
+        "  due: expected 2026-06-30, concluded 2025-12-30",
+        "  status: expected 'due_soon', concluded 'overdue'",
+    ]
+    module = Expected("Obligation", {"workplace": "w1", "module": "OSS-III"}, span)
+    assert nearest(module, [Obligation("w1", "OSS-I")]) is None
+    assert field_differences(module, [Obligation("w1", "OSS-I")], "") == []

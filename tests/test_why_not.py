@@ -227,3 +227,58 @@ def test_conclusion_still_works():
     """--conclusion is unchanged by the new option."""
     code, output = run("explain", CONSTRUCTION, "--conclusion", 'Obligation(module == "OSS-II")')
     assert code == 0 and "by rule oss2-chemical-biological" in output
+
+
+def test_a_missing_derived_fact_is_followed_one_step_down():
+    """Why no OSS-II: no Classification is high, because no physical hazard's score
+    reaches high_from; the answer says so under the rule that needed it."""
+    code, output = run(
+        "explain", OFFICE, "--why-not", 'Obligation(workplace == "hq", module == "OSS-II")'
+    )
+    assert code == 0
+    lines = output.splitlines()
+    start = lines.index(
+        "rule oss2-high-physical: A high physical hazard needs the medical programme"
+    )
+    block = lines[start : lines.index("", start + 1)]
+    assert block[6] == (
+        '  why: Classification(level == "high", category in ["machinery", "fall", "electrical", '
+        '"noise", "vehicle"], workplace == "hq") does not hold as of 2026-06-30.'
+    )
+    assert (
+        "    rule risk-level#3: The 5x5 matrix gives each hazard a risk level from its score"
+        in (lines)
+    )
+    assert (
+        "        Hazard hq-cable: score is 4, needs score >= high_from with high_from = 15" in lines
+    )
+    assert "      risk-level#2 (" in "\n".join(lines)
+
+
+def test_depth_zero_stops_at_the_rules_of_the_question():
+    """--depth 0 gives the old, one-level answer; --depth 1 is the default."""
+    question = 'Obligation(workplace == "hq", module == "OSS-II")'
+    _, shallow = run("explain", OFFICE, "--why-not", question, "--depth", "0")
+    _, default = run("explain", OFFICE, "--why-not", question)
+    assert "why:" not in shallow and "why:" in default
+    assert default.startswith(shallow.split("\n\nrules that never derive it:")[0].split("\n")[0])
+
+
+def test_json_carries_the_answer_one_step_down():
+    """Each rule's entry has `below`: the nested answer, or null."""
+    _, output = run(
+        "explain", OFFICE, "--why-not", 'Obligation(module == "OSS-II")', "--format", "json"
+    )
+    rules = {r["rule"]: r for r in json.loads(output)["rules"]}
+    below = rules["oss2-high-physical"]["below"]
+    assert below["question"].startswith('Classification(level == "high"')
+    assert {r["rule"] for r in below["rules"]} == {"risk-level#1", "risk-level#2", "risk-level#3"}
+    assert rules["oss1-every-workplace"]["below"] is None
+
+
+def test_table_rows_that_fail_alike_share_one_block():
+    """The rows of deadline-status fail on the same candidates: listed once, not per row."""
+    _, output = run("explain", OFFICE, "--why-not", 'Deadline(kind == "review:hq-ergo")')
+    assert "rules deadline-status#1, #2, #3, #4: " in output
+    assert "rule deadline-status#2" not in output
+    assert output.count("Due(workplace='hq', kind='audit', due=2026-08-01") == 1

@@ -34,6 +34,7 @@ __all__ = [
     "Problem",
     "PropertyError",
     "QuestionError",
+    "RevisionError",
     "RulesetError",
     "SplitError",
     "SubmissionError",
@@ -274,6 +275,15 @@ class PayrollError(OssRulesError, ValueError):
     two lines for the same worker, programme and payer (they would be counted twice).
 
     Remedy: fix the ruleset so that it derives one line per worker, programme and payer.
+    """
+
+
+class RevisionError(OssRulesError, ValueError):
+    """A ruleset named as ``PATH@REV`` cannot be read from git.
+
+    Cause: git is not installed, ``PATH`` is not inside a git repository, ``REV`` names no
+    commit, or the commit has no ``PATH``. Remedy: name a commit (``HEAD~1``, a tag, a
+    hash) of the repository that holds ``PATH``, as ``git log -- PATH`` lists them.
     """
 
 

@@ -67,6 +67,10 @@ class Verdict:
     kind: str
     reason: str
     attempts: tuple[Attempt, ...] = ()
+    missing: tuple[str, tuple[Goal, ...]] | None = None
+    """For ``no-match``: the type and the conditions (field, operator, constant) of the
+    pattern that found no fact, with the question's values carried to it; the next
+    question to ask, one step down, when a rule derives that type."""
 
 
 Goal = tuple[str, str, Any]
@@ -183,13 +187,44 @@ class Match:
             reason = f"no {pattern.fact_type} matched {alias}: {pattern_text(pattern)}"
             if not self.by_type.get(pattern.fact_type):
                 reason += f": there is no {pattern.fact_type} fact"
-            return Verdict(self.rule, "no-match", reason, attempts)
+            missing = (pattern.fact_type, self._own_goals(alias, pattern))
+            return Verdict(self.rule, "no-match", reason, attempts, missing)
         if self.best == len(self.positives) and self.blocked is not None:
             return Verdict(
                 self.rule, "blocked", f"blocked by not: {pattern_text(self.blocked)}", attempts
             )
         reason = f"its then gives no such fact: {' '.join(self.derivation.text.split())}"
         return Verdict(self.rule, "no-match", reason, attempts)
+
+    def _own_goals(self, alias: str, pattern: s.Pattern) -> tuple[Goal, ...]:
+        """The conditions of ``pattern`` that compare one of its fields with a constant
+        (params and ``as_of`` allowed), and the question's values carried to ``alias``."""
+        fields = self.registry[pattern.fact_type].field_names
+        goals: list[Goal] = []
+        for c in pattern.conditions:
+            for own, op, other in ((c.left, c.op, c.right), (c.right, s.FLIP.get(c.op), c.left)):
+                if op is None or not isinstance(own, s.Name) or own.id not in fields:
+                    continue
+                if any(n.id in fields or n.id in self.aliases for n in iter_names(other)):
+                    continue
+                value = _try(other, self.env)
+                if not isinstance(value, ExpressionError):
+                    goals.append((own.id, op, value))
+                break
+        for check in self.checks.get(self.aliases.index(alias), []):
+            expr = check.expr
+            if (
+                isinstance(expr, s.Attribute)
+                and isinstance(expr.obj, s.Name)
+                and expr.obj.id == alias
+                and expr.name in fields
+            ):
+                goals.append((expr.name, check.op, check.value))
+        unique: list[Goal] = []
+        for goal in goals:  # values may be lists: not hashable
+            if goal not in unique:
+                unique.append(goal)
+        return tuple(unique)
 
     def _record(self, level: int, bound: Mapping[str, Any], failures: list[Failure]) -> None:
         if level < self.best:

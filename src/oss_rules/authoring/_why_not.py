@@ -25,7 +25,7 @@ from ..engine.result import Result
 from ..errors import QuestionError, suggest
 from ..language import syntax as s
 from ..language._evaluate import ExpressionError, evaluate
-from ..language._unparse import show_fact, subject, unparse, where
+from ..language._unparse import literal, show_fact, subject, unparse, where
 from ..language._versions import environment
 from ..model._kinds import Choice, Day, Integer, Kind, Moment, Month, Number, Optional, Text
 from ..model.convert import fact_to_json
@@ -43,9 +43,19 @@ class WhyNot:
     as_of: dt.date
     matches: tuple[Any, ...]
     verdicts: tuple[Verdict, ...]
+    below: tuple[WhyNot | None, ...] = ()
+    """Per verdict, one step down: why the fact its failing pattern needed was not
+    derived (``None`` where that type is no rule's conclusion, or past the depth)."""
 
     def render(self) -> str:
-        """The answer as text: one block per rule that could have derived it."""
+        """The answer as text: one block per rule that could have derived it.
+
+        Rules that failed in the same way (the rows of a table, most often) share one
+        block; each answer one step down is shown once, under the first rule that needs it.
+        """
+        return self._render(set())
+
+    def _render(self, shown: set[str]) -> str:
         if self.matches:
             return "\n".join(
                 [f"{self.question} holds:", *(f"  {show_fact(f)}" for f in self.matches)]
@@ -54,8 +64,16 @@ class WhyNot:
         if not self.verdicts:
             return f"{head}\nNo rule derives {self.question.split('(', 1)[0]} facts."
         blocks = [head]
-        for verdict in (v for v in self.verdicts if v.kind != "cannot-derive"):
-            lines = [f"rule {verdict.rule.label}: {verdict.rule.title}"]
+        below = self.below or (None,) * len(self.verdicts)
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i, verdict in enumerate(self.verdicts):
+            if verdict.kind != "cannot-derive":
+                same = (verdict.rule.title, verdict.kind, verdict.reason, verdict.attempts)
+                groups.setdefault(same, []).append(i)
+        for members in groups.values():
+            verdict = self.verdicts[members[0]]
+            names = _rule_ids([self.verdicts[i].rule.label for i in members])
+            lines = [f"rule{'s' if len(members) > 1 else ''} {names}: {verdict.rule.title}"]
             lines += [f"  at {where(verdict.rule.span)}", f"  {verdict.reason}"]
             for attempt in verdict.attempts:
                 pad = "      " if attempt.bindings else "    "
@@ -68,6 +86,23 @@ class WhyNot:
                     lines.append(f"{pad}... and {attempt.hidden} more")
                 if attempt.set_aside:
                     lines.append(f"{pad}({attempt.set_aside} set aside: about something else)")
+            for deeper in dict.fromkeys(b for i in members if (b := below[i]) is not None):
+                if deeper.question in shown:
+                    lines.append(f"  why no {deeper.question}: see above")
+                    continue
+                if all(v.kind == "cannot-derive" for v in deeper.verdicts):
+                    count = len(deeper.verdicts)
+                    lines.append(
+                        f"  why: no rule can derive {deeper.question}: "
+                        f"{count} rule{'s' if count != 1 else ''} derive "
+                        f"{deeper.question.split('(', 1)[0]} facts, none with these values"
+                    )
+                    continue
+                shown.add(deeper.question)
+                text = deeper._render(shown).removesuffix(".")
+                first, _, rest = text.partition("\n")
+                lines.append(f"  why: {first}")
+                lines += [f"    {line}" if line else "" for line in rest.splitlines()]
             blocks.append("\n".join(lines))
         never = [v for v in self.verdicts if v.kind == "cannot-derive"]
         if never:
@@ -120,10 +155,21 @@ class WhyNot:
                     "verdict": v.kind,
                     "reason": v.reason,
                     "attempts": [attempt(a) for a in v.attempts],
+                    "below": None if b is None else b.to_data(registry),
                 }
-                for v in self.verdicts
+                for v, b in zip(
+                    self.verdicts, self.below or (None,) * len(self.verdicts), strict=True
+                )
             ],
         }
+
+
+def _rule_ids(ids: Sequence[str]) -> str:
+    """``risk-level#1, #2, #3`` for rows of one table, else the ids joined."""
+    tables = {i.partition("#")[0] for i in ids}
+    if len(ids) > 1 and len(tables) == 1 and all("#" in i for i in ids):
+        return ", ".join([ids[0], *("#" + i.partition("#")[2] for i in ids[1:])])
+    return ", ".join(ids)
 
 
 _ORDERING = frozenset({"<", "<=", ">", ">="})
@@ -145,12 +191,21 @@ def _comparable(kind: Kind, value: Any) -> bool:
 
 
 def why_not(
-    result: Result, rules: Sequence[s.Rule], params: Mapping[str, Any], question: s.Pattern
+    result: Result,
+    rules: Sequence[s.Rule],
+    params: Mapping[str, Any],
+    question: s.Pattern,
+    *,
+    depth: int = 1,
 ) -> WhyNot:
     """Explain why no fact matching ``question`` is among ``result``'s facts.
 
-    ``rules`` and ``params`` are those the result was evaluated with. Raises
-    :class:`QuestionError` for a question that is not ``Type(field op constant, ...)``.
+    ``rules`` and ``params`` are those the result was evaluated with. Where a rule's
+    pattern found no fact of a type that rules derive, the answer follows it ``depth``
+    steps down: why no such fact was derived (``Obligation`` not concluded because no
+    ``Classification`` is high, and no ``Classification`` is high because no hazard's
+    score reaches ``high_from``). Raises :class:`QuestionError` for a question that is
+    not ``Type(field op constant, ...)``.
     """
     info = result.registry[question.fact_type]
     goals: list[Goal] = []
@@ -180,11 +235,24 @@ def why_not(
             )
         goals.append((condition.left.id, condition.op, value))
     text = f"{question.fact_type}({', '.join(unparse(c) for c in question.conditions)})"
+    return _answer(result, rules, params, question.fact_type, tuple(goals), text, depth, {})
+
+
+def _answer(
+    result: Result,
+    rules: Sequence[s.Rule],
+    params: Mapping[str, Any],
+    fact_type: str,
+    goals: tuple[Goal, ...],
+    text: str,
+    depth: int,
+    asked: dict[str, WhyNot | None],
+) -> WhyNot:
     facts = (*result.given, *result.conclusions)
     matches = tuple(
         f
         for f in facts
-        if type(f).__name__ == question.fact_type
+        if type(f).__name__ == fact_type
         and all(safe_compare(op, getattr(f, name), value) for name, op, value in goals)
     )
     if matches:
@@ -193,10 +261,23 @@ def why_not(
     for fact in facts:
         by_type.setdefault(type(fact).__name__, []).append(fact)
     env = environment(params, result.as_of)
-    verdicts = [
+    verdicts = tuple(
         Match(rule, derivation, env, by_type, result.registry).verdict(goals)
         for rule in rules
         for derivation in rule.then
-        if derivation.fact_type == question.fact_type
-    ]
-    return WhyNot(text, result.as_of, (), tuple(verdicts))
+        if derivation.fact_type == fact_type
+    )
+    asked[text] = None  # a rule that needs the fact it derives asks nothing again
+    derived = {d.fact_type for rule in rules for d in rule.then}
+    below: list[WhyNot | None] = []
+    for verdict in verdicts:
+        if depth < 1 or verdict.kind != "no-match" or verdict.missing is None:
+            below.append(None)
+            continue
+        kind, wanted = verdict.missing
+        question = f"{kind}({', '.join(f'{n} {op} {literal(v)}' for n, op, v in wanted)})"
+        if kind in derived and question not in asked:
+            deeper = _answer(result, rules, params, kind, wanted, question, depth - 1, asked)
+            asked[question] = None if deeper.matches else deeper
+        below.append(asked.get(question))
+    return WhyNot(text, result.as_of, (), verdicts, tuple(below) if depth >= 1 else ())

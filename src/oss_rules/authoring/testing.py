@@ -34,6 +34,7 @@ from ..model.convert import facts_from_json
 from ..model.registry import FactRegistry
 from ._case_reader import read_cases
 from ._cases import TESTS_DIR, Case, Expected, ExpectedError
+from ._field_diff import field_differences
 
 __all__ = [
     "Case",
@@ -185,7 +186,9 @@ class Outcome:
             lines += ["  " + part for part in self.problem.splitlines()]
         if self.missing:
             lines.append("  expected, not concluded:")
-            lines += [f"    - {e}  ({where(e.span)})" for e in self.missing]
+            for e in self.missing:
+                lines.append(f"    - {e}  ({where(e.span)})")
+                lines += field_differences(e, self._of_type(e.type), "      ")
             # With `exact`, the unexpected list below already shows what came instead.
             for type_name in dict.fromkeys(e.type for e in self.missing):
                 if any(type(f).__name__ == type_name for f in self.unexpected):

@@ -41,6 +41,7 @@ from ._common import (
     evaluate_all,
     evaluate_file,
 )
+from ._diff import diff_command
 from ._exit import GuardedGroup
 from ._fail_on import FAIL_ON, FailOn, known_codes, summary_text, tally_of
 from ._payroll import payroll_command
@@ -212,6 +213,15 @@ def evaluate_command(
     help="Which conclusions to explain, e.g. 'Obligation(module == \"OSS-II\")'.",
 )
 @WHY_NOT
+@click.option(
+    "--depth",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="With --why-not: where a rule needed a derived fact that is missing, say why it "
+    "was not derived, N steps down (0: only the rules of the question).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
 @FORMAT
 @RULESET
@@ -222,6 +232,7 @@ def explain_command(
     file: str,
     conclusion: str | None,
     why_not: str | None,
+    depth: int,
     as_json: bool,
     output_format: str,
     ruleset_path: str | None,
@@ -239,7 +250,7 @@ def explain_command(
     engine = build_engine(ruleset_path, params, backend)
     result = evaluate_file(engine, file, as_of.date() if as_of else None)
     if why_not is not None:
-        click.echo(explain_why_not(engine, result, why_not, as_json))
+        click.echo(explain_why_not(engine, result, why_not, as_json, depth))
         return
     assert conclusion is not None
     pattern = _conclusion_pattern(conclusion)
@@ -305,6 +316,7 @@ main.add_command(check_command)
 main.add_command(schema_command)
 main.add_command(fmt_command)
 main.add_command(verify_command)
+main.add_command(diff_command)
 main.add_command(report_command)
 main.add_command(payroll_command)
 main.add_command(submission_command)

@@ -33,11 +33,14 @@ WHY_NOT = click.option(
 )
 
 
-def explain_why_not(engine: Engine, result: Result, text: str, as_json: bool) -> str:
-    """The ``--why-not`` answer for ``text`` about ``result``, as text or JSON."""
+def explain_why_not(
+    engine: Engine, result: Result, text: str, as_json: bool, depth: int = 1
+) -> str:
+    """The ``--why-not`` answer for ``text`` about ``result``, as text or JSON, followed
+    ``depth`` steps down through derived facts."""
     try:
         question = parse_pattern(text, lambda line, col: s.Span("--why-not", line, col))
-        answer = why_not(result, engine.ruleset.rules, engine.params, question)
+        answer = why_not(result, engine.ruleset.rules, engine.params, question, depth=depth)
     except ParseError as error:
         raise UsageError(str(error.diagnostic)) from None
     except QuestionError as error:

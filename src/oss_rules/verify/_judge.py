@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -203,3 +205,47 @@ def case(
     if absent:
         out["absent"] = list(absent)
     return out
+
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .:/-]*[A-Za-z0-9_.]$|^[A-Za-z_]$|^\d{4}-\d{2}-\d{2}$")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+_BLOCK = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .,;:/()'-]*[A-Za-z0-9_.)]$")
+
+
+def flow(value: Any) -> str:
+    """``value`` as one line of YAML flow style, quoting only what YAML needs."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render_case(found: Case) -> str:
+    """``found`` as YAML in the test-case format: ``cases:`` with one case."""
+    lines = ["cases:"]
+    for i, key in enumerate(("name", "description", "as_of")):
+        if key in found:
+            text = str(found[key])
+            value = text if _BLOCK.match(text) and ": " not in text else flow(text)
+            lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
+    if "params" in found:
+        lines.append(f"    params: {flow(found['params'])}")
+    for key in ("given", "expect", "absent"):
+        if key in found:
+            lines.append(f"    {key}:")
+            lines += [f"      - {flow(item)}" for item in found[key]]
+    if "match" in found:
+        lines.append(f"    match: {found['match']}")
+    return "\n".join(lines)

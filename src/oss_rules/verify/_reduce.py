@@ -5,22 +5,30 @@ failing inventory may keep a few facts that play no part. This pass deletes one 
 a time (with the facts that must refer to it; an optional reference to it is cleared)
 while the property still fails, then renames
 the ids ``w1``, ``w2``, ... in order, so that the test case shows only what matters.
+
+An inventory that hypothesis did not shrink (one an author wrote, or one drawn for
+``oss-rules diff``) can also have its values made plain (:func:`simplify`): each field
+set to the simplest value of its kind (null, the first choice, the minimum, ``as_of``)
+while it still fails.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from ..model._fields import Optional
+from ..model._fields import Boolean, Choice, Day, Integer, Kind, Many, Number, Optional, Text
 from ..model.convert import Inventory
 from ..model.registry import FactRegistry
-from .strategies import Raise
 
-Example = Inventory | Raise
+if TYPE_CHECKING:
+    # Only a type here: shrinking an inventory (oss-rules diff) does not need hypothesis.
+    from .strategies import Raise
+
+Example: TypeAlias = "Inventory | Raise"
 
 
 def reduce(example: Example, fails: Callable[[Example], bool], registry: FactRegistry) -> Example:
@@ -86,6 +94,9 @@ def _without(example: Example, i: int, registry: FactRegistry) -> Example | None
     return attrs.evolve(example, before=before, after=after)
 
 
+PLAIN_TEXT = "retail"
+"""The text a field is made plain to: the first word the strategies draw."""
+
 _GENERATED = re.compile(r"^([a-z])(\d+)$")
 
 
@@ -117,3 +128,55 @@ def _renumbered(example: Example, registry: FactRegistry) -> Example:
     return attrs.evolve(
         example, before=before, after=tuple(map(rename, example.after)), fact=rename(example.fact)
     )
+
+
+def simplify(
+    inventory: Inventory, fails: Callable[[Inventory], bool], registry: FactRegistry
+) -> Inventory:
+    """``inventory`` with each field made as plain as it can be while ``fails`` holds.
+
+    Ids and references are kept; every other settable field tries, in turn, null, the
+    first value of its choice, an empty list, the minimum, ``as_of`` (for a day) and
+    ``retail`` (for a text), and keeps the first that still fails.
+    """
+    facts = list(inventory.facts)
+    for i in range(len(facts)):
+        info = registry.type_of(facts[i])
+        for field in info.fields:
+            if not field.init or field.references or field.name == "id":
+                continue
+            current = getattr(facts[i], field.name)
+            for value in _plainer(field.kind, inventory):
+                if value == current or not field.kind.check(value):
+                    continue
+                try:
+                    changed = attrs.evolve(facts[i], **{field.name: value})
+                except (TypeError, ValueError):
+                    continue
+                candidate = Inventory(inventory.as_of, (*facts[:i], changed, *facts[i + 1 :]))
+                if fails(candidate):
+                    facts[i] = changed
+                    break
+    return Inventory(inventory.as_of, tuple(facts))
+
+
+def _plainer(kind: Kind, inventory: Inventory) -> list[Any]:
+    """The values of ``kind`` to try, simplest first."""
+    match kind:
+        case Optional(inner=inner):
+            return [None, *_plainer(inner, inventory)]
+        case Choice(values=values):
+            return list(values[:1])
+        case Many():
+            return [()]
+        case Boolean():
+            return [False]
+        case Integer(minimum=low):
+            return [low if low is not None else 0]
+        case Number():
+            return [0]
+        case Day():
+            return [inventory.as_of]
+        case Text(ident=False):
+            return [PLAIN_TEXT]
+    return []

@@ -4,14 +4,13 @@ finishes, a tally, and each counterexample as a ruleset test case ready to paste
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from ..language import syntax as s
-from ._judge import Case
+from ._judge import Case, render_case
 
 __all__ = ["Layout", "Outcome", "Report", "render_case"]
 
@@ -117,46 +116,3 @@ class Report:
         layout = self.layout
         blocks = [layout.block(o, command=command) for o in self.outcomes]
         return "\n".join([layout.heading(), *blocks, tally(self.outcomes)])
-
-
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .:/-]*[A-Za-z0-9_.]$|^[A-Za-z_]$|^\d{4}-\d{2}-\d{2}$")
-_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
-
-
-_BLOCK = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .,;:/()'-]*[A-Za-z0-9_.)]$")
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def render_case(found: Case) -> str:
-    """``found`` as YAML in the test-case format: ``cases:`` with one case."""
-    lines = ["cases:"]
-    for i, key in enumerate(("name", "description", "as_of")):
-        if key in found:
-            text = str(found[key])
-            value = text if _BLOCK.match(text) and ": " not in text else _scalar(text)
-            lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
-    if "params" in found:
-        lines.append(f"    params: {_scalar(found['params'])}")
-    for key in ("given", "expect", "absent"):
-        if key in found:
-            lines.append(f"    {key}:")
-            lines += [f"      - {_scalar(item)}" for item in found[key]]
-    if "match" in found:
-        lines.append(f"    match: {found['match']}")
-    return "\n".join(lines)
