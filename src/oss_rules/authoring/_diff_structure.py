@@ -135,19 +135,17 @@ def _tables(old: s.Ruleset, new: s.Ruleset) -> Iterator[Edit]:
 
 
 def _rows(old: s.Table, new: s.Table) -> Iterator[Edit]:
-    before = {row.number: row for row in old.rows}
-    after = {row.number: row for row in new.rows}
-    for number in sorted(before.keys() | after.keys()):
-        name = f"{old.id}#{number}"
-        if number not in after:
-            yield Edit("row", name, "removed", _row_text(before[number]), "")
-        elif number not in before:
-            yield Edit("row", name, "added", "", _row_text(after[number]))
-        elif (before[number].cells, before[number].values) != (
-            after[number].cells,
-            after[number].values,
-        ):
-            yield Edit("row", name, "changed", _row_text(before[number]), _row_text(after[number]))
+    # Rows are matched by their rule id: a row with an id keeps it when rows are inserted
+    # above it, a row without one is known by its number.
+    before = {old.row_id(row): row for row in old.rows}
+    after = {new.row_id(row): row for row in new.rows}
+    for name in dict.fromkeys([*before, *after]):
+        if name not in after:
+            yield Edit("row", name, "removed", _row_text(before[name]), "")
+        elif name not in before:
+            yield Edit("row", name, "added", "", _row_text(after[name]))
+        elif (before[name].cells, before[name].values) != (after[name].cells, after[name].values):
+            yield Edit("row", name, "changed", _row_text(before[name]), _row_text(after[name]))
 
 
 def _row_text(row: s.Row) -> str:
