@@ -246,13 +246,13 @@ def test_a_missing_derived_fact_is_followed_one_step_down():
         '"noise", "vehicle"], workplace == "hq") does not hold as of 2026-06-30.'
     )
     assert (
-        "    rule risk-level#3: The 5x5 matrix gives each hazard a risk level from its score"
+        "    rule risk-level#high: The 5x5 matrix gives each hazard a risk level from its score"
         in (lines)
     )
     assert (
         "        Hazard hq-cable: score is 4, needs score >= high_from with high_from = 15" in lines
     )
-    assert "      risk-level#2 (" in "\n".join(lines)
+    assert "      risk-level#medium (" in "\n".join(lines)
 
 
 def test_depth_zero_stops_at_the_rules_of_the_question():
@@ -272,13 +272,17 @@ def test_json_carries_the_answer_one_step_down():
     rules = {r["rule"]: r for r in json.loads(output)["rules"]}
     below = rules["oss2-high-physical"]["below"]
     assert below["question"].startswith('Classification(level == "high"')
-    assert {r["rule"] for r in below["rules"]} == {"risk-level#1", "risk-level#2", "risk-level#3"}
+    assert {r["rule"] for r in below["rules"]} == {
+        "risk-level#low",
+        "risk-level#medium",
+        "risk-level#high",
+    }
     assert rules["oss1-every-workplace"]["below"] is None
 
 
 def test_table_rows_that_fail_alike_share_one_block():
     """The rows of deadline-status fail on the same candidates: listed once, not per row."""
     _, output = run("explain", OFFICE, "--why-not", 'Deadline(kind == "review:hq-ergo")')
-    assert "rules deadline-status#1, #2, #3, #4: " in output
-    assert "rule deadline-status#2" not in output
+    assert "rules deadline-status#undated, #overdue, #due-soon, #ok: " in output
+    assert "rule deadline-status#overdue" not in output
     assert output.count("Due(workplace='hq', kind='audit', due=2026-08-01") == 1
