@@ -90,7 +90,7 @@ def test_a_broken_copy_fails_with_the_exact_diff(broken: Path):
         in output
     )
     assert output.splitlines()[-1] == (
-        f"{len(testing.collect([broken])) - 3} passed, 3 failed, 53 of 53 rules covered"
+        f"{len(testing.collect([broken])) - 3} passed, 3 failed, 65 of 65 rules covered"
     )
 
 
@@ -401,7 +401,7 @@ def test_unexpected_error_fails_the_case(tmp_path: Path, monkeypatch: pytest.Mon
         "FAIL small/cases.yaml::ok",
         "  at small/tests/cases.yaml:2:5",
         "  evaluation failed: EvaluationError: small/ruleset.yaml:6:5: rule 'office' failed: "
-        "small/ruleset.yaml:11:55: TypeError: add_months() takes a date, got null",
+        "small/ruleset.yaml:11:55: TypeError: add_months() takes a date or a moment, got null",
     ]
     assert output.splitlines()[-1] == "0 passed, 1 failed, 0 of 3 rules covered"
 

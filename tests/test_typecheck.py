@@ -146,8 +146,8 @@ def test_the_same_rule_written_with_days_loads_and_evaluates(tmp_path: Path):
             "h: Hazard()",
             "OSS102",
             "add_months(as_of)",
-            "`add_months(as_of)`: add_months() takes a date and a whole number of months, "
-            "not 1 argument",
+            "`add_months(as_of)`: add_months() takes a date or a moment and a whole number "
+            "of months, not 1 argument",
             "fitting types",
         ),
         (
