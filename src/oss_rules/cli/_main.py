@@ -23,6 +23,7 @@ from ..language import DEFAULT_RULESET
 from ..language import syntax as s
 from ..language._evaluate import ExpressionError, holds
 from ..language._parser import ParseError, parse_pattern
+from ..model._json import dump
 from ..model.convert import fact_to_json
 from ..report._console import render
 from ..report.text import result_parts
@@ -183,13 +184,9 @@ def evaluate_command(
             else {"evaluations": [r.to_data() for r in results]}
             for _, results in evaluations
         ]
-        # Written piece by piece: json.dumps with an indent holds every piece of the text
-        # in a list first, ~8x the text of a large result.
-        stdout = sys.stdout
-        encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
-        for chunk in encoder.iterencode(data[0] if len(data) == 1 else data):
-            stdout.write(chunk)
-        stdout.write("\n")
+        # Written a few kB at a time: a large result's text is not built whole first.
+        dump(data[0] if len(data) == 1 else data, sys.stdout.write)
+        sys.stdout.write("\n")
         if conditions.met(tally):
             click.echo(conditions.verdict(tally), err=True)
         sys.exit(conditions.status(tally))

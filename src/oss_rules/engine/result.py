@@ -11,12 +11,13 @@ import heapq
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, TextIO, TypeVar
 
 import attrs
 
 from ..model import _fields
+from ..model._json import dump
 from ..model.convert import fact_from_json, fact_to_json, sort_key
 from ..model.domain import SHIPPED, registry_for, result_class
 from ..model.registry import FactRegistry
@@ -282,25 +283,12 @@ class Result:
         if indent is None:  # the C encoder, one shot: compact output is small
             return json.dumps(self.to_data(), sort_keys=True, ensure_ascii=False)
         parts: list[str] = []
-        self._encode(parts.append, indent)
+        dump(self.to_data(), parts.append, indent=indent)
         return "".join(parts)
 
     def write_json(self, stream: TextIO, *, indent: int | None = 2) -> None:
         """Write :meth:`to_json`'s text to ``stream``, a few kB at a time."""
-        self._encode(stream.write, indent)
-
-    def _encode(self, write: Callable[[str], object], indent: int | None) -> None:
-        # json.dumps with an indent (and io.StringIO) keep a list of every small piece of
-        # the text, ~6x the text itself; joined in batches, the pieces cost little more
-        # than the text.
-        encoder = json.JSONEncoder(indent=indent, sort_keys=True, ensure_ascii=False)
-        pending: list[str] = []
-        for chunk in encoder.iterencode(self.to_data()):
-            pending.append(chunk)
-            if len(pending) == _BATCH:
-                write("".join(pending))
-                pending.clear()
-        write("".join(pending))
+        dump(self.to_data(), stream.write, indent=indent)
 
     @classmethod
     def from_json(cls, text: str, registry: FactRegistry | None = None) -> Result:
@@ -352,9 +340,6 @@ class Result:
             registry=reg,
         )
 
-
-_BATCH = 4096
-"""Pieces of JSON text joined before they are written (see ``Result._encode``)."""
 
 _OTHERS = "\0others"
 """The key of the conclusions outside ``GROUPS`` in a Result's type index."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -155,3 +155,24 @@ def _line_col(text: str, at: int | None) -> tuple[int, int]:
         return 1, 1
     line = text.count("\n", 0, at) + 1
     return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def dump(data: Any, write: Callable[[str], object], *, indent: int | None = 2) -> None:
+    """Write ``data`` as canonical JSON (sorted keys, UTF-8 text) through ``write``.
+
+    The same text as ``json.dumps(data, indent=indent, sort_keys=True,
+    ensure_ascii=False)``, written a few kB at a time: ``json.dumps`` with an indent (and
+    ``io.StringIO``) keep a list of every small piece of the text, ~6x the text itself.
+    """
+    encoder = json.JSONEncoder(indent=indent, sort_keys=True, ensure_ascii=False)
+    pending: list[str] = []
+    for chunk in encoder.iterencode(data):
+        pending.append(chunk)
+        if len(pending) == _BATCH:
+            write("".join(pending))
+            pending.clear()
+    write("".join(pending))
+
+
+_BATCH = 4096
+"""Pieces of JSON text joined before they are written (see :func:`dump`)."""
