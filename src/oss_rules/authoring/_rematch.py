@@ -15,9 +15,11 @@ import attrs
 
 from ..errors import OssRulesError
 from ..language import syntax as s
+from ..language._aggregate import NO_VALUE, fold, zero
 from ..language._evaluate import ExpressionError, compare, evaluate, holds
 from ..language._unparse import literal, pattern_text, show_fact, show_value, unparse
 from ..language.syntax import iter_names
+from ..model.convert import sort_key
 from ..model.registry import FactRegistry
 
 MAX_ATTEMPTS = 3
@@ -104,15 +106,28 @@ class Match:
         self.by_type = by_type
         self.registry = registry
         self.positives = [
-            (p.binding or f"p{i}", p) for i, p in enumerate(rule.when) if not p.negated
+            (p.binding or f"p{i}", p)
+            for i, p in enumerate(rule.when)
+            if isinstance(p, s.Pattern) and not p.negated
         ]
         self.aliases = [alias for alias, _ in self.positives]
+        # Each aggregate is folded once the positive patterns before it are bound.
+        self.aggregates: dict[int, list[s.Aggregate]] = {}
+        before = 0
+        for item in rule.when:
+            if isinstance(item, s.Aggregate):
+                self.aggregates.setdefault(before, []).append(item)
+            elif not item.negated:
+                before += 1
+        self.values: dict[str, Any] = {}
+        self.failing: dict[int, str] = {}
+        """Why an aggregate (by its id) gives the rule no match for the current bindings."""
         self.goals: tuple[Goal, ...] = ()
         self.checks: dict[int, list[_Check]] = {}
         self.best = -1
         self.attempts: list[Attempt] = []
         self.steps = 0
-        self.blocked: s.Pattern | None = None
+        self.blocked: s.Pattern | s.Aggregate | None = None
 
     def verdict(self, goals: Sequence[Goal]) -> Verdict:
         """Why this rule did not derive a fact meeting ``goals``."""
@@ -189,10 +204,13 @@ class Match:
                 reason += f": there is no {pattern.fact_type} fact"
             missing = (pattern.fact_type, self._own_goals(alias, pattern))
             return Verdict(self.rule, "no-match", reason, attempts, missing)
-        if self.best == len(self.positives) and self.blocked is not None:
-            return Verdict(
-                self.rule, "blocked", f"blocked by not: {pattern_text(self.blocked)}", attempts
-            )
+        blocked = self.blocked
+        if self.best == len(self.positives) and blocked is not None:
+            if isinstance(blocked, s.Aggregate):
+                reason = f"blocked by {' '.join(blocked.text.split())}"
+            else:
+                reason = f"blocked by not: {pattern_text(blocked)}"
+            return Verdict(self.rule, "blocked", reason, attempts)
         reason = f"its then gives no such fact: {' '.join(self.derivation.text.split())}"
         return Verdict(self.rule, "no-match", reason, attempts)
 
@@ -248,6 +266,46 @@ class Match:
         self.steps += 1
         if self.steps > _MAX_STEPS:
             return False
+        folded = self.aggregates.get(level, [])
+        for aggregate in folded:
+            self._fold(aggregate, bound)
+        try:
+            return self._search_from(level, bound)
+        finally:
+            for aggregate in folded:
+                self.failing.pop(id(aggregate), None)
+                if aggregate.binding is not None:
+                    self.values.pop(aggregate.binding, None)
+
+    def _fold(self, aggregate: s.Aggregate, bound: Mapping[str, Any]) -> None:
+        """Fold ``aggregate`` for ``bound``: its value goes to ``values``, and why it
+        fails (no value, a failed test, an error) to ``failing``."""
+        pattern = aggregate.pattern
+        found = [
+            f
+            for f in self.by_type.get(pattern.fact_type, [])
+            if self._first_failure(pattern, f, bound) is None
+        ]
+        field = self.registry[pattern.fact_type].field(aggregate.field or "")
+        kind = field.kind if field is not None else None
+        try:
+            value, _ = fold(aggregate, found, lambda f: sort_key(f, self.registry), zero(kind))
+            if value is NO_VALUE:
+                self.failing[id(aggregate)] = f"{aggregate.function}() of no {pattern.fact_type}"
+                return
+            if aggregate.binding is not None:
+                self.values[aggregate.binding] = value
+            if aggregate.op is not None and aggregate.value is not None:
+                limit = evaluate(aggregate.value, {**self.env, **self.values, **bound})
+                if not safe_compare(aggregate.op, value, limit):
+                    self.failing[id(aggregate)] = (
+                        f"{aggregate.function}() is {show_value(value)}, "
+                        f"needs {aggregate.op} {show_value(limit)}"
+                    )
+        except ExpressionError as error:
+            self.failing[id(aggregate)] = f"cannot evaluate: {error}"
+
+    def _search_from(self, level: int, bound: dict[str, Any]) -> bool:
         if level == len(self.positives):
             return self._complete(bound)
         alias, pattern = self.positives[level]
@@ -266,6 +324,13 @@ class Match:
         return False
 
     def _complete(self, bound: dict[str, Any]) -> bool:
+        for aggregate in self.rule.aggregates:
+            why = self.failing.get(id(aggregate))
+            if why is not None:
+                self.blocked = aggregate
+                text = " ".join(aggregate.text.split())
+                self._record(len(self.positives), bound, [Failure(None, text, why)])
+                return False
         matched = {id(f) for f in bound.values()}
         for pattern in self.rule.negatives:
             blockers = [
@@ -283,7 +348,7 @@ class Match:
         """Whether the rule's ``then`` gives, for these facts, a fact the question asks for."""
         derivation = self.derivation
         cls = self.registry[derivation.fact_type].cls
-        env = {**self.env, **bound}
+        env = {**self.env, **self.values, **bound}
         try:
             scopes = [env]
             if derivation.loop_var is not None and derivation.loop_over is not None:
@@ -314,7 +379,7 @@ class Match:
         self, pattern: s.Pattern, fact: Any, bound: Mapping[str, Any]
     ) -> Failure | None:
         fields = attrs.asdict(fact, recurse=False)
-        scope = {**self.env, **fields, **bound}
+        scope = {**self.env, **self.values, **fields, **bound}
         for condition in pattern.conditions:
             try:
                 if holds(condition, scope):
@@ -329,7 +394,7 @@ class Match:
         self, checks: Sequence[_Check], fact: Any, bound: Mapping[str, Any]
     ) -> Failure | None:
         for check in checks:
-            got = _try(check.expr, {**self.env, **bound})
+            got = _try(check.expr, {**self.env, **self.values, **bound})
             if isinstance(got, ExpressionError) or not safe_compare(check.op, got, check.value):
                 condition = f"{unparse(check.expr)} {check.op} {literal(check.value)}"
                 reason = f"{unparse(check.expr)} is {show_value(got)}, {check.why}"

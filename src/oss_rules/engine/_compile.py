@@ -39,6 +39,7 @@ from ..language._evaluate import (
 )
 from ..model._fields import Kind, Optional
 from ..model.registry import FactRegistry, FactType
+from ._aggregates import CompiledAggregate, compile_aggregate
 from ._conditions import NEVER, ConditionCompiler, durable_key
 from ._derive import Derive, Describe, compile_absent, compile_then
 from ._negation import Lookup, NegationIndex, plan
@@ -69,8 +70,10 @@ class CompiledRule:
 
     ``residuals`` are the conditions of positive patterns left to Python, by the alias of
     the fact they test; ``negations`` the negated patterns left to Python. Both see the
-    complete lower strata. Every function takes the scope of one firing: the
-    evaluation's environment (params, ``as_of``) with the matched facts by alias.
+    complete lower strata. ``aggregates`` are folded after the residuals, and
+    ``late_residuals`` (conditions that use an aggregate's value) are checked after them.
+    Every function takes the scope of one firing: the evaluation's environment (params,
+    ``as_of``) with the matched facts by alias.
     """
 
     rule: s.Rule
@@ -84,11 +87,13 @@ class CompiledRule:
     window: Evaluator | None = None
     negates: bool = False
     """Whether the rule has negated patterns (whose absences the trace records)."""
+    aggregates: tuple[CompiledAggregate, ...] = ()
+    late_residuals: tuple[tuple[str, Check], ...] = ()
 
     @property
     def checks_in_python(self) -> bool:
         """Whether a match durable reports must still pass :meth:`holds`."""
-        return bool(self.residuals or self.negations or self.window)
+        return bool(self.residuals or self.negations or self.window or self.aggregates)
 
     def holds(self, bound: Mapping[str, Any], scope: dict[str, Any], store: NegationIndex) -> bool:
         """Whether the Python-side conditions hold for a match durable reported.
@@ -104,6 +109,13 @@ class CompiledRule:
             ):
                 return False
             for alias, check in self.residuals:
+                scope[SELF] = bound[alias]
+                if not check(scope):
+                    return False
+            for aggregate in self.aggregates:
+                if not aggregate.holds(scope, store):
+                    return False
+            for alias, check in self.late_residuals:
                 scope[SELF] = bound[alias]
                 if not check(scope):
                     return False
@@ -170,7 +182,8 @@ def compile_ruleset(ruleset: s.Ruleset, params: Mapping[str, Any]) -> list[Compi
             counter += 1
             rules[name] = _compile_rule(rule, name, registry, params)
             definition[name] = rules[name].definition
-            reads |= {p.fact_type for p in rule.when}
+            # An aggregate's facts are read in Python, from the lower strata.
+            reads |= {p.fact_type for p in (*rule.positives, *rule.negatives)}
             matches |= {p.fact_type for p in rule.positives}
         named = _names_in(definition)
         fields = {
@@ -223,7 +236,11 @@ def _compile_rule(
     # durable's `not` skips only the facts bound before it; the language says a negated
     # pattern skips every fact the positive patterns matched, so negations go last.
     durable_negations: list[dict[str, Any]] = []
+    aggregates: list[s.Aggregate] = []
     for i, pattern in enumerate(rule.when):
+        if isinstance(pattern, s.Aggregate):
+            aggregates.append(pattern)
+            continue
         fact_type = registry[pattern.fact_type]
         compiled, rest = ConditionCompiler(fact_type, aliases, params).pattern(pattern)
         if pattern.negated:
@@ -245,25 +262,36 @@ def _compile_rule(
     if not alias_order or any("$not" in next(iter(c)) for c in conditions):
         conditions.insert(0, {CONTEXT: {"type": CONTEXT}})
     bound = frozenset(alias_order)
+    # A condition that uses an aggregate's value waits for the aggregates.
+    values = frozenset(a.binding for a in aggregates if a.binding)
 
     def own(fact_type: FactType) -> frozenset[str]:
         # A bare name is the tested fact's own field unless a binding has that name.
         return frozenset(fact_type.field_names) - bound
 
+    def late(condition: s.Compare) -> bool:
+        return any(n.id in values for n in s.iter_names(condition.left)) or any(
+            n.id in values for n in s.iter_names(condition.right)
+        )
+
+    checks = [(alias, condition_check(c, own(t)), late(c)) for alias, t, c in residuals]
+    in_scope = set(params) | bound | values
     return CompiledRule(
         rule,
         name,
         {"all": conditions},
         tuple(alias_order),
         compile_then(rule, registry, aliases, params),
-        compile_absent(rule, bound, params),
-        tuple((alias, condition_check(c, own(t))) for alias, t, c in residuals),
+        compile_absent(rule, bound | values, params),
+        tuple((alias, check) for alias, check, waits in checks if not waits),
         tuple(
             _Negation(t, lookup, tuple(condition_check(c, own(t)) for c in pattern.conditions))
             for pattern, t, lookup in negated
         ),
         expression(rule.effective.on) if rule.effective is not None else None,
         bool(rule.negatives),
+        tuple(compile_aggregate(a, registry, bound, in_scope) for a in aggregates),
+        tuple((alias, check) for alias, check, waits in checks if waits),
     )
 
 

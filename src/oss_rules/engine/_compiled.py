@@ -97,6 +97,10 @@ class CompiledProgram:
         rule_id = plan.rule.id
         alternative = plan.rule.alternative
         number = alternative.number if alternative is not None else None
+        if plan.rule.aggregates:
+            for premises, derived, grounds in self.exact(plan.rule).fire(store, ranges):
+                store.emit(rule_id, premises, derived, grounds, number)
+            return
         if plan.exact_only:
             matches = self.exact(plan.rule).matches(store, ranges)
         else:

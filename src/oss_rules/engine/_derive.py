@@ -131,16 +131,19 @@ def negated_parts(
     bindings): a condition written ``value op field`` is turned round, so the negated
     fact's field comes first. Both backends describe absences through this one function.
     """
+    return [(p.fact_type, condition_parts(p, in_scope)) for p in rule.negatives]
+
+
+def condition_parts(pattern: s.Pattern, in_scope: set[str]) -> tuple[tuple[str, s.Expr], ...]:
+    """Each condition of ``pattern`` as ``"field op "`` and the expression of the value it
+    is compared with (see :func:`negated_parts`)."""
     known = in_scope | {"as_of", VERSIONS}
-    patterns = []
-    for pattern in rule.negatives:
-        parts = []
-        for condition in pattern.conditions:
-            left, right = condition.left, condition.right
-            if not isinstance(left, s.Name) or left.id in known:
-                left, right = right, left
-            op = condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
-            shown = left.id if isinstance(left, s.Name) else "?"
-            parts.append((f"{shown} {op} ", right))
-        patterns.append((pattern.fact_type, tuple(parts)))
-    return patterns
+    parts = []
+    for condition in pattern.conditions:
+        left, right = condition.left, condition.right
+        if not isinstance(left, s.Name) or left.id in known:
+            left, right = right, left
+        op = condition.op if left is condition.left else FLIP.get(condition.op, condition.op)
+        shown = left.id if isinstance(left, s.Name) else "?"
+        parts.append((f"{shown} {op} ", right))
+    return tuple(parts)

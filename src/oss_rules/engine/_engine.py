@@ -31,11 +31,13 @@ from ..errors import (
     ParamError,
     require,
 )
+from ..language._aggregate import premises as with_used
 from ..language._versions import environment
 from ..language.syntax import Ruleset
 from ..model._limits import DATE_HINT, DEFAULT_MAX_FACTS, day_in_range
 from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
+from ._aggregates import aggregated
 from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
 from ._compiled import CompiledProgram
 from ._durable import Network
@@ -302,6 +304,10 @@ class _Run:
             alternative = compiled.rule.alternative
             number = alternative.number if alternative is not None else None
             absent = compiled.absent(scope) if compiled.negates else ()
+            counted: tuple[Any, ...] = ()
+            if compiled.aggregates:
+                described, counted = aggregated(scope)
+                absent += described
             new_messages = []
             for fact in compiled.conclude(bound, scope):
                 index = index_of.get(fact)
@@ -314,7 +320,7 @@ class _Run:
                 key = (index, rule_name, ids)
                 if key not in self.seen:
                     self.seen.add(key)
-                    premises = tuple([facts[i] for i in ids])
+                    premises = with_used(tuple([facts[i] for i in ids]), counted)
                     self.trace.append(Inference(fact, rule_id, premises, absent, number))
             return new_messages
 

@@ -19,8 +19,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..language import syntax as s
+from ..language._aggregate import premises
 from ..language._evaluate import holds
 from ..model.registry import FactRegistry, FactType
+from ._aggregates import aggregated
 from ._compile import _compile_rule
 from ._conditions import ConditionCompiler
 from ._negation import NegationIndex
@@ -40,6 +42,8 @@ class ExactRule:
         positives = iter(self.compiled.aliases)
         self._negated: list[tuple[s.Pattern, FactType]] = []
         for pattern in rule.when:
+            if isinstance(pattern, s.Aggregate):
+                continue  # folded by the durable backend's checks (``holds``)
             fact_type = registry[pattern.fact_type]
             _, python = ConditionCompiler(fact_type, aliases, params).pattern(pattern)
             if pattern.negated:
@@ -66,6 +70,25 @@ class ExactRule:
             if not self.compiled.checks_in_python or self.compiled.holds(bound, scope, index):
                 found.append(tuple(bound.values()))
         return found
+
+    def fire(self, store: Store, ranges: Ranges) -> list[tuple[Match, list[Any], tuple[str, ...]]]:
+        """Each match within ``ranges`` as the durable backend fires it: its premises (the
+        matched facts, then those its aggregates used), the facts it derives and the
+        absences and aggregates it relied on, in words."""
+        index = NegationIndex(store.facts_of)
+        fired = []
+        compiled = self.compiled
+        for bound in self._extend(store, ranges, {}):
+            if any(self._exists(store, p, t, bound) for p, t in self._negated):
+                continue
+            scope = {**store.env, **bound}
+            if compiled.checks_in_python and not compiled.holds(bound, scope, index):
+                continue
+            absent = compiled.absent(scope) if compiled.negates else ()
+            described, used = aggregated(scope)
+            facts = compiled.conclude(bound, scope)
+            fired.append((premises(tuple(bound.values()), used), facts, absent + described))
+        return fired
 
     def derive(self, store: Store, match: Match) -> list[Any]:
         """The facts the durable backend derives from ``match`` (or its error)."""

@@ -72,10 +72,15 @@ def compile_rule(
     rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any], *, recursive: bool
 ) -> RulePlan:
     """Generate and compile the Python functions of ``rule`` (with a ranged matcher
-    when it is part of a recursion)."""
+    when it is part of a recursion).
+
+    A rule with an aggregate is not generated: it always runs through ``_exact``, which
+    folds the aggregate as the durable backend does (see ``_aggregates``).
+    """
+    types = tuple(p.fact_type for p in rule.positives)
+    if rule.aggregates:
+        return RulePlan(rule, types, _exact_only, None, _exact_only, None, True, "")
     gen = Generator(params)
-    positives = [p for p in rule.when if not p.negated]
-    types = tuple(p.fact_type for p in positives)
     facts = _bindings(rule, registry)
     window_at, exact_only = _window_position(rule, gen, facts)
     sources = [
@@ -104,7 +109,7 @@ def compile_rule(
 def _bindings(rule: s.Rule, registry: FactRegistry) -> dict[str, tuple[str, FactType]]:
     """Every named positive pattern: binding name -> (variable, fact type)."""
     out: dict[str, tuple[str, FactType]] = {}
-    for i, pattern in enumerate(p for p in rule.when if not p.negated):
+    for i, pattern in enumerate(rule.positives):
         if pattern.binding:
             out[pattern.binding] = (f"b{i}", registry[pattern.fact_type])
     return out
@@ -146,7 +151,7 @@ def _matcher(
         out.add("    return out")
     index = 0
     for position, pattern in enumerate(rule.when):
-        if pattern.negated:
+        if not isinstance(pattern, s.Pattern) or pattern.negated:
             continue
         fact_type = registry[pattern.fact_type]
         var = f"b{index}"
@@ -193,7 +198,7 @@ def _matcher(
         scope_facts.update(_named(pattern, var, fact_type))
         aliases[pattern.binding or f"_p{position}"] = fact_type
         index += 1
-    for number, pattern in enumerate(p for p in rule.when if p.negated):
+    for number, pattern in enumerate(rule.negatives):
         prologue += _negation(pattern, number, gen, registry, scope_facts, bound, out)
     out.add("out.append((" + "".join(f"{var}, " for var, _ in bound) + "))")
     out.depth = 1
@@ -202,6 +207,10 @@ def _matcher(
     gen.namespace["_NO"] = _NO
     head = [f"def {name}(run, R):"] + ["    " + line for line in prologue]
     return "\n".join(head + out.lines)
+
+
+def _exact_only(*_: Any) -> Any:
+    raise AssertionError("a rule with an aggregate runs through _exact")
 
 
 _NO = object()

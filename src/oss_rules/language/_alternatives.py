@@ -21,17 +21,27 @@ same alternative.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import syntax as s
-from ._parser import MAX_ALTERNATIVES, ParseError, parse_pattern_options
+from ._parser import MAX_ALTERNATIVES, ParseError, parse_aggregate, parse_pattern_options
 from ._positions import _Collector, _locator, _node_span, _value_span
 
-__all__ = ["read_when"]
+__all__ = ["is_aggregate", "read_when"]
 
-Conjunction = tuple[s.Pattern, ...]
-"""One alternative: patterns that must all hold (negated ones: be absent)."""
+Conjunction = tuple[s.Pattern | s.Aggregate, ...]
+"""One alternative: patterns that must all hold (negated ones: be absent), and aggregates."""
+
+_AGGREGATE = re.compile(r"\s*(?:count|sum|min|max)\s*\(")
+
+
+def is_aggregate(text: str) -> bool:
+    """Whether a ``when`` item's text is an aggregate (a pattern starts with its type)."""
+    return _AGGREGATE.match(text) is not None
+
 
 _ITEM_HINT = "bind the fact to a name to use it later: `h: Hazard()`"
 
@@ -73,6 +83,8 @@ class _Reader:
         node = seq[i]
         where = _value_span(seq, i, self.file)
         try:
+            if isinstance(node, str) and is_aggregate(node):
+                return [(parse_aggregate(str(node), _locator(node, where)),)]
             if isinstance(node, str):
                 return [(p,) for p in parse_pattern_options(str(node), _locator(node, where))]
             if isinstance(node, CommentedMap) and len(node) == 1:
@@ -107,6 +119,17 @@ class _Reader:
                     where, "OSS015", "a pattern must be a string", "e.g. h: Hazard(severity >= 4)"
                 )
             return None
+        if is_aggregate(text):
+            if key == "not":
+                self.out.add(
+                    where,
+                    "OSS015",
+                    "`not:` cannot negate an aggregate",
+                    "test its value instead: `count(Hazard(...)) == 0`",
+                )
+                return None
+            aggregate = parse_aggregate(text, _locator(text, where))
+            return [(attrs.evolve(aggregate, binding=key),)]
         options = parse_pattern_options(str(text), _locator(text, where))
         if key == "not":
             # No fact meets a or b: no fact meets a, and none meets b.

@@ -92,11 +92,14 @@ def _names(rules: Iterable[s.Rule]) -> set[str]:
     """Every bare name the rules use, outside own fields and loop names."""
     used: set[str] = set()
     for rule in rules:
-        for pattern in rule.when:
+        for pattern in rule.patterns:
             for condition in pattern.conditions:
                 used |= {
                     n.id for side in (condition.left, condition.right) for n in iter_names(side)
                 }
+        for aggregate in rule.aggregates:
+            if aggregate.value is not None:
+                used |= {n.id for n in iter_names(aggregate.value)}
         if rule.effective is not None:
             used |= {n.id for n in iter_names(rule.effective.on)}
         for derivation in rule.then:

@@ -17,6 +17,7 @@ from ..errors import suggest
 from ..model._fields import Many
 from ..model.registry import FactRegistry, FactType
 from . import syntax as s
+from ._aggregate_check import check_field, shadows, value_fields
 from ._constants import check_constant
 from ._evaluate import FUNCTIONS
 from ._loader import RawRuleset
@@ -54,6 +55,7 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list
     for rule in raw.rules:
         if rule.alternative is not None:
             bound = {p.binding for p in rule.positives if p.binding}
+            bound |= {a.binding for a in rule.aggregates if a.binding}
             bound_somewhere.setdefault((rule.id, rule.span), set()).update(bound)
     # A table is checked once, as a template rule, so that a mistake in its `when`,
     # `then` or `cite` is reported once rather than once per row.
@@ -71,11 +73,21 @@ def check(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> list[list
     raw.rules.extend(_table_rules(raw, registry, seen, out))
     check_types(raw.rules, raw.tables, registry, raw.params, out)
     strata, cycles = stratify(
-        [r for r in raw.rules if all(p.fact_type in registry for p in r.when)]
+        [r for r in raw.rules if all(p.fact_type in registry for p in r.patterns)]
     )
     for cycle in cycles:
         names = ", ".join(dict.fromkeys(r.id for r in cycle.rules))
         for rule in cycle.rules:
+            if not cycle.through_negation(rule):
+                out.add(
+                    rule.span,
+                    "OSS051",
+                    f"rule `{rule.id}` is part of a cycle through an aggregate ({names}) over "
+                    f"{', '.join(cycle.types)}",
+                    "a rule cannot count, add up or compare facts that it (indirectly) derives, "
+                    "as the total is not known until it stops; aggregate a lower stratum's type",
+                )
+                continue
             out.add(
                 rule.span,
                 "OSS050",
@@ -150,9 +162,31 @@ def _check_rule(
         )
     bindings: dict[str, FactType] = {}
     # A binding of an unknown fact type (reported once) is still a name: its uses are
-    # not unknown names too.
+    # not unknown names too. So is an aggregate's value, which is no fact.
     untyped: set[str] = set()
-    for pattern in rule.when:
+    for position, pattern in enumerate(rule.when):
+        if isinstance(pattern, s.Aggregate):
+            _check_aggregate(pattern, bindings, raw.params, registry, out, untyped, unbound)
+            name = pattern.binding
+            if name is None:
+                continue
+            if name in bindings or name in untyped or name in raw.params:
+                out.add(
+                    pattern.span,
+                    "OSS025",
+                    f"`{name}` is already a {'param' if name in raw.params else 'binding'}",
+                    "choose another name for the aggregate",
+                )
+            elif not _NAME.match(name) or name in RESERVED:
+                out.add(
+                    pattern.span,
+                    "OSS026",
+                    f"binding name `{name}` is not allowed",
+                    "use a lower-case name such as `n` or `total`",
+                )
+            elif not shadows(name, rule.patterns[position + 1 :], registry, pattern.span, out):
+                untyped.add(name)
+            continue
         fact_type = _fact_type(pattern.fact_type, pattern.span, registry, out)
         if fact_type is None:
             if pattern.binding and not pattern.negated:
@@ -181,6 +215,28 @@ def _check_rule(
             bindings[pattern.binding] = fact_type
     for derivation in rule.then:
         _check_derivation(derivation, bindings, raw.params, registry, out, untyped, unbound)
+    value_fields(rule, out)
+
+
+def _check_aggregate(
+    aggregate: s.Aggregate,
+    bindings: Mapping[str, FactType],
+    params: Mapping[str, Any],
+    registry: FactRegistry,
+    out: _Collector,
+    untyped: Iterable[str],
+    unbound: _Unbound,
+) -> None:
+    """The aggregate's pattern (checked like a negated one), its field and its test."""
+    fact_type = _fact_type(aggregate.fact_type, aggregate.pattern.span, registry, out)
+    if fact_type is not None:
+        for condition in aggregate.pattern.conditions:
+            _check_condition(condition, fact_type, bindings, params, out, untyped, unbound)
+        check_field(aggregate, fact_type, out)
+    if aggregate.value is not None:
+        for name in iter_names(aggregate.value):
+            _check_name(name, bindings, params, out, extra=untyped, unbound=unbound)
+        _check_expr_parts(aggregate.value, bindings, out)
 
 
 @attrs.frozen

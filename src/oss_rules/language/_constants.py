@@ -120,7 +120,7 @@ def check_overrides(
     mean `fall`?" that the same value gets in a ruleset file."""
     found: list[tuple[str, Diagnostic]] = []
     for rule in rules:
-        for pattern in rule.when:
+        for pattern in rule.patterns:
             info = registry[pattern.fact_type]
             for condition in pattern.conditions:
                 left, right = condition.left, condition.right

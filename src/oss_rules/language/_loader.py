@@ -16,7 +16,7 @@ from ..errors import FileError, suggest
 from ..model._limits import RANGE_HINT
 from ..model._text import read_text
 from . import syntax as s
-from ._alternatives import read_when
+from ._alternatives import is_aggregate, read_when
 from ._effective import MALFORMED, WINDOW_KEYS, is_versioned, read_versions, read_window
 from ._files import HEADER_FILE as HEADER_FILE
 from ._files import ruleset_files as ruleset_files
@@ -310,7 +310,7 @@ def _read_rule(item: CommentedMap, file: str, out: _Collector) -> list[s.Rule]:
         out.add(span, "OSS013", "rule has no `id`", "add `id: a-unique-name`")
         return []
     cite = read_cite(item.get("cite"))
-    alternatives: list[tuple[s.Pattern, ...]] | None = None
+    alternatives: list[tuple[s.Pattern | s.Aggregate, ...]] | None = None
     then: list[s.Derivation] = []
     for key in ("when", "then"):
         node = item.get(key)
@@ -367,25 +367,33 @@ def read_cite(node: Any) -> tuple[str, ...]:
 
 
 def _read_pattern(seq: CommentedSeq, i: int, file: str, out: _Collector) -> s.Pattern | None:
+    """A pattern of a table's ``when``, which cannot hold an aggregate."""
     node = seq[i]
-    if isinstance(node, str):
-        return parse_pattern(str(node), _locator(node, _value_span(seq, i, file)))
     if isinstance(node, CommentedMap) and len(node) == 1:
         ((key, text),) = node.items()
+        where = _value_span(node, key, file)
+    else:
+        key, text, where = None, node, _value_span(seq, i, file)
+    if isinstance(text, str) and is_aggregate(text):
+        out.add(
+            where,
+            "OSS015",
+            "a table's `when` cannot hold an aggregate",
+            "compute the aggregate in a rule that derives a fact, and match that fact here",
+        )
+        return None
+    if isinstance(node, str):
+        return parse_pattern(str(node), _locator(node, where))
+    if key is not None:
         if not isinstance(text, str):
-            out.add(
-                _value_span(node, key, file),
-                "OSS015",
-                "a pattern must be a string",
-                "e.g. h: Hazard(severity >= 4)",
-            )
+            out.add(where, "OSS015", "a pattern must be a string", "e.g. h: Hazard(severity >= 4)")
             return None
-        pattern = parse_pattern(str(text), _locator(text, _value_span(node, key, file)))
+        pattern = parse_pattern(str(text), _locator(text, where))
         if key == "not":
             return _with(pattern, negated=True)
         return _with(pattern, binding=str(key))
     out.add(
-        _value_span(seq, i, file),
+        where,
         "OSS015",
         "each `when` item is `Type(...)`, `name: Type(...)` or `not: Type(...)`",
         "bind the fact to a name to use it later: `h: Hazard()`",

@@ -37,7 +37,7 @@ def _lark() -> lark.Lark:
     return lark.Lark(
         grammar,
         parser="lalr",
-        start=["start_pattern", "start_derivation", "start_expr"],
+        start=["start_pattern", "start_derivation", "start_expr", "start_aggregate"],
         propagate_positions=True,
         maybe_placeholders=True,
     )
@@ -97,6 +97,20 @@ class _Build(lark.Transformer[Any, Any]):
 
     def choice(self, children: list[Any]) -> tuple[s.Compare, ...]:
         return tuple(children)
+
+    @lark.v_args(meta=True)
+    def aggregate(self, meta: Any, children: list[Any]) -> tuple[s.Aggregate, _Written]:
+        function, written, field, op, value = children
+        aggregate = s.Aggregate(
+            str(function),
+            s.Pattern(written.fact_type, (), span=written.span),
+            None if field is None else str(field),
+            op=None if op is None else str(op),
+            value=value,
+            text=self._text,
+            span=self._span(meta),
+        )
+        return aggregate, written
 
     @lark.v_args(meta=True)
     def compare(self, meta: Any, children: list[Any]) -> s.Compare:
@@ -204,6 +218,7 @@ class _Build(lark.Transformer[Any, Any]):
 
     start_derivation = start_pattern
     start_expr = start_pattern
+    start_aggregate = start_pattern
 
 
 MAX_ALTERNATIVES = 16
@@ -336,20 +351,20 @@ def parse_pattern(text: str, locate: Locate) -> s.Pattern:
     ``or`` is refused here (OSS001): it belongs to a rule's ``when``, which reads its
     patterns with :func:`parse_pattern_options`.
     """
-    written = _written(text, locate)
+    return _plain(
+        _written(text, locate),
+        "`or` is allowed only in the `when` of a rule",
+        "a table's rows are its alternatives; elsewhere ask once per alternative",
+    )
+
+
+def _plain(written: _Written, message: str, hint: str) -> s.Pattern:
+    """The one pattern ``written`` stands for; OSS001 at an ``or`` in it."""
     for choice in written.choices:
         if len(choice) > 1:
             span = choice[1].span
             raise ParseError(
-                Diagnostic(
-                    span.file,
-                    span.line,
-                    span.col,
-                    "OSS001",
-                    "`or` is allowed only in the `when` of a rule",
-                    "a table's rows are its alternatives; elsewhere ask once per alternative",
-                    text,
-                )
+                Diagnostic(span.file, span.line, span.col, "OSS001", message, hint, written.text)
             )
     (pattern,) = written.options()
     return pattern
@@ -366,6 +381,27 @@ def _written(text: str, locate: Locate) -> _Written:
         text, "start_pattern", locate, "pattern", "a pattern like Hazard(severity >= 4)"
     )
     return result
+
+
+def parse_aggregate(text: str, locate: Locate) -> s.Aggregate:
+    """Parse ``function(Type(cond, ...)[.field]) [op expr]``."""
+    aggregate: s.Aggregate
+    written: _Written
+    aggregate, written = _parse(
+        text,
+        "start_aggregate",
+        locate,
+        "aggregate",
+        "an aggregate like count(Hazard(workplace == w.id)) or sum(Payment(month == m).amount)",
+    )
+    pattern = _plain(
+        written,
+        "`or` cannot stand inside an aggregate's pattern",
+        "count the alternatives together with a list (`category in [...]`), or write one "
+        "aggregate per alternative",
+    )
+    # The pattern's own text is not the item's: rendered from its conditions.
+    return attrs.evolve(aggregate, pattern=attrs.evolve(pattern, text=""))
 
 
 def parse_derivation(text: str, locate: Locate) -> s.Derivation:

@@ -131,7 +131,7 @@ def global_types(ruleset: s.Ruleset) -> set[str]:
     while changed:
         changed = False
         for rule in ruleset.rules:
-            if all(p.fact_type in found for p in rule.when):
+            if all(p.fact_type in found for p in rule.patterns):
                 continue
             for derivation in rule.then:
                 if derivation.fact_type in found:
@@ -155,7 +155,7 @@ def unlinked_joins(ruleset: s.Ruleset) -> list[Unlinked]:
 def _unlinked(
     rule: s.Rule, denotes: Mapping[str, Mapping[str, str]], shared: set[str]
 ) -> Unlinked | None:
-    patterns = list(rule.when)
+    patterns = list(rule.patterns)
     parent = list(range(len(patterns)))
 
     def root(i: int) -> int:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
+
 from ..model._fields import Day, Integer, Kind, Moment, Optional, Text
 from ..model.registry import FactRegistry, FactType
 from . import syntax as s
@@ -25,6 +27,7 @@ from ._positions import _Collector
 from ._types import (
     DATE,
     FACT,
+    INT,
     Report,
     Scope,
     Type,
@@ -96,7 +99,8 @@ def _rule(
         once.add(span, "OSS102", message, hint)
 
     bound: set[str] = set()
-    for pattern in rule.when:
+    for item in rule.when:
+        pattern = item.pattern if isinstance(item, s.Aggregate) else item
         if pattern.fact_type not in registry:
             continue  # reported by the loader; its binding stays of unknown type
         fact_type = registry[pattern.fact_type]
@@ -106,7 +110,11 @@ def _rule(
                 own[info.name] = of_kind(info.kind)
         for condition in pattern.conditions:
             _condition(condition, fact_type, bound, own, params, report, once)
-        if pattern.binding and not pattern.negated:
+        if isinstance(item, s.Aggregate):
+            value = _aggregate(item, fact_type, names, report, once)
+            if item.binding:
+                names[item.binding] = value
+        elif pattern.binding and not pattern.negated:
             bound.add(pattern.binding)
             names[pattern.binding] = FACT
             for info in fact_type.fields:
@@ -122,6 +130,32 @@ def _rule(
             )
     for derivation in rule.then:
         _derivation(derivation, registry, names, params, report, once)
+
+
+def _aggregate(
+    aggregate: s.Aggregate, fact_type: FactType, names: Scope, report: Report, once: _Once
+) -> Type | None:
+    """The type of the aggregate's value (count: an int; else its field's); reports a test
+    that compares it with a value of another type (OSS101)."""
+    info = fact_type.field(aggregate.field) if aggregate.field else None
+    if aggregate.function == "count":
+        value: Type | None = INT
+    else:
+        field = of_kind(info.kind) if info is not None else None
+        value = attrs.evolve(field, nullable=False) if field is not None else None
+    if aggregate.op is None or aggregate.value is None or value is None:
+        return value
+    other = infer(aggregate.value, names, report)
+    if other is not None and not comparable(aggregate.op, value, other):
+        once.add(
+            aggregate.value.span,
+            "OSS101",
+            f"`{' '.join(aggregate.text.split())}` compares {value} with {other}, "
+            "so it never holds",
+            "compare the aggregate with a value of its type: a count with a whole number, "
+            "a sum, min or max with a value of the field's type",
+        )
+    return value
 
 
 def _condition(

@@ -1,8 +1,9 @@
-"""Order rules into strata so that every negation sees a finished world.
+"""Order rules into strata so that every negation and aggregate sees a finished world.
 
-A rule runs in the lowest stratum that is above the strata of every type it negates
-and not below those of the types it matches. A cycle of derivations that passes
-through a negation has no such order and is rejected, naming its rules.
+A rule runs in the lowest stratum that is above the strata of every type it negates or
+aggregates and not below those of the types it matches. A cycle of derivations that
+passes through a negation or an aggregate has no such order and is rejected, naming
+its rules.
 """
 
 from __future__ import annotations
@@ -17,10 +18,20 @@ from . import syntax as s
 
 @attrs.frozen
 class NegationCycle:
-    """Rules whose derivations depend on their own absence."""
+    """Rules whose derivations depend on their own absence, or on a count (sum, ...) of
+    facts they derive themselves."""
 
     rules: tuple[s.Rule, ...]
     types: tuple[str, ...]
+
+    def through_negation(self, rule: s.Rule) -> bool:
+        """Whether ``rule`` is on the cycle by a negation (else by an aggregate)."""
+        return any(p.fact_type in self.types for p in rule.negatives)
+
+
+def _complete(item: s.Pattern | s.Aggregate) -> bool:
+    """Whether ``item`` needs its type complete: a negated pattern or an aggregate."""
+    return isinstance(item, s.Aggregate) or item.negated
 
 
 def derived_types(rule: s.Rule) -> set[str]:
@@ -92,7 +103,7 @@ def stratify(rules: Sequence[s.Rule]) -> tuple[list[list[s.Rule]], list[Negation
             r
             for r in rules
             if derived_types(r) & component
-            and any(p.negated and p.fact_type in component for p in r.when)
+            and any(_complete(p) and p.fact_type in component for p in r.when)
         )
         if culprits:
             cycles.append(NegationCycle(culprits, tuple(sorted(component))))
@@ -104,7 +115,7 @@ def stratify(rules: Sequence[s.Rule]) -> tuple[list[list[s.Rule]], list[Negation
     while changed:
         changed = False
         for i, rule in enumerate(rules):
-            need = max([0] + [level[p.fact_type] + (1 if p.negated else 0) for p in rule.when])
+            need = max([0] + [level[p.fact_type] + (1 if _complete(p) else 0) for p in rule.when])
             rule_level[i] = need
             for head in derived_types(rule):
                 if level[head] < need:

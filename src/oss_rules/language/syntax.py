@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 R = TypeVar("R", default=Any)
 
 __all__ = [
+    "AGGREGATES",
     "FLIP",
     "HIT_POLICIES",
+    "Aggregate",
     "Alternative",
     "Assignment",
     "Attribute",
@@ -162,6 +164,35 @@ class Pattern:
     span: Span = _span()
 
 
+AGGREGATES = ("count", "sum", "min", "max")
+"""The aggregate functions a rule's ``when`` may compute over the facts meeting a pattern."""
+
+
+@attrs.frozen
+class Aggregate:
+    """``name: function(Type(cond, ...)[.field]) [op value]`` in a rule's ``when``.
+
+    Its value is computed over every fact of the pattern's type that meets its conditions
+    (which may use the bindings before it): ``count`` counts those facts, ``sum``, ``min``
+    and ``max`` combine their ``field``. ``binding`` names the value for later patterns
+    and ``then``; ``op`` and ``value`` are a test the value must pass for the rule to hold.
+    """
+
+    function: str
+    pattern: Pattern
+    field: str | None = None
+    binding: str | None = None
+    op: str | None = None
+    value: Expr | None = None
+    text: str = attrs.field(default="", eq=False)
+    span: Span = _span()
+
+    @property
+    def fact_type(self) -> str:
+        """The type of the facts it aggregates."""
+        return self.pattern.fact_type
+
+
 @attrs.frozen
 class Assignment:
     """``field: expr`` inside a derivation."""
@@ -216,7 +247,8 @@ class Alternative:
 
 @attrs.frozen
 class Rule:
-    """A rule: when all positive patterns match and no negated one does, derive facts.
+    """A rule: when all positive patterns match, no negated one does and every aggregate
+    passes its test, derive facts.
 
     A rule written with ``or`` is loaded as one ``Rule`` per alternative, each with the
     same id, title, citations and ``then`` and its own ``alternative``.
@@ -225,7 +257,7 @@ class Rule:
     id: str
     title: str
     cite: tuple[str, ...]
-    when: tuple[Pattern, ...]
+    when: tuple[Pattern | Aggregate, ...]
     then: tuple[Derivation, ...]
     span: Span = _span()
     effective: Window | None = attrs.field(default=None, kw_only=True)
@@ -241,12 +273,23 @@ class Rule:
     @property
     def positives(self) -> tuple[Pattern, ...]:
         """The patterns that must match."""
-        return tuple(p for p in self.when if not p.negated)
+        return tuple(p for p in self.when if isinstance(p, Pattern) and not p.negated)
 
     @property
     def negatives(self) -> tuple[Pattern, ...]:
         """The patterns that must not match."""
-        return tuple(p for p in self.when if p.negated)
+        return tuple(p for p in self.when if isinstance(p, Pattern) and p.negated)
+
+    @property
+    def aggregates(self) -> tuple[Aggregate, ...]:
+        """The aggregates of ``when``, in order."""
+        return tuple(p for p in self.when if isinstance(p, Aggregate))
+
+    @property
+    def patterns(self) -> tuple[Pattern, ...]:
+        """Every pattern the rule tests facts with, in order: positive, negated, and the
+        pattern inside each aggregate."""
+        return tuple(p.pattern if isinstance(p, Aggregate) else p for p in self.when)
 
 
 @attrs.frozen

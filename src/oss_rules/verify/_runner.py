@@ -37,7 +37,7 @@ def input_types(ruleset: s.Ruleset, declared: Sequence[_declared.Property]) -> l
     """The types that rules and properties read and no rule derives, with the types they
     reference, in registry order."""
     derived = {t for rule in ruleset.rules for t in derived_types(rule)}
-    read = {p.fact_type for rule in ruleset.rules for p in rule.when}
+    read = {p.fact_type for rule in ruleset.rules for p in rule.patterns}
     for prop in declared:
         if isinstance(prop, _declared.Monotone):
             read |= {path.partition(".")[0] for path in prop.raise_}
@@ -75,7 +75,7 @@ def inputs(
 ) -> st.SearchStrategy[Inventory]:
     """Inventories of ``types`` for ``ruleset``: numbers and dates cluster at the
     thresholds and day counts of its params, rules and properties."""
-    patterns = [p for rule in ruleset.rules for p in rule.when]
+    patterns = [p for rule in ruleset.rules for p in rule.patterns]
     for prop in declared:
         if not isinstance(prop, _declared.Monotone):
             patterns += [*prop.when, prop.then]

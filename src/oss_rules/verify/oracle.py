@@ -10,10 +10,11 @@ evaluates it the slow, plain way the rule language describes:
   like any other rule;
 * in each stratum, every rule is tried on every combination of facts for its positive
   patterns (in order, never the same fact twice), every condition is checked with
-  :func:`oss_rules.language._evaluate.holds`, and every negated pattern is tried
-  against all facts of its type except those the rule already matched;
-* each match derives the facts of the rule's ``then``; the stratum repeats until no
-  new fact follows.
+  :func:`oss_rules.language._evaluate.holds`, every aggregate is folded, where it
+  stands, over every fact of its type that meets its pattern, and every negated
+  pattern is tried against all facts of its type except those the rule already matched;
+* each match derives the facts of the rule's ``then``; its premises are the matched
+  facts, then those its aggregates used; the stratum repeats until no new fact follows.
 
 Differential tests compare the two: same input, same ruleset, same set of derived facts
 and rule applications (see ``tests/test_oracle.py`` and docs/property-testing.md).
@@ -36,16 +37,20 @@ import attrs
 
 from ..errors import EvaluationError, FactError
 from ..language import syntax as s
-from ..language._evaluate import ExpressionError, holds
+from ..language._aggregate import NO_VALUE, fold, zero
+from ..language._aggregate import premises as with_used
+from ..language._evaluate import ExpressionError, compare, holds
 from ..language._evaluate import evaluate as evaluate_expr
 from ..language._versions import environment
+from ..model.convert import sort_key
 from ..model.registry import FactRegistry
 
 __all__ = ["Application", "Model", "evaluate", "matches", "meets"]
 
 Application = tuple[Any, str, tuple[Any, ...], int | None]
-"""One rule application: (derived fact, rule id, the facts its positive patterns matched,
-the number of the alternative that held for a rule with ``or``, else None)."""
+"""One rule application: (derived fact, rule id, the facts its positive patterns matched
+and then those its aggregates used, the number of the alternative that held for a rule
+with ``or``, else None)."""
 
 
 @attrs.frozen
@@ -97,13 +102,13 @@ def evaluate(
                 # A snapshot: facts derived in this pass are matched in the next one.
                 snapshot = {name: list(items) for name, items in known.items()}
                 try:
-                    found = list(matches(rule.when, snapshot, env, as_of))
+                    found = list(_matches(rule.when, snapshot, env, as_of, ruleset.registry))
                 except ExpressionError as error:
                     raise EvaluationError(rule.id, str(rule.span), "?", error) from error
-                for bound in found:
-                    for fact in _derive(rule, bound, env, as_of, ruleset.registry):
+                for bound, named, used in found:
+                    for fact in _derive(rule, bound, named, env, as_of, ruleset.registry):
                         derived.add(fact)
-                        premises = tuple(bound.values())
+                        premises = with_used(tuple(bound.values()), used)
                         applications.add((fact, rule.id, premises, number))
                         if fact not in everything:
                             everything.add(fact)
@@ -126,28 +131,82 @@ def matches(
     fields, then params and ``as_of``. A condition that cannot be evaluated raises
     :class:`~oss_rules.language._evaluate.ExpressionError`.
     """
-    positives = [(i, p) for i, p in enumerate(patterns) if not p.negated]
-    negatives = [p for p in patterns if p.negated]
+    for bound, _, _ in _matches(patterns, facts, params, as_of, None):
+        yield bound
+
+
+Found = tuple[dict[str, Any], dict[str, Any], tuple[Any, ...]]
+"""One match: the matched facts by alias, every name the rule bound (facts and aggregate
+values), and the facts the aggregates used."""
+
+
+def _matches(
+    items: Sequence[s.Pattern | s.Aggregate],
+    facts: Mapping[str, Sequence[Any]],
+    params: Mapping[str, Any],
+    as_of: dt.date,
+    registry: FactRegistry | None,
+) -> Iterator[Found]:
+    """The matches of a rule's ``when`` (see :func:`matches`); aggregates need ``registry``."""
+    negatives = [p for p in items if isinstance(p, s.Pattern) and p.negated]
     base = environment(params, as_of)
 
-    def extend(k: int, bound: dict[str, Any], named: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        if k == len(positives):
-            used = list(bound.values())
-            if not any(_exists(p, facts, base, named, used) for p in negatives):
-                yield dict(bound)
+    def extend(
+        k: int, bound: dict[str, Any], named: dict[str, Any], used: tuple[Any, ...]
+    ) -> Iterator[Found]:
+        if k == len(items):
+            matched = list(bound.values())
+            if not any(_exists(p, facts, base, named, matched) for p in negatives):
+                yield dict(bound), dict(named), used
             return
-        i, pattern = positives[k]
-        for fact in facts.get(pattern.fact_type, ()):
+        item = items[k]
+        if isinstance(item, s.Aggregate):
+            assert registry is not None, "a rule with an aggregate needs its registry"
+            folded = _fold(item, facts, base, named, registry)
+            if folded is not None:
+                value, counted = folded
+                inner = {**named, item.binding: value} if item.binding else named
+                yield from extend(k + 1, bound, inner, used + counted)
+            return
+        if item.negated:
+            yield from extend(k + 1, bound, named, used)
+            return
+        for fact in facts.get(item.fact_type, ()):
             if any(fact == other for other in bound.values()):
                 continue
-            if not meets(pattern, fact, base, named):
+            if not meets(item, fact, base, named):
                 continue
-            bound[pattern.binding or f"_p{i}"] = fact
-            inner = {**named, pattern.binding: fact} if pattern.binding else named
-            yield from extend(k + 1, bound, inner)
-            del bound[pattern.binding or f"_p{i}"]
+            bound[item.binding or f"_p{k}"] = fact
+            inner = {**named, item.binding: fact} if item.binding else named
+            yield from extend(k + 1, bound, inner, used)
+            del bound[item.binding or f"_p{k}"]
 
-    yield from extend(0, {}, {})
+    yield from extend(0, {}, {}, ())
+
+
+def _fold(
+    aggregate: s.Aggregate,
+    facts: Mapping[str, Sequence[Any]],
+    base: Mapping[str, Any],
+    named: Mapping[str, Any],
+    registry: FactRegistry,
+) -> tuple[Any, tuple[Any, ...]] | None:
+    """The aggregate's value and the facts it used, or None when the rule cannot hold
+    (``min``/``max`` of nothing, or a test that fails)."""
+    found = [
+        f for f in facts.get(aggregate.fact_type, ()) if meets(aggregate.pattern, f, base, named)
+    ]
+    info = registry[aggregate.fact_type].field(aggregate.field) if aggregate.field else None
+    value, used = fold(
+        aggregate, found, lambda f: sort_key(f, registry), zero(info.kind if info else None)
+    )
+    if value is NO_VALUE:
+        return None
+    if aggregate.op is not None and aggregate.value is not None:
+        limit = evaluate_expr(aggregate.value, {**base, **named})
+        if not compare(aggregate.op, value, limit):
+            return None
+    return value, used
 
 
 def _exists(
@@ -179,11 +238,11 @@ def meets(pattern: s.Pattern, fact: Any, base: Mapping[str, Any], named: Mapping
 def _derive(
     rule: s.Rule,
     bound: Mapping[str, Any],
+    named: Mapping[str, Any],
     params: Mapping[str, Any],
     as_of: dt.date,
     registry: FactRegistry,
 ) -> list[Any]:
-    named = {p.binding: bound[p.binding] for p in rule.positives if p.binding}
     env = {**environment(params, as_of), **named}
     out = []
     try:
