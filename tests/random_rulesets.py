@@ -3,9 +3,11 @@
 Five test fact types share one shape, so that any field can be compared with the
 same-named field of any other type. ``P`` and ``Q`` are input types (level 0); ``R``,
 ``S`` and ``T`` are derived (levels 1-3). A rule that derives a type of level ``L``
-matches types of level ``<= L`` and negates types of level ``< L``, so every generated
-ruleset stratifies; a rule that matches its own level (recursion) only copies values,
-so every fixpoint is finite.
+matches types of level ``<= L`` and negates or aggregates types of level ``< L``, so
+every generated ruleset stratifies; a rule that matches its own level (recursion) only
+copies values, so every fixpoint is finite. An aggregate (``count``, ``sum``, ``min``,
+``max``) may stand anywhere in ``when``; its value may be tested, compared with a later
+pattern's field and given to a derived fact's field.
 
 Rules may use ``or``: between two conditions of a pattern, and as one ``or:`` item of
 two alternatives per rule (a pattern, or a pattern and a negation), within the limit of
@@ -207,17 +209,68 @@ def _condition(draw: st.DrawFn, bindings: Bindings) -> str:
     return f"{field} {op} {value}"
 
 
-def _pattern(draw: st.DrawFn, fact_type: str, bindings: Bindings) -> str:
+def _pattern(draw: st.DrawFn, fact_type: str, bindings: Bindings, either: bool = True) -> str:
+    """A pattern; with ``either``, perhaps with an ``or`` (not inside an aggregate)."""
     conditions = [_condition(draw, bindings) for _ in range(_pick(draw, (0, 1, 0, 1, 2, 3)))]
-    if conditions and _pick(draw, (False, False, True)):
+    if either and conditions and _pick(draw, (False, False, True)):
         # At most one `or` per pattern: a rule stays within 16 alternatives.
         at = _pick(draw, range(len(conditions)))
         conditions[at] = f"{conditions[at]} or {_condition(draw, bindings)}"
     return f"{fact_type}({', '.join(conditions)})"
 
 
-def _value(draw: st.DrawFn, field: str, bindings: Bindings, finite: bool, loop: bool) -> str:
+_AGGREGATES = (
+    # (function, field or None, the kind of field its value fits)
+    ("count", None, "int"),
+    ("sum", "n", "int"),
+    ("sum", "o", "int"),
+    ("min", "n", "int"),
+    ("max", "o", "int"),
+    ("sum", "x", "float"),
+    ("max", "x", "float"),
+    ("min", "s", "str"),
+    ("max", "k", "choice"),
+    ("min", "d", "optdate"),
+    ("max", "d", "optdate"),
+)
+_FITS = {"int": ("n", "o"), "float": ("x",), "str": ("s", "id"), "choice": ("k",)}
+_FITS["optdate"] = ("d",)
+_TESTS = {
+    "int": ["> 0", ">= lim", "== 1", "< 2", "!= p1"],
+    "float": ["> 0.5", "<= 1", "== 2.0"],
+    "str": ['!= "a"', '> "a"'],
+    "choice": ['== "a"', "!= word"],
+    "optdate": [">= as_of", "< as_of + days(lim)"],
+}
+
+Aggregated = tuple[tuple[str, str], ...]
+"""The aggregates bound so far: (name, kind of its value)."""
+
+
+def _aggregate(
+    draw: st.DrawFn, name: str, over: Sequence[str], bindings: Bindings
+) -> tuple[str, str]:
+    """An aggregate item's text (without its binding) and the kind of its value."""
+    function, field, kind = _pick(draw, _AGGREGATES)
+    pattern = _pattern(draw, _pick(draw, over), bindings, either=False)
+    text = f"{function}({pattern}{'.' + field if field else ''})"
+    if draw(_INDEX[2]):
+        text += " " + _pick(draw, _TESTS[kind])
+    return text, kind
+
+
+def _value(
+    draw: st.DrawFn,
+    field: str,
+    bindings: Bindings,
+    finite: bool,
+    loop: bool,
+    values: Aggregated = (),
+) -> str:
     """The value a derivation gives ``field``; only copies when ``finite`` (recursion)."""
+    fitting = [name for name, kind in values if field in _FITS[kind] and field != "id"]
+    if fitting and draw(_INDEX[2]):
+        return str(_pick(draw, fitting))
     b = _pick(draw, bindings)
     grows: list[str] = []
     if field == "id":
@@ -249,10 +302,12 @@ def _value(draw: st.DrawFn, field: str, bindings: Bindings, finite: bool, loop: 
     return str(_pick(draw, options if finite else options + grows))
 
 
-def _derivation(draw: st.DrawFn, head: str, bindings: Bindings, finite: bool) -> str:
+def _derivation(
+    draw: st.DrawFn, head: str, bindings: Bindings, finite: bool, values: Aggregated = ()
+) -> str:
     loop = _pick(draw, [None, None, "words", *(f"{b}.tags" for b in bindings)])
     fields = [*REQUIRED, *_some(draw, OPTIONAL, len(OPTIONAL))]
-    parts = [f"{f}: {_value(draw, f, bindings, finite, loop is not None)}" for f in fields]
+    parts = [f"{f}: {_value(draw, f, bindings, finite, loop is not None, values)}" for f in fields]
     text = f"{head}({', '.join(parts)})"
     return f"{text} for t in {loop}" if loop else text
 
@@ -264,13 +319,33 @@ def _rule(draw: st.DrawFn, index: int) -> str:
     below_or_same = [t for t in CLASSES if LEVEL[t] <= level]
     below = [t for t in CLASSES if LEVEL[t] < level]
     bindings: list[str] = []
+    values: list[tuple[str, str]] = []
     when: list[str] = []  # one entry per item, so an `or:` item takes several lines
+    placed: dict[str, int] = {}  # where each binding's pattern stands in `when`
     finite = False
     alternatives = False
-    for i in range(1 + _pick(draw, range(3))):
+    count = 1 + _pick(draw, range(3))
+    # Where an aggregate stands, if anywhere (an index past the last pattern: at the end).
+    aggregate_at = _pick(draw, [*[None] * 8, *range(count + 1)])
+    for i in range(count + 1):
+        if i == aggregate_at:
+            text, kind = _aggregate(draw, f"c{i}", ["P", "Q", *below], tuple(bindings))
+            if draw(_INDEX[2]):
+                when.append(f"      - c{i}: '{text}'")
+                values.append((f"c{i}", kind))
+            else:
+                when.append(f"      - '{text}'")
+        if i == count:
+            break
         fact_type = _pick(draw, ["P", "Q", *below_or_same])
         finite = finite or LEVEL[fact_type] == level
         pattern = _pattern(draw, fact_type, tuple(bindings))
+        if values and draw(_INDEX[2]):
+            # A later pattern compares one of its fields with an aggregate's value.
+            name, kind = _pick(draw, values)
+            op = _pick(draw, ORDERED if kind != "choice" else ("==", "!="))
+            condition = f"{_pick(draw, _FITS[kind])} {op} {name}"
+            pattern = pattern[:-1] + (", " if not pattern.endswith("()") else "") + condition + ")"
         named = i == 0 or draw(_INDEX[2])
         key = f"x{i}: " if named else ""
         if not alternatives and _pick(draw, (False, False, False, True)):
@@ -291,14 +366,18 @@ def _rule(draw: st.DrawFn, index: int) -> str:
             when.append(f"      - {key}'{pattern}'")
         if named:
             bindings.append(f"x{i}")
+            placed[f"x{i}"] = len(when) - 1
     if _pick(draw, (False, False, True)):
         # A negation may stand anywhere after the first pattern and use the bindings
         # before it.
         at = 1 + _pick(draw, range(len(when)))
-        before = tuple(b for b in bindings if int(b[1:]) < at)
+        before = tuple(b for b in bindings if placed[b] < at)
         negated = _pattern(draw, _pick(draw, below), before)
         when.insert(at, f"      - not: '{negated}'")
-    then = [_derivation(draw, head, tuple(bindings), finite) for _ in range(1 + draw(_INDEX[2]))]
+    then = [
+        _derivation(draw, head, tuple(bindings), finite, tuple(values))
+        for _ in range(1 + draw(_INDEX[2]))
+    ]
     lines = [f"  - id: r{index}", "    cite: s", "    when:", *when, "    then:"]
     lines += [f"      - '{d}'" for d in then]
     return "\n".join(lines)

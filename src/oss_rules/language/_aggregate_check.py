@@ -1,4 +1,4 @@
-"""Load-time checks of an aggregate: the field its function combines, its name, its uses.
+"""Load-time checks of an aggregate: the field its function combines, and its name.
 
 Kept apart from :mod:`._aggregate`, which the engine imports: checking needs the YAML
 positions, which a cached ruleset never loads.
@@ -14,7 +14,7 @@ from . import syntax as s
 from ._aggregate import field_problem
 from ._positions import _Collector
 
-__all__ = ["check_field", "shadows", "value_fields"]
+__all__ = ["check_field", "shadows"]
 
 
 def check_field(aggregate: s.Aggregate, fact_type: FactType, out: _Collector) -> None:
@@ -74,46 +74,3 @@ def shadows(
             )
             return True
     return False
-
-
-def value_fields(rule: s.Rule, out: _Collector) -> None:
-    """Report ``n.field`` where ``n`` names an aggregate's value, which is no fact."""
-    values = {a.binding for a in rule.aggregates if a.binding}
-    if not values:
-        return
-    exprs: list[s.Expr] = [c.left for p in rule.patterns for c in p.conditions]
-    exprs += [c.right for p in rule.patterns for c in p.conditions]
-    exprs += [a.value for a in rule.aggregates if a.value is not None]
-    for derivation in rule.then:
-        exprs += [a.value for a in derivation.assignments]
-        if derivation.loop_over is not None:
-            exprs.append(derivation.loop_over)
-    for expr in exprs:
-        for found in _attributes(expr):
-            if isinstance(found.obj, s.Name) and found.obj.id in values:
-                name = found.obj.id
-                out.add(
-                    found.span,
-                    "OSS056",
-                    f"`{name}` is the value of an aggregate, not a fact: it has no field "
-                    f"`{found.name}`",
-                    f"use `{name}` itself; an aggregate of a field is written sum(Type(...).field)",
-                )
-
-
-def _attributes(expr: s.Expr) -> Iterable[s.Attribute]:
-    match expr:
-        case s.Attribute(obj=obj):
-            yield expr
-            yield from _attributes(obj)
-        case s.Index(obj=obj, key=key):
-            yield from _attributes(obj)
-            yield from _attributes(key)
-        case s.Call(args=items) | s.ListExpr(items=items):
-            for item in items:
-                yield from _attributes(item)
-        case s.BinOp(left=left, right=right):
-            yield from _attributes(left)
-            yield from _attributes(right)
-        case s.Neg(operand=operand):
-            yield from _attributes(operand)

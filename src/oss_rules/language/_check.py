@@ -17,7 +17,7 @@ from ..errors import suggest
 from ..model._fields import Many
 from ..model.registry import FactRegistry, FactType
 from . import syntax as s
-from ._aggregate_check import check_field, shadows, value_fields
+from ._aggregate_check import check_field, shadows
 from ._constants import check_constant
 from ._evaluate import FUNCTIONS
 from ._loader import RawRuleset
@@ -215,7 +215,6 @@ def _check_rule(
             bindings[pattern.binding] = fact_type
     for derivation in rule.then:
         _check_derivation(derivation, bindings, raw.params, registry, out, untyped, unbound)
-    value_fields(rule, out)
 
 
 def _check_aggregate(
