@@ -27,7 +27,7 @@ import attrs
 from ..language import syntax as s
 from ..language.stratify import _sccs, derived_types
 from ._exact import ExactRule, Ranges
-from ._plans import RulePlan, compile_rule
+from ._plans import Match, RulePlan, compile_rule
 from ._store import Store
 from .result import Inference
 
@@ -98,7 +98,17 @@ class CompiledProgram:
         alternative = plan.rule.alternative
         number = alternative.number if alternative is not None else None
         if plan.rule.aggregates:
-            for premises, derived, grounds in self.exact(plan.rule).fire(store, ranges):
+            found: list[Match] | None = None
+            if not plan.exact_only:
+                try:
+                    if ranges is None:
+                        found = plan.full(store, None)
+                    else:
+                        assert plan.ranged is not None, "a recursive rule has a ranged matcher"
+                        found = plan.ranged(store, ranges)
+                except Exception:
+                    found = None  # matched again, with durable's checks
+            for premises, derived, grounds in self.exact(plan.rule).fire(store, ranges, found):
                 store.emit(rule_id, premises, derived, grounds, number)
             return
         if plan.exact_only:

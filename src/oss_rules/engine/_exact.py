@@ -71,14 +71,23 @@ class ExactRule:
                 found.append(tuple(bound.values()))
         return found
 
-    def fire(self, store: Store, ranges: Ranges) -> list[tuple[Match, list[Any], tuple[str, ...]]]:
+    def fire(
+        self, store: Store, ranges: Ranges, found: Sequence[Match] | None = None
+    ) -> list[tuple[Match, list[Any], tuple[str, ...]]]:
         """Each match within ``ranges`` as the durable backend fires it: its premises (the
         matched facts, then those its aggregates used), the facts it derives and the
-        absences and aggregates it relied on, in words."""
+        absences and aggregates it relied on, in words.
+
+        ``found`` are the matches of the positive patterns, if generated code found them
+        (without the conditions that use an aggregate's value); else they are found here.
+        """
         index = NegationIndex(store.facts_of)
         fired = []
         compiled = self.compiled
-        for bound in self._extend(store, ranges, {}):
+        matches = (
+            self._extend(store, ranges, {}) if found is None else (self.bound(m) for m in found)
+        )
+        for bound in matches:
             if any(self._exists(store, p, t, bound) for p, t in self._negated):
                 continue
             scope = {**store.env, **bound}

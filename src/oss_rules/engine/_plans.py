@@ -74,13 +74,15 @@ def compile_rule(
     """Generate and compile the Python functions of ``rule`` (with a ranged matcher
     when it is part of a recursion).
 
-    A rule with an aggregate is not generated: it always runs through ``_exact``, which
-    folds the aggregate as the durable backend does (see ``_aggregates``).
+    Of a rule with an aggregate only the matcher of its positive patterns is generated,
+    without the conditions that use an aggregate's value: each match then goes through
+    ``_exact``, which folds the aggregates and checks the rest as the durable backend
+    does (see ``_aggregates``).
     """
-    types = tuple(p.fact_type for p in rule.positives)
     if rule.aggregates:
-        return RulePlan(rule, types, _exact_only, None, _exact_only, None, True, "")
+        return _positives_only(rule, registry, params, recursive)
     gen = Generator(params)
+    types = tuple(p.fact_type for p in rule.positives)
     facts = _bindings(rule, registry)
     window_at, exact_only = _window_position(rule, gen, facts)
     sources = [
@@ -209,8 +211,40 @@ def _matcher(
     return "\n".join(head + out.lines)
 
 
-def _exact_only(*_: Any) -> Any:
-    raise AssertionError("a rule with an aggregate runs through _exact")
+def _positives_only(
+    rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any], recursive: bool
+) -> RulePlan:
+    """The plan of a rule with aggregates: a matcher of its positive patterns only."""
+    values = {a.binding for a in rule.aggregates if a.binding}
+
+    def free(condition: s.Compare) -> bool:
+        return not any(n.id in values for n in s.iter_names(condition.left)) and not any(
+            n.id in values for n in s.iter_names(condition.right)
+        )
+
+    positives = tuple(
+        attrs.evolve(p, conditions=tuple(c for c in p.conditions if free(c)))
+        for p in rule.positives
+    )
+    plain = attrs.evolve(rule, when=positives)
+    types = tuple(p.fact_type for p in positives)
+    gen = Generator(params)
+    window_at, exact_only = _window_position(plain, gen, _bindings(plain, registry))
+    if exact_only:
+        return RulePlan(rule, types, _unplanned, None, _unplanned, None, True, "")
+    sources = [
+        _matcher(plain, gen, registry, params, ranged, window_at)
+        for ranged in ((False, True) if recursive else (False,))
+    ]
+    text = "\n".join(sources)
+    namespace = gen.namespace
+    exec(compile(text, f"<rule {rule.id}>", "exec"), namespace)
+    ranged = namespace["_match_ranged"] if recursive else None
+    return RulePlan(rule, types, namespace["_match_full"], ranged, _unplanned, None, False, text)
+
+
+def _unplanned(*_: Any) -> Any:
+    raise AssertionError("a rule with an aggregate derives through _exact")
 
 
 _NO = object()
