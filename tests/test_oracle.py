@@ -112,8 +112,8 @@ def test_engine_agrees_with_oracle_on_random_rulesets(case: RandomCase) -> None:
     """On random rulesets and facts, the engine derives exactly the oracle's facts.
 
     Random patterns with joins, constants, params, lists, nulls, dates and arithmetic;
-    negations over lower strata anywhere in `when`; recursion; derivations with loops
-    and failing lookups; param overrides; derived types also given as input.
+    negations and aggregates over lower strata anywhere in `when`; recursion; derivations
+    with loops and failing lookups; param overrides; derived types also given as input.
     """
     ruleset = load_text(case.text)
     assert_agree(ruleset, case.facts, AS_OF, case.overrides, case.describe())
