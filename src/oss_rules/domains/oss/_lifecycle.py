@@ -107,7 +107,10 @@ class Benefit:
     an amount (the scholarship).
     """
 
-    workplace: str = field(_ID)
+    workplace: str = field(_ID, references="Workplace")
+    """The workplace of the incident or separation. A reference, so that a ruleset that
+    reads given benefits (the conclusions of another) can join them to their workplace
+    and still be split by workplace (OSS150)."""
     incident: str = field(_ID)
     """The id of the :class:`Incident` or :class:`Separation` the benefit arises from."""
     kind: str = field(Text(ident=True))
