@@ -16,6 +16,7 @@ import oss_rules
 from oss_rules import Engine, RulesetError
 from oss_rules.authoring._why_not import why_not
 from oss_rules.authoring.check import check
+from oss_rules.domains.oss.facts import Incident
 from oss_rules.language._aggregate import fold, zero
 from oss_rules.language._parser import ParseError, parse_aggregate, parse_pattern
 from oss_rules.language.syntax import Aggregate, Span
@@ -361,6 +362,37 @@ def test_a_proof_names_the_aggregate_and_the_facts_it_counted(tmp_path: Path, ba
     (finding,) = [f for f in result.findings if f.subject == "h1"]
     ids = [getattr(p.fact, "id", None) for p in result.explain(finding).premises]
     assert ids == ["w1", "h1", "h2", "h3"]  # the hazard matched, then the others summed
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_proof_writes_the_moments_an_aggregate_compared_with(tmp_path: Path, backend: str):
+    """An aggregate over a window of moments names its bounds as `moment("...")`, text the
+    language reads back, not as `date("...")` of a moment."""
+    rs = ruleset(
+        tmp_path,
+        """\
+  - id: cluster
+    cite: s
+    when:
+      - i: Incident()
+      - count(Incident(occurred_at >= i.occurred_at, occurred_at < i.occurred_at + days(30))) > 1
+    then:
+      - 'Finding(workplace: i.workplace, code: "cluster", subject: i.id)'
+""",
+    )
+    incidents = [
+        Incident(id=iid, workplace="w1", kind="injury", occurred_at=at)
+        for iid, at in (
+            ("i1", dt.datetime(2026, 3, 1, 8, 0)),
+            ("i2", dt.datetime(2026, 3, 9, 8, 30)),
+        )
+    ]
+    result = Engine(rs, backend=backend).evaluate([workplace("w1"), *incidents], as_of=AS_OF)
+    (finding,) = result.findings
+    assert result.explain(finding).absent == (
+        'count(Incident(occurred_at >= moment("2026-03-01T08:00:00"), '
+        'occurred_at < moment("2026-03-31T08:00:00"))) = 2',
+    )
 
 
 def test_why_not_names_the_aggregate_that_blocked_the_rule(tmp_path: Path):

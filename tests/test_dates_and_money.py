@@ -18,6 +18,7 @@ from oss_rules.domains.oss.facts import Incident
 from oss_rules.language import syntax as s
 from oss_rules.language._evaluate import FUNCTIONS, ExpressionError, evaluate
 from oss_rules.language._parser import parse_expr
+from oss_rules.language._unparse import literal
 from oss_rules.model.convert import fact_from_json, fact_to_json
 from oss_rules.model.domain import shipped_registry
 
@@ -176,6 +177,29 @@ def test_moments_add_hours_and_subtract_to_durations() -> None:
     assert value_of('start_of_day(date("2026-03-02"))') == dt.datetime(2026, 3, 2)
     assert value_of('month(date("2026-03-17"))') == dt.date(2026, 3, 1)
     assert value_of("str(t2 - t)", t=at, t2=at + dt.timedelta(hours=25, seconds=1)) == "25:00:01"
+
+
+@pytest.mark.parametrize(
+    "at",
+    [dt.datetime(2026, 3, 1, 8, 0), dt.datetime(2024, 2, 29, 23, 59, 59), dt.datetime(1, 1, 1)],
+)
+def test_a_moment_is_written_as_moment_and_reads_back(at: dt.datetime) -> None:
+    """Proofs write a moment as `moment("...")`, which the language reads as that moment
+    (they wrote `date("2026-03-01T08:00:00")`, which is no date and does not load)."""
+    text = literal(at)
+    assert text == f'moment("{at.isoformat()}")'
+    assert value_of(text) == at
+
+
+@pytest.mark.parametrize(
+    "text", ['moment("2026-03-01")', 'moment("2026-03-01T08:00+07:00")', "moment(1)"]
+)
+def test_moment_takes_a_local_date_and_time(text: str) -> None:
+    """A date without a time, a time with a UTC offset or no text is no moment."""
+    with pytest.raises(
+        ExpressionError, match="moment\\(\\) takes a 'YYYY-MM-DDTHH:MM\\[:SS\\]' string"
+    ):
+        value_of(text)
 
 
 def test_every_function_is_documented() -> None:

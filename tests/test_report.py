@@ -542,6 +542,10 @@ def test_a_ruleset_without_classifications_has_no_matrix(tiny_path: Path) -> Non
             'no Incident(occurred_at >= date("2026-01-01"), kind != "death", x == null)',
             "no incident with occurred at on or after 2026-01-01, kind other than death and no x",
         ),
+        (
+            'no Incident(workplace == "w1", occurred_at < moment("2026-03-01T08:00:00"))',
+            "no incident with workplace w1 and occurred at before 2026-03-01T08:00:00",
+        ),
         ('no JkkGroup(employer == "a, b")', "no jkk group with employer a, b"),
         ("something else", "something else"),
     ],

@@ -20,6 +20,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..model._fields import show_value
+from ..model._kinds import Moment
 from . import syntax as s
 from ._closures import (
     SELF,
@@ -163,6 +164,15 @@ def _date(text: Any) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def _moment(text: Any) -> dt.datetime:
+    # The input's reading of a moment (proofs write moments as moment("...")); like date(),
+    # any day of the calendar, not only those input facts may hold.
+    value = _MOMENT.from_json(text) if isinstance(text, str) else text
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"moment() takes a 'YYYY-MM-DDTHH:MM[:SS]' string, got {show_value(text)}")
+    return value
+
+
 def _coalesce(*values: Any) -> Any:
     for value in values:
         if value is not None:
@@ -189,9 +199,12 @@ def _join(separator: Any, values: Any) -> str:
     return str(separator).join(_text(v) for v in values)
 
 
+_MOMENT = Moment()
+
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "days": _days,
     "date": _date,
+    "moment": _moment,
     "coalesce": _coalesce,
     "str": _text,
     "min": min,

@@ -318,6 +318,7 @@ _FUNCTIONS: Mapping[str, tuple[int | None, tuple[str, ...], str, _Result]] = {
     "days": (1, ("whole",), "a whole number of days", DURATION),
     "hours": (1, ("whole",), "a whole number of hours", DURATION),
     "date": (1, ("string",), 'a "YYYY-MM-DD" string', DATE),
+    "moment": (1, ("string",), 'a "YYYY-MM-DDTHH:MM[:SS]" string', MOMENT),
     "add_months": (
         2,
         ("date|moment", "whole"),

@@ -52,7 +52,7 @@ def _operand(expr: s.Expr, op: str, right: bool) -> str:
 
 def literal(value: Any) -> str:
     """A constant as rule text, the one literal writer: ``"OSS-II"``, ``null``, ``true``,
-    ``0.24``, ``date("2026-06-30")``, ``["a", "b"]``."""
+    ``0.24``, ``date("2026-06-30")``, ``moment("2026-06-30T08:00:00")``, ``["a", "b"]``."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -63,6 +63,8 @@ def literal(value: Any) -> str:
         # Exact decimal text: 0.24, never Decimal('0.24') or 2.4E-1.
         number = canonical_number(value)
         return str(number) if isinstance(number, int) else format(number, "f")
+    if isinstance(value, dt.datetime):
+        return f'moment("{value.isoformat()}")'
     if isinstance(value, dt.date):
         return f'date("{value.isoformat()}")'
     if isinstance(value, tuple | list):

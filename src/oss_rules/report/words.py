@@ -138,7 +138,7 @@ _OPS = ("not in", "==", "!=", "<=", ">=", "<", ">", "in")
 _ORDER_WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
 _TIME_WORDS = {"<": "before", "<=": "on or before", ">": "after", ">=": "on or after"}
 _ATOM = re.compile(r"-?\d+(?:\.\d+)?|null|true|false")
-_DATE = re.compile(r'date\("(\d{4}-\d{2}-\d{2})"\)')
+_DATE = re.compile(r'(?:date|moment)\("(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2})?)"\)')
 _NAME = re.compile(r"[A-Za-z_?][A-Za-z0-9_]*")
 _DECODER = json.JSONDecoder()
 
