@@ -16,8 +16,8 @@ from ..errors import suggest
 from ..model._fields import Many
 from ..model.registry import FactRegistry
 from . import syntax as s
-from ._check import _NAME, RESERVED
 from ._loader import RawRuleset, _plain, _read_derivation, _read_pattern, read_cite
+from ._name_check import NAME, RESERVED
 from ._parser import ParseError
 from ._positions import _Collector, _key_span, _node_span, _value_span
 from ._table_cells import read_cell
@@ -239,7 +239,7 @@ class _Reader:
         taken = {p.binding for p in when if p.binding} | set(self.raw.params) | RESERVED
         outputs: list[Output] = []
         for name, span in self.names("outputs", "[level]"):
-            if not _NAME.match(name) or name in taken or name in {o.name for o in outputs}:
+            if not NAME.match(name) or name in taken or name in {o.name for o in outputs}:
                 self.fail(
                     span,
                     "OSS062",
