@@ -8,7 +8,7 @@ checks of :mod:`._when_check` and :mod:`._then_check` both resolve their names h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -60,6 +60,14 @@ def fact_type(name: str, span: s.Span, registry: FactRegistry, out: _Collector) 
         f"unknown fact type `{name}`{suggest(name, registry.names())}",
         "known types: " + ", ".join(registry.names()),
     )
+    return None
+
+
+def own_field(expr: s.Expr, fact_type: FactType, bound: Container[str]) -> str | None:
+    """The field of the pattern's own fact that ``expr`` names: a bare name that is no
+    binding (``bound``) and is a field of ``fact_type``; else None."""
+    if isinstance(expr, s.Name) and expr.id not in bound and fact_type.field(expr.id):
+        return expr.id
     return None
 
 

@@ -19,7 +19,7 @@ from . import syntax as s
 from ._loader import RawRuleset, _plain, _read_derivation, _read_pattern, read_cite
 from ._name_check import NAME, RESERVED
 from ._parser import ParseError
-from ._positions import _Collector, _key_span, _node_span, _value_span
+from ._positions import _Collector, _key_span, _node_span, _value_span, mappings
 from ._table_cells import read_cell
 from .syntax import HIT_POLICIES, Column, Output, Row, Table
 
@@ -42,25 +42,9 @@ ROW_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 def read_tables(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
     """Read the ``tables:`` of every file that has one into ``raw.tables``."""
+    example = "write `- id: my-table` then `when:`, `inputs:`, `outputs:`, `then:`, `rows:`"
     for file, doc in raw.table_nodes:
-        node = doc["tables"]
-        if not isinstance(node, CommentedSeq):
-            out.add(
-                _value_span(doc, "tables", file),
-                "OSS008",
-                "`tables` must be a list",
-                "write each table as `- id: ...`",
-            )
-            continue
-        for i, item in enumerate(node):
-            if not isinstance(item, CommentedMap):
-                out.add(
-                    _value_span(node, i, file),
-                    "OSS009",
-                    "a table must be a mapping",
-                    "write `- id: my-table` then `when:`, `inputs:`, `outputs:`, `then:`, `rows:`",
-                )
-                continue
+        for item in mappings(doc, "tables", file, out, what="table", example=example):
             table = _Reader(item, file, raw, registry, out).table()
             if table is not None:
                 raw.tables.append(table)

@@ -23,6 +23,7 @@ from ._name_check import (
     check_name,
     check_names,
     fact_type,
+    own_field,
 )
 from ._positions import _Collector
 from ._versions import Versioned
@@ -113,12 +114,6 @@ def _check_aggregate(
         check_names(aggregate.value, bindings, params, out, extra=untyped, unbound=unbound)
 
 
-def _own_field(expr: s.Expr, fact_type: FactType, bindings: Mapping[str, Any]) -> str | None:
-    if isinstance(expr, s.Name) and expr.id not in bindings and fact_type.field(expr.id):
-        return expr.id
-    return None
-
-
 def _check_condition(
     condition: s.Compare,
     fact_type: FactType,
@@ -128,8 +123,8 @@ def _check_condition(
     untyped: Iterable[str],
     unbound: Unbound,
 ) -> None:
-    left = _own_field(condition.left, fact_type, bindings)
-    right = _own_field(condition.right, fact_type, bindings)
+    left = own_field(condition.left, fact_type, bindings)
+    right = own_field(condition.right, fact_type, bindings)
     if left is None and right is None:
         # A misspelt field (`categroy == "fall"`) is an unknown name, reported with the
         # field it is close to; that the condition then has no field is the same mistake.
@@ -152,7 +147,7 @@ def _check_condition(
     for name in iter_names(other):
         # Another field of the same fact (`medical_care_at > occurred_at + hours(24)`)
         # is checked in Python after durable matched the fact.
-        if not _own_field(name, fact_type, bindings):
+        if not own_field(name, fact_type, bindings):
             check_name(name, bindings, params, out, own=fact_type, extra=untyped, unbound=unbound)
     check_expr_parts(other, bindings, out)
     info = fact_type.field(field_name)
