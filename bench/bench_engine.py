@@ -5,10 +5,11 @@
     python bench/bench_engine.py --json     # machine-readable output on stdout
 
 For each N one workplace holds N hazards drawn with a fixed seed (every category, every
-level, due dates in the past and the future). A second, hazard-free workplace is added so
-that the rules one workplace cannot fire together (unneeded-module, never-assessed) fire
-too; the script checks that every rule of the ruleset fired and that the engine and the
-reference derive the same facts before it times anything.
+level, due dates in the past and the future). Small workplaces with incidents, separations
+and illnesses are added so that the rules one workplace cannot fire together
+(unneeded-module, never-assessed, each row of the table expected-hazards, the disease
+reports) fire too; the script checks that every rule and table row of the ruleset fired and
+that the engine and the reference derive the same facts before it times anything.
 
 One engine per backend (durable, compiled) is built once; each sample times a loop of
 evaluations, the backends' and the reference's samples alternate, and the median sample
@@ -47,7 +48,7 @@ SIZES = (10, 100, 1000)
 
 def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
     """One workplace with ``n`` hazards (pseudo-random, fixed seed) and incidents, a
-    hazard-free one and a small shop.
+    hazard-free one, a small shop and three more for the rows of a decision table.
 
     The main workplace is a field site assessed over a year ago that declares only OSS-I,
     so OSS-II/III are missing and the assessment is overdue; its audit is due soon and
@@ -60,7 +61,8 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
     identified 0-200 days before as_of (some actions overdue, some not). The second
     workplace is an office never assessed that declares OSS-II, which nothing requires;
     the shop declares OSS-III, which its one low hazard does not require, and is given an
-    OSS-II obligation that no rule explains.
+    OSS-II obligation that no rule explains. ``_table_rows_and_illnesses`` adds the
+    workplaces and occupational illnesses the rest of the rules need.
     """
     rng = random.Random(seed)
     pairs = [(lik, sev) for lik in range(1, 6) for sev in range(1, 6)]
@@ -118,6 +120,7 @@ def inventory(n: int, params: Mapping[str, Any], seed: int = SEED) -> list[Any]:
             )
         )
     facts += _benefit_cases(day)
+    facts += _table_rows_and_illnesses(day)
     for i in range(n):
         identified = None
         if rng.random() < 2 / 3:
@@ -167,6 +170,45 @@ def _benefit_cases(day: dt.datetime) -> list[Any]:
         ("sep-job-2024", "job_loss", dt.date(2024, 12, 31), 4_000_000),
     ):
         facts.append(Separation(id, "site", kind, ended_on, monthly_wage=wage))
+    return facts
+
+
+def _table_rows_and_illnesses(day: dt.datetime) -> list[Any]:
+    """Hazard-free workplaces for the rows of table expected-hazards that the others miss,
+    and occupational illnesses at the plant, so that every row and every report rule of
+    incidents.yaml fires.
+
+    The plant matches row ``plant``; a field depot outside construction falls to
+    ``other.1`` and a construction firm's digital office to ``other.2``. Of the illnesses
+    one has no diagnosis time (its report is due from when it occurred), one was
+    reported late after its diagnosis and one diagnosed illness was never reported.
+    """
+    facts: list[Any] = [
+        Workplace(id="plant", sector="manufacturing", setting="plant", headcount=80),
+        Workplace(id="depot", sector="logistics", setting="field", headcount=30),
+        Workplace(id="studio", sector="construction", setting="digital", headcount=6),
+    ]
+    occurred = day - dt.timedelta(days=60, hours=-8)
+
+    def after(hours: int | None) -> dt.datetime | None:
+        return None if hours is None else occurred + dt.timedelta(hours=hours)
+
+    for id, diagnosed, reported in (
+        ("ill-undiagnosed", None, 20),
+        ("ill-late", 24 * 20, 24 * 20 + 72),
+        ("ill-none", 24 * 30, None),
+    ):
+        facts.append(
+            Incident(
+                id,
+                "plant",
+                "illness",
+                occurred,
+                medical_care_at=after(2),
+                reported_at=after(reported),
+                diagnosed_at=after(diagnosed),
+            )
+        )
     return facts
 
 

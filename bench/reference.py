@@ -308,49 +308,30 @@ def _incidents(incidents: list[Incident], as_of: dt.date, params: Mapping[str, A
         if i.medical_care_at is None and i.kind != "death" and care_by < start:
             message = f"no medical care on record; it was due by {care_by.isoformat()}"
             out.add(Finding(i.workplace, "late_medical_care", i.id, message))  # no-medical-care
-        if i.kind == "illness" and i.diagnosed_at is not None:
-            out |= _disease_report(i, start, params)
-        else:
-            out |= _accident_report(i, start, params)
+        out |= _report(i, start, params)
     return out
 
 
-def _accident_report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) -> set[Any]:
-    """accident-report-due / illness-report-due, late-accident-report, unreported-accident."""
+def _report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) -> set[Any]:
+    """accident-report-due / illness-report-due, late-accident-report, unreported-accident;
+    for a diagnosed illness disease-report-due, late-disease-report, unreported-disease,
+    whose time limit runs from the diagnosis."""
+    since, kind, what, after = i.occurred_at, "accident_report", "incident", ""
+    if i.kind == "illness" and i.diagnosed_at is not None:
+        since, kind, what = i.diagnosed_at, "disease_report", "diagnosis"
+        after = ", 2 x 24 h after the diagnosis"
     hours = params["report_within_hours"]
-    by = i.occurred_at + dt.timedelta(hours=hours)
-    out: set[Any] = {ResponseDue(i.workplace, i.id, "accident_report", by)}
-    consequence = _in_force(params["late_report_consequence"], i.occurred_at.date())
+    by = since + dt.timedelta(hours=hours)
+    out: set[Any] = {ResponseDue(i.workplace, i.id, kind, by)}
+    consequence = _in_force(params["late_report_consequence"], since.date())
     if i.reported_at is not None and i.reported_at > by:
         message = (
             f"reported {i.reported_at.isoformat()}, more than {hours} h after the "
-            f"incident at {i.occurred_at.isoformat()}; {consequence}"
+            f"{what} at {since.isoformat()}; {consequence}"
         )
         out.add(Finding(i.workplace, "late_accident_report", i.id, message))
     if i.reported_at is None and by < start:
-        message = f"not reported; the report was due by {by.isoformat()}; {consequence}"
-        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
-    return out
-
-
-def _disease_report(i: Incident, start: dt.datetime, params: Mapping[str, Any]) -> set[Any]:
-    """disease-report-due, late-disease-report, unreported-disease: from the diagnosis."""
-    assert i.diagnosed_at is not None
-    hours = params["report_within_hours"]
-    by = i.diagnosed_at + dt.timedelta(hours=hours)
-    out: set[Any] = {ResponseDue(i.workplace, i.id, "disease_report", by)}
-    consequence = _in_force(params["late_report_consequence"], i.diagnosed_at.date())
-    if i.reported_at is not None and i.reported_at > by:
-        message = (
-            f"reported {i.reported_at.isoformat()}, more than {hours} h after the "
-            f"diagnosis at {i.diagnosed_at.isoformat()}; {consequence}"
-        )
-        out.add(Finding(i.workplace, "late_accident_report", i.id, message))
-    if i.reported_at is None and by < start:
-        message = (
-            f"not reported; the report was due by {by.isoformat()}, 2 x 24 h after the "
-            f"diagnosis; {consequence}"
-        )
+        message = f"not reported; the report was due by {by.isoformat()}{after}; {consequence}"
         out.add(Finding(i.workplace, "late_accident_report", i.id, message))
     return out
 

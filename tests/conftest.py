@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,48 @@ def write_ruleset(root: Path, header: str, **files: str) -> Path:
     for name, text in files.items():
         (root / f"{name}.yaml").write_text(text, "utf-8")
     return root
+
+
+SMALL_RULESET = """\
+ruleset: small
+version: "1"
+sources:
+  s: "A source."
+rules:
+  - id: office
+    cite: s
+    when:
+      - w: Workplace(setting == "office")
+    then:
+      - 'Obligation(workplace: w.id, module: "OSS-I")'
+
+  - id: field
+    cite: s
+    when:
+      - w: Workplace(setting == "field")
+    then:
+      - 'Obligation(workplace: w.id, module: "OSS-III")'
+
+  - id: plant
+    cite: s
+    when:
+      - w: Workplace(setting == "plant")
+    then:
+      - 'Obligation(workplace: w.id, module: "OSS-III")'
+"""
+"""A three-rule ruleset `small`: an office needs OSS-I, a field site and a plant OSS-III."""
+
+
+@pytest.fixture
+def small_ruleset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    """Writes ``SMALL_RULESET`` with the given ``tests/cases.yaml`` text to ``small/`` in a
+    fresh working directory (so that paths print as ``small/...``) and returns its root."""
+    monkeypatch.chdir(tmp_path)
+
+    def write(cases: str) -> Path:
+        root = write_ruleset(tmp_path / "small", SMALL_RULESET)
+        (root / "tests").mkdir()
+        (root / "tests" / "cases.yaml").write_text(cases, "utf-8")
+        return root
+
+    return write

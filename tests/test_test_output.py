@@ -5,41 +5,14 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_ruleset
+from conftest import SMALL_RULESET, write_ruleset
 
 from oss_rules.cli import main
-
-RULES = """\
-ruleset: small
-version: "1"
-sources:
-  s: "A source."
-rules:
-  - id: office
-    cite: s
-    when:
-      - w: Workplace(setting == "office")
-    then:
-      - 'Obligation(workplace: w.id, module: "OSS-I")'
-
-  - id: field
-    cite: s
-    when:
-      - w: Workplace(setting == "field")
-    then:
-      - 'Obligation(workplace: w.id, module: "OSS-III")'
-
-  - id: plant
-    cite: s
-    when:
-      - w: Workplace(setting == "plant")
-    then:
-      - 'Obligation(workplace: w.id, module: "OSS-III")'
-"""
 
 CASES = """\
 cases:
@@ -74,13 +47,9 @@ FAILURE = [
 
 
 @pytest.fixture
-def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A three-rule ruleset with three cases; the second one fails."""
-    monkeypatch.chdir(tmp_path)
-    root = write_ruleset(tmp_path / "small", RULES)
-    (root / "tests").mkdir()
-    (root / "tests" / "cases.yaml").write_text(CASES, "utf-8")
-    return root
+def small(small_ruleset: Callable[[str], Path]) -> Path:
+    """The three-rule ruleset with three cases; the second one fails."""
+    return small_ruleset(CASES)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -203,7 +172,7 @@ def test_junit_report(small: Path) -> None:
 
 def test_machine_formats_keep_stdout_parseable(small: Path, tmp_path: Path) -> None:
     """With --format json or junit, notes and the --fail-under message go to stderr."""
-    write_ruleset(tmp_path / "untested", RULES.replace("small", "untested"))
+    write_ruleset(tmp_path / "untested", SMALL_RULESET.replace("small", "untested"))
     for fmt, parse in (("json", json.loads), ("junit", ET.fromstring)):
         code, out, err = run("test", "--format", fmt, "--fail-under", "100", "-k", "office", ".")
         assert code == 1  # -k office covers 1 of 3 rules

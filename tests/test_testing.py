@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, write_ruleset
+from conftest import ROOT, SMALL_RULESET, write_ruleset
 
 import oss_rules
 from oss_rules import RulesetError
@@ -107,34 +108,6 @@ def test_a_broken_copy_fails_under_pytest_too(broken: Path):
     ]
 
 
-UNTESTED = """\
-ruleset: small
-version: "1"
-sources:
-  s: "A source."
-rules:
-  - id: office
-    cite: s
-    when:
-      - w: Workplace(setting == "office")
-    then:
-      - 'Obligation(workplace: w.id, module: "OSS-I")'
-
-  - id: field
-    cite: s
-    when:
-      - w: Workplace(setting == "field")
-    then:
-      - 'Obligation(workplace: w.id, module: "OSS-III")'
-
-  - id: plant
-    cite: s
-    when:
-      - w: Workplace(setting == "plant")
-    then:
-      - 'Obligation(workplace: w.id, module: "OSS-III")'
-"""
-
 CASES = """\
 cases:
   - name: an office needs OSS-I
@@ -155,13 +128,9 @@ cases:
 
 
 @pytest.fixture
-def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A three-rule ruleset whose cases never make the `plant` rule fire."""
-    monkeypatch.chdir(tmp_path)
-    root = write_ruleset(tmp_path / "small", UNTESTED)
-    (root / "tests").mkdir()
-    (root / "tests" / "cases.yaml").write_text(CASES)
-    return root
+def small(small_ruleset: Callable[[str], Path]) -> Path:
+    """The three-rule ruleset whose cases never make the `plant` rule fire."""
+    return small_ruleset(CASES)
 
 
 def test_coverage_names_the_rule_no_case_fired(small: Path):
@@ -217,7 +186,7 @@ def test_coverage_without_fail_under_exits_0(small: Path):
 
 
 def _bad(tmp_path: Path, text: str) -> tuple[int, str]:
-    root = write_ruleset(tmp_path / "small", UNTESTED)
+    root = write_ruleset(tmp_path / "small", SMALL_RULESET)
     (root / "tests").mkdir(exist_ok=True)
     (root / "tests" / "bad.yaml").write_text(textwrap.dedent(text))
     return run("test", "small")
@@ -345,7 +314,7 @@ def test_every_problem_of_every_file_is_reported(tmp_path: Path, monkeypatch: py
     monkeypatch.chdir(tmp_path)
     text = GOOD_CASE.replace("expect:", "expct:").replace("as_of: 2026-06-30", "as_of: soon")
     with pytest.raises(RulesetError) as info:
-        root = write_ruleset(tmp_path / "small", UNTESTED)
+        root = write_ruleset(tmp_path / "small", SMALL_RULESET)
         (root / "tests").mkdir()
         (root / "tests" / "bad.yaml").write_text(text)
         testing.load_suite(root)
@@ -355,7 +324,7 @@ def test_every_problem_of_every_file_is_reported(tmp_path: Path, monkeypatch: py
 def test_expected_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """expect_error passes on the right error and fails, saying what happened, otherwise."""
     monkeypatch.chdir(tmp_path)
-    root = write_ruleset(tmp_path / "small", UNTESTED)
+    root = write_ruleset(tmp_path / "small", SMALL_RULESET)
     (root / "tests").mkdir()
     bad_fact = "{type: Workplace, id: w1, sector: retail, setting: office, headcount: -1}"
     good_fact = "{type: Workplace, id: w1, sector: retail, setting: office, headcount: 1}"
@@ -389,7 +358,7 @@ def test_expected_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_unexpected_error_fails_the_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """An error in a case that expects conclusions is a failure that shows the error."""
     monkeypatch.chdir(tmp_path)
-    failing = UNTESTED.replace(
+    failing = SMALL_RULESET.replace(
         """'Obligation(workplace: w.id, module: "OSS-I")'""",
         """'Deadline(workplace: w.id, kind: "next", due: add_months(w.last_assessment, 12))'""",
     )
@@ -424,7 +393,7 @@ def test_discover_accepts_a_ruleset_its_tests_a_file_or_a_parent(small: Path):
 def test_no_cases_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A ruleset without tests/*.yaml has nothing to run: exit 2 with a hint."""
     monkeypatch.chdir(tmp_path)
-    write_ruleset(tmp_path / "small", UNTESTED)
+    write_ruleset(tmp_path / "small", SMALL_RULESET)
     code, output = run("test", "small")
     assert code == 2
     assert "no test cases found" in output

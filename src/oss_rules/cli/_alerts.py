@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..domains.oss.alerts import Alert, alerts_of, calendar_of, pending
-from ._common import AS_OF, PARAM, RULESETS, UsageError, build_engines, evaluate_all
+from ._common import AS_OF, PARAM, RULESETS, UsageError, build_engines, evaluate_all, json_flag
 
 __all__ = ["alerts_command", "write_atomically"]
 
@@ -27,7 +27,7 @@ __all__ = ["alerts_command", "write_atomically"]
     metavar="DAYS",
     help="Also list what falls due within DAYS days after the evaluation date.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the alerts as JSON.")
+@json_flag("the alerts")
 @click.option(
     "--ics",
     "ics_path",

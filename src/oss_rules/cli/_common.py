@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -308,6 +308,13 @@ BACKEND = click.option(
     help="What runs the rules: durable-rules' rete, or the rules compiled to Python. "
     "Both give the same results.",
 )
+
+
+def json_flag(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--json`` flag (parameter ``as_json``) of a command that prints ``what``."""
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as JSON.")
+
+
 PARAM = click.option(
     "--param",
     "params",

@@ -13,7 +13,7 @@ from ..authoring.diff import RulesetDiff, check_allow, diff
 from ..errors import ParamError, RevisionError, RulesetError
 from ..language import Ruleset, load, shipped_rulesets
 from ..model.convert import Inventory
-from ._common import BACKEND, UsageError, read_input, ruleset_location
+from ._common import BACKEND, UsageError, json_flag, read_input, ruleset_location
 
 __all__ = ["diff_command"]
 
@@ -67,7 +67,7 @@ def _version(spec: str, scratch: Path) -> Ruleset:
     help="Acknowledge the changes of conclusions of this type (by this rule or table): "
     "they no longer make the exit status 1. Repeatable.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@json_flag("the diff")
 @BACKEND
 def diff_command(
     old: str,

@@ -41,6 +41,7 @@ from ._common import (
     build_engines,
     evaluate_all,
     evaluate_file,
+    json_flag,
 )
 from ._diff import diff_command
 from ._exit import GuardedGroup
@@ -78,7 +79,7 @@ def main(debug: bool, max_facts: int | None) -> None:
 
 @main.command("evaluate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_flag("the result")
 @click.option(
     "--jsonl", "as_jsonl", is_flag=True, help="Write one JSON result per line, as each is ready."
 )

@@ -17,7 +17,7 @@ from ..engine.result import Result
 from ..errors import OssRulesError
 from ..report._console import PLAIN, Look, plain, render, when
 from ..report._text_domains import payroll_parts
-from ._common import AS_OF, PARAM, UsageError, build_engine, read_input, write_output
+from ._common import AS_OF, PARAM, UsageError, build_engine, json_flag, read_input, write_output
 from ._terminal import COLOR, echo_text, look_for
 
 __all__ = ["payroll_command"]
@@ -40,7 +40,7 @@ DEFAULT_RULESET = "id-bpjstk"
     metavar="PATH",
     help="Also write the rows and totals as CSV to PATH ('-' prints CSV instead of the table).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the payroll as JSON.")
+@json_flag("the payroll")
 @click.option(
     "--ruleset",
     "ruleset_path",

@@ -11,7 +11,7 @@ from ..domains.oss.facts import Workplace
 from ..domains.oss.registration import Submission, build_submission
 from ..engine.result import Result
 from ..errors import SubmissionError, suggest
-from ._common import AS_OF, PARAM, RULESET, UsageError, build_engine, evaluate_file
+from ._common import AS_OF, PARAM, RULESET, UsageError, build_engine, evaluate_file, json_flag
 
 __all__ = ["render_submission", "submission_command"]
 
@@ -24,7 +24,7 @@ __all__ = ["render_submission", "submission_command"]
     metavar="ID",
     help="The workplace to register (needed when FILE holds several).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the payload (or problems) as JSON.")
+@json_flag("the payload (or problems)")
 @RULESET
 @AS_OF
 @PARAM

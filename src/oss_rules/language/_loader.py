@@ -22,7 +22,7 @@ from ._files import HEADER_FILE as HEADER_FILE
 from ._files import ruleset_files as ruleset_files
 from ._labels import Labels, read_labels
 from ._parser import ParseError, parse_derivation, parse_pattern
-from ._positions import _Collector, _key_span, _locator, _node_span, _value_span
+from ._positions import _Collector, _key_span, _locator, _node_span, _value_span, mappings
 from ._yaml import foreign_tag, numbers_in_range, safe_yaml, yaml_problem
 
 if TYPE_CHECKING:
@@ -198,26 +198,10 @@ def _read_file(
             )
     if "tables" in doc:
         raw.table_nodes.append((file, doc))
-    rules = doc.get("rules")
-    if rules is None:
+    if doc.get("rules") is None:
         return
-    if not isinstance(rules, CommentedSeq):
-        out.add(
-            _value_span(doc, "rules", file),
-            "OSS008",
-            "`rules` must be a list",
-            "write each rule as `- id: ...`",
-        )
-        return
-    for i, item in enumerate(rules):
-        if not isinstance(item, CommentedMap):
-            out.add(
-                _value_span(rules, i, file),
-                "OSS009",
-                "a rule must be a mapping",
-                "write `- id: my-rule` then `when:` and `then:` lists",
-            )
-            continue
+    example = "write `- id: my-rule` then `when:` and `then:` lists"
+    for item in mappings(doc, "rules", file, out, what="rule", example=example):
         raw.rules.extend(_read_rule(item, file, out))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -33,6 +34,31 @@ class _Collector:
         self.diagnostics.append(
             Diagnostic(span.file, span.line, span.col, code, message, hint, text)
         )
+
+
+def mappings(
+    doc: CommentedMap, key: str, file: str, out: _Collector, *, what: str, example: str
+) -> Iterator[CommentedMap]:
+    """The items of the list ``doc[key]`` (rules, tables) that are mappings, in order.
+
+    A ``doc[key]`` that is no list is reported (OSS008) and yields nothing; an item that
+    is no mapping is reported (OSS009) where it stands and skipped. ``what`` names one
+    item (``rule``) and ``example`` is the hint's way to write one.
+    """
+    node = doc[key]
+    if not isinstance(node, CommentedSeq):
+        out.add(
+            _value_span(doc, key, file),
+            "OSS008",
+            f"`{key}` must be a list",
+            f"write each {what} as `- id: ...`",
+        )
+        return
+    for i, item in enumerate(node):
+        if not isinstance(item, CommentedMap):
+            out.add(_value_span(node, i, file), "OSS009", f"a {what} must be a mapping", example)
+            continue
+        yield item
 
 
 def _key_span(node: CommentedMap, key: str, file: str) -> s.Span:

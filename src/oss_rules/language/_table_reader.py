@@ -16,10 +16,10 @@ from ..errors import suggest
 from ..model._fields import Many
 from ..model.registry import FactRegistry
 from . import syntax as s
-from ._check import _NAME, RESERVED
 from ._loader import RawRuleset, _plain, _read_derivation, _read_pattern, read_cite
+from ._name_check import NAME, RESERVED
 from ._parser import ParseError
-from ._positions import _Collector, _key_span, _node_span, _value_span
+from ._positions import _Collector, _key_span, _node_span, _value_span, mappings
 from ._table_cells import read_cell
 from .syntax import HIT_POLICIES, Column, Output, Row, Table
 
@@ -42,25 +42,9 @@ ROW_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 def read_tables(raw: RawRuleset, registry: FactRegistry, out: _Collector) -> None:
     """Read the ``tables:`` of every file that has one into ``raw.tables``."""
+    example = "write `- id: my-table` then `when:`, `inputs:`, `outputs:`, `then:`, `rows:`"
     for file, doc in raw.table_nodes:
-        node = doc["tables"]
-        if not isinstance(node, CommentedSeq):
-            out.add(
-                _value_span(doc, "tables", file),
-                "OSS008",
-                "`tables` must be a list",
-                "write each table as `- id: ...`",
-            )
-            continue
-        for i, item in enumerate(node):
-            if not isinstance(item, CommentedMap):
-                out.add(
-                    _value_span(node, i, file),
-                    "OSS009",
-                    "a table must be a mapping",
-                    "write `- id: my-table` then `when:`, `inputs:`, `outputs:`, `then:`, `rows:`",
-                )
-                continue
+        for item in mappings(doc, "tables", file, out, what="table", example=example):
             table = _Reader(item, file, raw, registry, out).table()
             if table is not None:
                 raw.tables.append(table)
@@ -239,7 +223,7 @@ class _Reader:
         taken = {p.binding for p in when if p.binding} | set(self.raw.params) | RESERVED
         outputs: list[Output] = []
         for name, span in self.names("outputs", "[level]"):
-            if not _NAME.match(name) or name in taken or name in {o.name for o in outputs}:
+            if not NAME.match(name) or name in taken or name in {o.name for o in outputs}:
                 self.fail(
                     span,
                     "OSS062",

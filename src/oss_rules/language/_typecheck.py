@@ -23,6 +23,7 @@ from ..model._fields import Day, Integer, Kind, Moment, Optional, Text
 from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value
+from ._name_check import own_field
 from ._positions import _Collector
 from ._types import (
     DATE,
@@ -167,10 +168,10 @@ def _condition(
     report: Report,
     once: _Once,
 ) -> None:
-    field = _own(condition.left, fact_type, bound)
+    field = own_field(condition.left, fact_type, bound)
     other, member = condition.right, False
     if field is None:
-        field, other = _own(condition.right, fact_type, bound), condition.left
+        field, other = own_field(condition.right, fact_type, bound), condition.left
         member = condition.op in ("in", "not in")
     info = fact_type.field(field) if field else None
     if info is None or all(
@@ -200,13 +201,6 @@ def _compare_hint(field: Type, other: Type) -> str:
     if other.name == "list" or field.name == "list":
         return "`x in list` tests membership; compare an item with a value of its type"
     return "compare values of the same type: numbers, text, dates or moments"
-
-
-def _own(expr: s.Expr, fact_type: FactType, bound: set[str]) -> str | None:
-    """The field of the pattern's own fact that ``expr`` names, as the loader resolves it."""
-    if isinstance(expr, s.Name) and expr.id not in bound and fact_type.field(expr.id):
-        return expr.id
-    return None
 
 
 def _derivation(
