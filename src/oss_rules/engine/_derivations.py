@@ -1,7 +1,9 @@
 """A rule's ``then`` and its absences as generated Python, for the compiled backend.
 
-``_derive(run, m)`` builds the derived facts of a match (through the fact classes, so
-their fields are validated as the durable backend's are); ``_absent(run, m)`` renders
+``_derive(run, m)`` builds the derived facts of a match; a value not known to be valid is
+validated by its class's own validator, as on the durable backend (see ``_construct``:
+copies of checked fields, literals and params checked once are not checked again);
+``_absent(run, m)`` renders
 each negated pattern with the values it was checked against, in the words of
 :func:`oss_rules.engine._derive.compile_absent`, so that traces are byte-identical.
 """
@@ -9,11 +11,13 @@ each negated pattern with the values it was checked against, in the words of
 from __future__ import annotations
 
 import keyword
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..language import syntax as s
 from ..language._unparse import literal as _literal
 from ..model.registry import FactRegistry, FactType
+from ._construct import Trusted, constructor, element_kind, proven
 from ._derive import negated_parts
 from ._expressions import Generator, Scope
 
@@ -32,8 +36,15 @@ def deriver(
     lines = ["def _derive(run, m):", _unpack(rule), "    env = run.env", "    as_of = run.as_of"]
     lines.append("    out = []")
 
+    bindings = {name: fact_type for name, (_, fact_type) in facts.items()}
+
     def call(cls: str, derivation: s.Derivation, scope: Scope) -> str:
         values = [(a.field, gen.expr(a.value, scope)) for a in derivation.assignments]
+        make = _trusted_constructor(derivation, registry, bindings, gen.params)
+        if make is not None:
+            # Positional, in the order the rule writes them: computed in that order, as
+            # keyword arguments to the class would be.
+            return f"{gen.constant(make)}(" + ", ".join(v for _, v in values) + ")"
         if all(f.isidentifier() and not keyword.iskeyword(f) for f, _ in values):
             return f"{cls}(" + ", ".join(f"{f}={v}" for f, v in values) + ")"
         return f"{cls}(**{{" + ", ".join(f"{f!r}: {v}" for f, v in values) + "})"
@@ -50,6 +61,27 @@ def deriver(
         lines.append(f"        out.append({call(cls, derivation, scope)})")
     lines.append("    return out")
     return "\n".join(line for line in lines if line)
+
+
+def _trusted_constructor(
+    derivation: s.Derivation,
+    registry: FactRegistry,
+    bindings: Mapping[str, FactType],
+    params: Mapping[str, Any],
+) -> Callable[..., Any] | None:
+    """The derivation's class's ``__init__`` minus the validators of the values known to
+    be valid (None: use the class)."""
+    fact_type = registry[derivation.fact_type]
+    trusted = Trusted(bindings, params)
+    if derivation.loop_over is not None and derivation.loop_var is not None:
+        loop = (derivation.loop_var, element_kind(derivation.loop_over, trusted))
+        trusted = Trusted(bindings, params, loop)
+    checked = set()
+    for assignment in derivation.assignments:
+        info = fact_type.field(assignment.field)
+        if info is not None and proven(assignment.value, info.kind, trusted):
+            checked.add(assignment.field)
+    return constructor(fact_type.cls, [a.field for a in derivation.assignments], checked)
 
 
 def describer(rule: s.Rule, gen: Generator, facts: Mapping[str, tuple[str, FactType]]) -> str:

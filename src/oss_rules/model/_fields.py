@@ -20,6 +20,7 @@ from ..errors import FactError, FactTypeError
 from ._kinds import (
     _DECIMAL,
     _IDENT,
+    _SURROGATE,
     Boolean,
     Choice,
     Day,
@@ -35,6 +36,7 @@ from ._kinds import (
     moment_seconds,
     show_value,
 )
+from ._limits import FIRST_DAY, LAST_DAY, MAX_MAGNITUDE
 
 __all__ = [
     "FIELDS_CHECKED",
@@ -75,7 +77,12 @@ at the same moment still validate."""
 
 @attrs.frozen(repr=False)
 class _KindValidator:
-    """attrs validator that raises :class:`FactError` for a value outside its kind."""
+    """attrs validator that raises :class:`FactError` for a value outside its kind.
+
+    A fact class calls it once per field on every construction, so :func:`field` wraps
+    it in a generated function (see :func:`_validator`) that first tries a quick test
+    and calls this only when the quick test does not vouch for the value.
+    """
 
     kind: Kind
 
@@ -94,6 +101,61 @@ class _KindValidator:
 
     def __repr__(self) -> str:
         return f"<must be {self.kind.expected}>"
+
+
+_VALIDATES = "__oss_rules_kind_validator__"
+"""The attribute that marks a validator made by :func:`field` (it holds the
+:class:`_KindValidator`)."""
+
+
+def _quick(kind: Kind, scope: dict[str, Any]) -> str | None:
+    """Python source, over ``value``, that is true only for valid values of ``kind`` (it
+    may be false for some valid ones: those take the full check). None: no quick test.
+
+    Only the kinds defined here, not their subclasses: a subclass may check differently."""
+    if type(kind) is Optional:
+        inner = _quick(kind.inner, scope)
+        return None if inner is None else f"value is None or ({inner})"
+    if type(kind) is Integer:
+        # Exact ints only (bool and subclasses take the full check).
+        low = -MAX_MAGNITUDE + 1 if kind.minimum is None else max(kind.minimum, -MAX_MAGNITUDE + 1)
+        high = MAX_MAGNITUDE - 1 if kind.maximum is None else min(kind.maximum, MAX_MAGNITUDE - 1)
+        return f"value.__class__ is int and {low} <= value <= {high}"
+    if type(kind) is Choice:
+        name = f"_choices{len(scope)}"
+        scope[name] = frozenset(kind.values)
+        return f"value.__class__ is str and value in {name}"
+    if type(kind) is Text and kind.ident:
+        scope["_ident"] = _IDENT.match
+        return "value.__class__ is str and _ident(value) is not None"
+    if type(kind) is Text:
+        scope["_surrogate"] = _SURROGATE.search
+        filled = "" if kind.empty else " and not value.isspace() and value"
+        return f"value.__class__ is str{filled} and _surrogate(value) is None"
+    if type(kind) is Day:
+        scope.update(_date=dt.date, _first=FIRST_DAY, _last=LAST_DAY)
+        return "value.__class__ is _date and _first <= value <= _last"
+    if type(kind) is Boolean:
+        return "value is True or value is False"
+    return None
+
+
+def _validator(kind: Kind) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    full = _KindValidator(kind)
+    scope: dict[str, Any] = {"_full": full}
+    quick = _quick(kind, scope)
+    if quick is None:
+        return full
+    source = (
+        "def validate(inst, attribute, value):\n"
+        f"    if {quick}:\n"
+        "        return\n"
+        "    _full(inst, attribute, value)\n"
+    )
+    exec(compile(source, f"<validator: {kind.expected}>", "exec"), scope)
+    validate: Callable[[Any, attrs.Attribute[Any], Any], None] = scope["validate"]
+    setattr(validate, _VALIDATES, full)
+    return validate
 
 
 def show_fact(fact: Any) -> str:
@@ -120,7 +182,7 @@ def validates_itself(attribute: attrs.Attribute[Any]) -> bool:
     with :func:`field`, alone or combined with other validators by ``attrs.validators.and_``)."""
     validator = attribute.validator
     parts = getattr(validator, "_validators", (validator,))
-    return any(isinstance(v, _KindValidator) for v in parts)
+    return any(isinstance(getattr(v, _VALIDATES, v), _KindValidator) for v in parts)
 
 
 def _fact_id(inst: Any) -> str | None:
@@ -139,7 +201,7 @@ def field(kind: Kind, *, default: Any = attrs.NOTHING, references: str | None = 
         metadata[REFERENCE_KEY] = references
     converter = _tuple_of if isinstance(kind, Many) else None
     return attrs.field(
-        default=default, validator=_KindValidator(kind), converter=converter, metadata=metadata
+        default=default, validator=_validator(kind), converter=converter, metadata=metadata
     )
 
 

@@ -13,8 +13,7 @@ date, and an unknown field is an error with a "did you mean" hint.
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from ._converter import structure_fact, unstructure_fact, was_checked
 from ._json import loads
 from ._kinds import Day
 from ._limits import DATE_HINT
+from ._order import sort_key
 from ._text import read_text
 from .domain import shipped_registry
 from .registry import FactRegistry
@@ -38,6 +38,7 @@ __all__ = [
     "fact_to_json",
     "facts_from_json",
     "read_inventory",
+    "sort_key",
 ]
 
 
@@ -240,26 +241,3 @@ def read_inventory(
 def unique_sorted(facts: Iterable[Any], registry: FactRegistry) -> tuple[Any, ...]:
     """Facts in canonical order: by type name, then by field values."""
     return tuple(sorted(set(facts), key=lambda f: sort_key(f, registry)))
-
-
-def sort_key(fact: Any, registry: FactRegistry) -> tuple[Any, ...]:
-    """A total order on facts that does not depend on how they were produced."""
-    info = registry.type_of(fact)
-    values = _FIELD_VALUES.get(info.cls)
-    if values is None:
-        values = _FIELD_VALUES[info.cls] = _field_values(info.field_names)
-    return (info.name, *[(0, "") if v is None else (1, v) for v in values(fact)])
-
-
-# Sorting a result computes hundreds of keys: one getter per fact type reads every field at once.
-_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-
-
-def _field_values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    if len(names) == 1:
-        (name,) = names
-        return lambda fact: (getattr(fact, name),)
-    if not names:
-        return lambda fact: ()
-    getter: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
-    return getter
