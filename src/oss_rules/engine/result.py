@@ -11,16 +11,17 @@ import heapq
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, TextIO, TypeVar
 
 import attrs
 
 from ..model import _fields
 from ..model._json import dump
-from ..model.convert import fact_from_json, fact_to_json, sort_key
+from ..model.convert import fact_from_json, fact_to_json
 from ..model.domain import SHIPPED, registry_for, result_class
 from ..model.registry import FactRegistry
+from ._canonical import canonical_order
 
 __all__ = ["Inference", "Proof", "Result", "RulesetInfo"]
 
@@ -394,55 +395,17 @@ def build(
 ) -> R:
     """Assemble a ``result_type`` with every collection in canonical order."""
 
-    # A fact is sorted with the others of its group and again as a premise in the trace:
-    # its key is computed once (by identity: every fact here is alive until we return).
-    keys: dict[int, Any] = {}
-
-    def key(fact: Any) -> Any:
-        found = keys.get(id(fact))
-        if found is None:
-            found = keys[id(fact)] = sort_key(fact, registry)
-        return found
-
-    groups: dict[str, list[Any]] = {name: [] for name in result_type.GROUPS}
-    others: list[Any] = []
-    for fact in derived:
-        group = groups.get(type(fact).__name__)
-        (group if group is not None else others).append(fact)
-    ordered_trace = _sorted_trace(trace, key)
-    conclusions = [f for facts in groups.values() for f in sorted(facts, key=key)]
-    conclusions += sorted(others, key=key)
+    ordered_given, conclusions, ordered_trace = canonical_order(
+        given, derived, trace, result_type.GROUPS, registry
+    )
     cited = {c for info in rules.values() for c in info.cite}
     return result_type(
         ruleset=ruleset,
         as_of=as_of,
-        given=tuple(sorted(given, key=key)),
+        given=tuple(ordered_given),
         conclusions=tuple(conclusions),
         trace=tuple(ordered_trace),
         rules=dict(rules),
         sources={k: v for k, v in sources.items() if k in cited},
         registry=registry,
     )
-
-
-def _sorted_trace(trace: list[Inference], key: Callable[[Any], Any]) -> list[Inference]:
-    """The trace by (fact, rule, alternative, premises, absences).
-
-    Most inferences differ before their premises, so they are sorted by the first three
-    first, and only a run of equal ones by the rest: the same order as sorting by all
-    five, without a key for every premise of every inference.
-    """
-    heads = [(key(i.fact), i.rule, i.alternative or 0) for i in trace]
-    order = sorted(range(len(trace)), key=heads.__getitem__)
-    start = 0
-    while start < len(order):
-        end = start + 1
-        while end < len(order) and heads[order[end]] == heads[order[start]]:
-            end += 1
-        if end - start > 1:
-            order[start:end] = sorted(
-                order[start:end],
-                key=lambda n: ([key(p) for p in trace[n].premises], trace[n].absent),
-            )
-        start = end
-    return [trace[n] for n in order]

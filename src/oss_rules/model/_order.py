@@ -16,7 +16,7 @@ from typing import Any
 from ._kinds import Boolean, Choice, Day, Integer, Many, Moment, Month, Number, Text
 from .registry import FactRegistry, FactType
 
-__all__ = ["sort_key"]
+__all__ = ["key_of", "sort_key"]
 
 Key = Callable[[Any], tuple[Any, ...]]
 
@@ -35,6 +35,20 @@ def sort_key(fact: Any, registry: FactRegistry) -> tuple[Any, ...]:
         info = registry.type_of(fact)
         key = _KEYS[info.cls] = _key_function(info)
     return key(fact)
+
+
+def key_of(registry: FactRegistry) -> Key:
+    """:func:`sort_key` with ``registry`` fixed, for sorting many facts."""
+    keys = _KEYS
+
+    def key(fact: Any) -> tuple[Any, ...]:
+        found = keys.get(type(fact))
+        if found is None:
+            info = registry.type_of(fact)
+            found = keys[info.cls] = _key_function(info)
+        return found(fact)
+
+    return key
 
 
 def _key_function(info: FactType) -> Key:
