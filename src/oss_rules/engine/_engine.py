@@ -321,7 +321,8 @@ class _Run:
                 if key not in self.seen:
                     self.seen.add(key)
                     premises = with_used(tuple([facts[i] for i in ids]), counted)
-                    self.trace.append(Inference(fact, rule_id, premises, absent, number))
+                    # The fact's first object: the result finds facts by identity.
+                    self.trace.append(Inference(facts[index], rule_id, premises, absent, number))
             return new_messages
 
         return on_action

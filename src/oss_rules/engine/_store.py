@@ -35,8 +35,11 @@ class Store:
         self.as_of = as_of
         self.env = environment(params, as_of)
         self.max_facts = max_facts
-        self.known: dict[Any, bool] = {}
-        """Every fact, mapped to whether a rule derived it."""
+        self.known: dict[Any, Any] = {}
+        """Every fact, mapped to the object kept for it: the first one seen, so that the
+        trace names one object per fact (the result finds premises by identity)."""
+        self._given_only: set[int] = set()
+        """The ids of the given facts no rule has derived yet."""
         self.derived: list[Any] = []
         self.trace: list[Inference] = []
         self._lists: dict[str, list[Any]] = {}
@@ -44,7 +47,8 @@ class Store:
         self._maintained: dict[str, list[tuple[tuple[str, ...], dict[Any, list[int]]]]] = {}
         self._negations: dict[tuple[str, tuple[str, ...], str | None], dict[Any, Bucket]] = {}
         for fact in given:
-            self.known[fact] = False
+            self.known[fact] = fact
+            self._given_only.add(id(fact))
             self.facts_of(type(fact).__name__).append(fact)
         self.given = len(self.known)
 
@@ -98,23 +102,38 @@ class Store:
         derived: new facts, and one trace entry per distinct fact (set semantics: a fact
         already known is not added again)."""
         known = self.known
-        seen: set[Any] | None = set() if len(facts) > 1 else None
-        for fact in facts:
-            size = len(known)
-            if size >= self.max_facts and fact not in known:
-                raise self._limit(rule)
-            # One hash per fact: setdefault both looks up and inserts.
-            if not known.setdefault(fact, True):
-                known[fact] = True  # a given fact, derived now too
-                self.derived.append(fact)
-            elif len(known) > size:
+        trace = self.trace
+        if len(facts) == 1:
+            # The common case: one fact, no duplicate within the firing to skip.
+            fact = facts[0]
+            kept = known.get(fact)
+            if kept is None:
+                if len(known) >= self.max_facts:
+                    raise self._limit(rule)
+                known[fact] = kept = fact
                 self.derived.append(fact)
                 self._add(fact)
-            if seen is not None:
-                if fact in seen:
-                    continue
-                seen.add(fact)
-            self.trace.append(Inference(fact, rule, match, absent, alternative))
+            elif id(kept) in self._given_only:
+                self._given_only.discard(id(kept))  # a given fact, derived now too
+                self.derived.append(kept)
+            trace.append(Inference(kept, rule, match, absent, alternative))
+            return
+        seen: set[Any] = set()
+        for fact in facts:
+            kept = known.get(fact)
+            if kept is None:
+                if len(known) >= self.max_facts:
+                    raise self._limit(rule)
+                known[fact] = kept = fact
+                self.derived.append(fact)
+                self._add(fact)
+            elif id(kept) in self._given_only:
+                self._given_only.discard(id(kept))
+                self.derived.append(kept)
+            if fact in seen:
+                continue
+            seen.add(fact)
+            trace.append(Inference(kept, rule, match, absent, alternative))
 
     def _limit(self, rule: str) -> EvaluationError:
         """The durable backend's error for an evaluation that reached ``max_facts``."""

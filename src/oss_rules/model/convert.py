@@ -141,40 +141,46 @@ def _inventory_problems(
 ) -> list[FactError]:
     problems: list[FactError] = []
     ids: dict[tuple[str, str], int] = {}
+    # Every evaluation checks every fact: what to check is worked out once per type.
+    plans: dict[type, tuple[str, bool, tuple[tuple[str, str], ...]]] = {}
     for i, fact in facts:
-        info = registry.type_of(fact)
-        fact_id = getattr(fact, "id", None)
-        if isinstance(fact_id, str) and info.field("id") is not None:
-            first = ids.get((info.name, fact_id))
-            if first is not None:
+        plan = plans.get(type(fact))
+        if plan is None:
+            info = registry.type_of(fact)
+            references = tuple((f.name, f.references) for f in info.fields if f.references)
+            plan = plans[info.cls] = (info.name, info.field("id") is not None, references)
+        name, has_id, _ = plan
+        if not has_id:
+            continue
+        fact_id = fact.id
+        if isinstance(fact_id, str):
+            first = ids.setdefault((name, fact_id), i)
+            if first != i:
                 problems.append(
                     FactError(
-                        info.name,
+                        name,
                         "id",
                         fact_id,
-                        f"unique among {info.name} facts (also at {path}[{first}])",
+                        f"unique among {name} facts (also at {path}[{first}])",
                         fact_id=fact_id,
                         path=f"{path}[{i}].id",
                     )
                 )
-            ids.setdefault((info.name, fact_id), i)
     for i, fact in facts:
-        info = registry.type_of(fact)
-        for field in info.fields:
-            if field.references is None:
+        name, _, references = plans[type(fact)]
+        for field, target in references:
+            value = getattr(fact, field)
+            if value is None or (target, value) in ids:
                 continue
-            value = getattr(fact, field.name)
-            if value is None or (field.references, value) in ids:
-                continue
-            known = [k for (t, k) in ids if t == field.references]
+            known = [k for (t, k) in ids if t == target]
             problems.append(
                 FactError(
-                    info.name,
-                    field.name,
+                    name,
+                    field,
                     value,
-                    f"the id of a {field.references} given in the same input",
+                    f"the id of a {target} given in the same input",
                     fact_id=getattr(fact, "id", None),
-                    path=f"{path}[{i}].{field.name}",
+                    path=f"{path}[{i}].{field}",
                     hint=suggest(str(value), known),
                 )
             )
