@@ -95,9 +95,8 @@ class CompiledProgram:
     def _apply(self, plan: RulePlan, store: Store, ranges: Ranges) -> None:
         """Match ``plan`` within ``ranges`` (all facts when None) and record what it derives."""
         rule_id = plan.rule.id
-        alternative = plan.rule.alternative
-        number = alternative.number if alternative is not None else None
-        if plan.rule.aggregates:
+        number = plan.number
+        if plan.aggregated:
             found: list[Match] | None = None
             if not plan.exact_only:
                 try:
@@ -122,18 +121,19 @@ class CompiledProgram:
                     matches = plan.ranged(store, ranges)
             except Exception:
                 matches = self.exact(plan.rule).matches(store, ranges)
+        describe, derive, emit = plan.absent, plan.derive, store.emit
+        absent: tuple[str, ...] = ()
         for match in matches:
-            absent: tuple[str, ...] = ()
-            if plan.absent is not None:
+            if describe is not None:
                 try:
-                    absent = plan.absent(store, match)
+                    absent = describe(store, match)
                 except Exception:
                     absent = self.exact(plan.rule).absent(store, match)
             try:
-                facts = plan.derive(store, match)
+                facts = derive(store, match)
             except Exception:
                 facts = self.exact(plan.rule).derive(store, match)
-            store.emit(rule_id, match, facts, absent, number)
+            emit(rule_id, match, facts, absent, number)
 
     def exact(self, rule: s.Rule) -> ExactRule:
         """The rule with the durable backend's checks, built on first need."""

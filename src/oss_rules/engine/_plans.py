@@ -57,6 +57,19 @@ class RulePlan:
     absent: Callable[[Any, Match], tuple[str, ...]] | None
     exact_only: bool
     source: str = attrs.field(repr=False)
+    aggregated: bool = attrs.field(
+        init=False, repr=False, default=attrs.Factory(lambda self: bool(self.rule.aggregates), True)
+    )
+    """Whether the rule has an aggregate (then ``_exact`` folds it and derives)."""
+    number: int | None = attrs.field(
+        init=False,
+        repr=False,
+        default=attrs.Factory(
+            lambda self: None if self.rule.alternative is None else self.rule.alternative.number,
+            True,
+        ),
+    )
+    """The number of the rule's alternative, for a rule with ``or``."""
 
 
 class _Lines:

@@ -38,18 +38,23 @@ class Store:
         self.known: dict[Any, Any] = {}
         """Every fact, mapped to the object kept for it: the first one seen, so that the
         trace names one object per fact (the result finds premises by identity)."""
-        self._given_only: set[int] = set()
-        """The ids of the given facts no rule has derived yet."""
         self.derived: list[Any] = []
         self.trace: list[Inference] = []
         self._lists: dict[str, list[Any]] = {}
         self._indexes: dict[tuple[str, tuple[str, ...]], dict[Any, list[int]]] = {}
         self._maintained: dict[str, list[tuple[tuple[str, ...], dict[Any, list[int]]]]] = {}
         self._negations: dict[tuple[str, tuple[str, ...], str | None], dict[Any, Bucket]] = {}
+        known = self.known
+        lists = self._lists
         for fact in given:
-            self.known[fact] = fact
-            self._given_only.add(id(fact))
-            self.facts_of(type(fact).__name__).append(fact)
+            known[fact] = fact
+            name = type(fact).__name__
+            found = lists.get(name)
+            if found is None:
+                found = lists[name] = []
+            found.append(fact)
+        self._given_only: set[int] = {id(fact) for fact in known}
+        """The ids of the given facts no rule has derived yet."""
         self.given = len(self.known)
 
     def facts_of(self, type_name: str) -> list[Any]:
@@ -104,13 +109,15 @@ class Store:
         known = self.known
         trace = self.trace
         if len(facts) == 1:
-            # The common case: one fact, no duplicate within the firing to skip.
+            # The common case: one fact, no duplicate within the firing to skip. One
+            # hash: setdefault both looks up and inserts.
             fact = facts[0]
-            kept = known.get(fact)
-            if kept is None:
-                if len(known) >= self.max_facts:
+            size = len(known)
+            kept = known.setdefault(fact, fact)
+            if len(known) > size:
+                if size >= self.max_facts:
+                    del known[fact]
                     raise self._limit(rule)
-                known[fact] = kept = fact
                 self.derived.append(fact)
                 self._add(fact)
             elif id(kept) in self._given_only:
