@@ -35,11 +35,16 @@ def fact_objects(facts: Any, ruleset: Ruleset[Any]) -> Sequence[Any]:
     items = facts if isinstance(facts, Sequence) else list(facts)
     registry = ruleset.registry
     problems = []
+    known: set[type] = set()  # classes found registered: most items share a few
     for i, item in enumerate(items):
+        if type(item) in known:
+            continue
         try:
             registry.type_of(item)
         except ArgumentError:
             problems.append(_not_a_fact(item, i, ruleset))
+        else:
+            known.add(type(item))
     if problems:
         raise FactsError(problems)
     return items
