@@ -167,11 +167,16 @@ class Store:
 
     def _add(self, fact: Any) -> None:
         name = type(fact).__name__
-        facts = self.facts_of(name)
+        facts = self._lists.get(name)
+        if facts is None:
+            facts = self._lists[name] = []
         position = len(facts)
         facts.append(fact)
-        for fields, index in self._maintained.get(name, ()):
-            key = _key(fact, fields)
+        maintained = self._maintained.get(name)
+        if maintained is None:
+            return
+        for fields, index in maintained:
+            key = getattr(fact, fields[0]) if len(fields) == 1 else _key(fact, fields)
             bucket = index.get(key)
             if bucket is None:
                 index[key] = [position]
