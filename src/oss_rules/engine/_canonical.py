@@ -10,22 +10,37 @@ order of sorting by all five keys, at a fraction of the cost.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from ..model._order import key_of
 from ..model.registry import FactRegistry
 
-if TYPE_CHECKING:
-    from .result import Inference
+
+class _Entry(Protocol):
+    """What ordering reads of a trace entry (``result.Inference``, which imports us)."""
+
+    @property
+    def fact(self) -> Any: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def premises(self) -> tuple[Any, ...]: ...
+    @property
+    def absent(self) -> tuple[str, ...]: ...
+    @property
+    def alternative(self) -> int | None: ...
+
+
+E = TypeVar("E", bound=_Entry)
 
 
 def canonical_order(
     given: Sequence[Any],
     derived: Sequence[Any],
-    trace: Sequence[Inference],
+    trace: Sequence[E],
     groups: Iterable[str],
     registry: FactRegistry,
-) -> tuple[list[Any], list[Any], list[Inference]]:
+) -> tuple[list[Any], list[Any], list[E]]:
     """``given`` sorted; ``derived`` sorted by ``groups`` (type names, in that order)
     then the others; ``trace`` sorted."""
     key = key_of(registry)
@@ -67,8 +82,8 @@ def canonical_order(
 
 
 def _sorted_trace(
-    trace: Sequence[Inference], rank_of: Any, by_id: dict[int, int]
-) -> list[Inference]:
+    trace: Sequence[E], rank_of: Any, by_id: dict[int, int]
+) -> list[E]:
     get = by_id.get
     heads = [
         ((r if (r := get(id(i.fact))) is not None else rank_of(i.fact)), i.rule, i.alternative or 0)
