@@ -96,31 +96,13 @@ class CompiledProgram:
         """Match ``plan`` within ``ranges`` (all facts when None) and record what it derives."""
         rule_id = plan.rule.id
         number = plan.number
+        found = None if plan.exact_only else _generated_matches(plan, store, ranges)
         if plan.aggregated:
-            found: list[Match] | None = None
-            if not plan.exact_only:
-                try:
-                    if ranges is None:
-                        found = plan.full(store, None)
-                    else:
-                        assert plan.ranged is not None, "a recursive rule has a ranged matcher"
-                        found = plan.ranged(store, ranges)
-                except Exception:
-                    found = None  # matched again, with durable's checks
+            # Folded through _exact, over the generated matches when there are some.
             for premises, derived, grounds in self.exact(plan.rule).fire(store, ranges, found):
                 store.emit(rule_id, premises, derived, grounds, number)
             return
-        if plan.exact_only:
-            matches = self.exact(plan.rule).matches(store, ranges)
-        else:
-            try:
-                if ranges is None:
-                    matches = plan.full(store, None)
-                else:
-                    assert plan.ranged is not None, "a recursive rule has a ranged matcher"
-                    matches = plan.ranged(store, ranges)
-            except Exception:
-                matches = self.exact(plan.rule).matches(store, ranges)
+        matches = found if found is not None else self.exact(plan.rule).matches(store, ranges)
         describe, derive, emit = plan.absent, plan.derive, store.emit
         absent: tuple[str, ...] = ()
         for match in matches:
@@ -144,6 +126,18 @@ class CompiledProgram:
                 if found is None:
                     found = self._exact[rule.label] = ExactRule(rule, self._registry, self._params)
         return found
+
+
+def _generated_matches(plan: RulePlan, store: Store, ranges: Ranges) -> list[Match] | None:
+    """The matches of ``plan``'s generated matcher; None when it raised (then the rule
+    is matched again with durable's checks, in durable's order, which raise its error)."""
+    try:
+        if ranges is None:
+            return plan.full(store, None)
+        assert plan.ranged is not None, "a recursive rule has a ranged matcher"
+        return plan.ranged(store, ranges)
+    except Exception:
+        return None
 
 
 def _components(
