@@ -81,9 +81,7 @@ def canonical_order(
     return ordered_given, conclusions, _sorted_trace(trace, rank_of, by_id)
 
 
-def _sorted_trace(
-    trace: Sequence[E], rank_of: Any, by_id: dict[int, int]
-) -> list[E]:
+def _sorted_trace(trace: Sequence[E], rank_of: Any, by_id: dict[int, int]) -> list[E]:
     get = by_id.get
     heads = [
         ((r if (r := get(id(i.fact))) is not None else rank_of(i.fact)), i.rule, i.alternative or 0)

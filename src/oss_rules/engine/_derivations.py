@@ -108,3 +108,37 @@ def describer(rule: s.Rule, gen: Generator, facts: Mapping[str, tuple[str, FactT
         )
         if line
     )
+
+
+def bindings(rule: s.Rule, registry: FactRegistry) -> dict[str, tuple[str, FactType]]:
+    """Every named positive pattern: binding name -> (variable, fact type)."""
+    out: dict[str, tuple[str, FactType]] = {}
+    for i, pattern in enumerate(rule.positives):
+        if pattern.binding:
+            out[pattern.binding] = (f"b{i}", registry[pattern.fact_type])
+    return out
+
+
+GeneratedDerive = Callable[[Any, tuple[Any, ...]], list[Any]]
+GeneratedAbsent = Callable[[Any, tuple[Any, ...]], tuple[str, ...]]
+Consequence = tuple[GeneratedDerive, GeneratedAbsent | None]
+"""A rule's generated deriver and describer of absences (None: it negates nothing)."""
+
+
+def compile_consequence(
+    rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any]
+) -> Consequence | None:
+    """Only the ``then`` side and the absences of ``rule`` as generated Python, for the
+    durable backend's firings (None for a rule with an aggregate: its scope holds the
+    aggregate's value, which the generated code does not compute). Both functions take
+    an object with ``env`` and ``as_of`` and the facts the positive patterns matched."""
+    if rule.aggregates:
+        return None
+    gen = Generator(params)
+    facts = bindings(rule, registry)
+    sources = [deriver(rule, gen, registry, facts)]
+    if rule.negatives:
+        sources.append(describer(rule, gen, facts))
+    namespace = gen.namespace
+    exec(compile("\n".join(sources), f"<then of rule {rule.label}>", "exec"), namespace)
+    return namespace["_derive"], namespace["_absent"] if rule.negatives else None

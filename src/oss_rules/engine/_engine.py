@@ -25,25 +25,25 @@ from typing_extensions import TypeVar
 
 from ..errors import (
     BackendError,
-    EvaluationError,
     FactError,
     LimitError,
     ParamError,
     require,
 )
-from ..language._aggregate import premises as with_used
-from ..language._versions import environment
 from ..language.syntax import Ruleset
 from ..model._limits import DATE_HINT, DEFAULT_MAX_FACTS, day_in_range
 from ..model.convert import CheckedFacts, check_fields, check_inventory
 from ..model.domain import result_class
-from ._aggregates import aggregated
-from ._compile import CONTEXT, SESSION_RULE, CompiledStratum, MessageField, compile_ruleset
+from ._compile import (
+    CONTEXT,
+    CompiledStratum,
+    compile_ruleset,
+)
 from ._compiled import CompiledProgram
+from ._derivations import Consequence
 from ._durable import Network
+from ._durable_run import DurableRun
 from ._given import fact_objects
-from ._ids import fact_index, message_id
-from ._negation import NegationIndex
 from ._params import merge_params
 from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
@@ -113,6 +113,8 @@ class Engine(Generic[R]):
         self._overrides = dict(params or {})
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
+        self._consequences: dict[str, Consequence | None] = {}
+        """Each durable rule's generated then and absences, by label, made on first firing."""
         overrides = json.loads(json.dumps(dict(params or {}), default=str, sort_keys=True))
         self._info = RulesetInfo(
             ruleset.id,
@@ -213,7 +215,9 @@ class Engine(Generic[R]):
             derived, trace = self._program.run(given, as_of)
             return self._result(as_of, given, derived, trace)
         with self._lock:
-            run = _Run(self, as_of, given)
+            run = DurableRun(
+                self._params, self._registry, self._max_facts, self._consequences, as_of, given
+            )
             for stratum, network in zip(self._strata, self._networks, strict=True):
                 sid = str(next(self._sessions))
                 run.sid = sid
@@ -245,116 +249,3 @@ class Engine(Generic[R]):
             registry=self._registry,
             result_type=self._result_type,
         )
-
-
-class _Run:
-    """The state of one evaluation: facts by index, the trace, the current session."""
-
-    def __init__(self, engine: Engine[Any], as_of: dt.date, given: list[Any]) -> None:
-        self.engine = engine
-        self.as_of = as_of
-        self.facts: list[Any] = list(given)
-        self.given = len(given)
-        self.index: dict[Any, int] = {f: i for i, f in enumerate(given)}
-        self.by_type: dict[str, list[Any]] = {}
-        for fact in given:
-            self.by_type.setdefault(type(fact).__name__, []).append(fact)
-        self.trace: list[Inference] = []
-        self.seen: set[tuple[int, str, tuple[int, ...]]] = set()
-        self.derived: set[int] = set()
-        self.sid = ""
-        # The names expressions see (params, versioned ones resolved on as_of): the same
-        # for every firing of the evaluation, so built once.
-        self.env = environment(engine._params, as_of)
-        # A negated type is complete before the stratum that negates it starts, so its
-        # index, built on first use, stays valid for the rest of the evaluation.
-        self.negations = NegationIndex(self.of_type)
-
-    def message(self, index: int, fields: tuple[MessageField, ...]) -> dict[str, Any]:
-        """The durable message of fact ``index``: the fields the stratum's conditions read."""
-        fact = self.facts[index]
-        out: dict[str, Any] = {
-            "sid": self.sid,
-            "id": message_id(index),
-            "type": type(fact).__name__,
-        }
-        for name, key, encode in fields:
-            value = getattr(fact, name)
-            if value is not None:
-                out[key] = value if encode is None else encode(value)
-        return out
-
-    def action(self, stratum: CompiledStratum) -> Any:
-        env = self.env
-        facts = self.facts
-        index_of = self.index
-        fields = stratum.fields
-
-        def on_action(rule_name: str, frame: Mapping[str, Any]) -> list[dict[str, Any]]:
-            if rule_name == SESSION_RULE:
-                return []
-            compiled = stratum.rules[rule_name]
-            aliases = compiled.aliases
-            ids = tuple([fact_index(frame[alias]["id"]) for alias in aliases])
-            bound = dict(zip(aliases, [facts[i] for i in ids], strict=True))
-            scope = {**env, **bound}
-            if compiled.checks_in_python and not compiled.holds(bound, scope, self.negations):
-                return []
-            rule_id = compiled.rule.id
-            alternative = compiled.rule.alternative
-            number = alternative.number if alternative is not None else None
-            absent = compiled.absent(scope) if compiled.negates else ()
-            counted: tuple[Any, ...] = ()
-            if compiled.aggregates:
-                described, counted = aggregated(scope)
-                absent += described
-            new_messages = []
-            for fact in compiled.conclude(bound, scope):
-                index = index_of.get(fact)
-                if index is None:
-                    index = self._add(fact, rule_id)
-                    name = type(fact).__name__
-                    if name in stratum.matches:
-                        new_messages.append(self.message(index, fields[name]))
-                self.derived.add(index)
-                key = (index, rule_name, ids)
-                if key not in self.seen:
-                    self.seen.add(key)
-                    premises = with_used(tuple([facts[i] for i in ids]), counted)
-                    # The fact's first object: the result finds facts by identity.
-                    self.trace.append(Inference(facts[index], rule_id, premises, absent, number))
-            return new_messages
-
-        return on_action
-
-    def _add(self, fact: Any, rule_id: str) -> int:
-        if len(self.facts) >= self.engine._max_facts:
-            derived = len(self.facts) - self.given
-            # Many derived facts per given one means a loop; few, an input too large.
-            cause = (
-                "does a rule derive new facts from its own output forever?"
-                if derived > 50 * max(self.given, 1)
-                else "the input is too large for one evaluation: split it into smaller "
-                "inputs (one per workplace) and evaluate each, or raise max_facts"
-            )
-            raise EvaluationError(
-                rule_id,
-                "evaluate",
-                f"{self.given} given facts and {derived} derived ones",
-                LimitError(
-                    "facts",
-                    self.engine._max_facts,
-                    f"reached max_facts={self.engine._max_facts} facts: the rules derived "
-                    f"{derived} facts from {self.given} given, the last by rule "
-                    f"{rule_id!r}; {cause}",
-                ),
-            )
-        index = len(self.facts)
-        self.facts.append(fact)
-        self.index[fact] = index
-        self.by_type.setdefault(type(fact).__name__, []).append(fact)
-        return index
-
-    def of_type(self, name: str) -> list[Any]:
-        """Every fact of type ``name`` known so far (complete for lower strata)."""
-        return self.by_type.get(name, [])

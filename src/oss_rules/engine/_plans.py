@@ -31,7 +31,7 @@ from ..language._evaluate import joins
 from ..language.syntax import FLIP
 from ..model.registry import FactRegistry, FactType
 from ._conditions import ConditionCompiler
-from ._derivations import deriver, describer
+from ._derivations import bindings, deriver, describer
 from ._expressions import Generator, Scope
 
 Match = tuple[Any, ...]
@@ -96,7 +96,7 @@ def compile_rule(
         return _positives_only(rule, registry, params, recursive)
     gen = Generator(params)
     types = tuple(p.fact_type for p in rule.positives)
-    facts = _bindings(rule, registry)
+    facts = bindings(rule, registry)
     window_at, exact_only = _window_position(rule, gen, facts)
     sources = [
         _matcher(rule, gen, registry, params, ranged, window_at)
@@ -119,15 +119,6 @@ def compile_rule(
         exact_only,
         text,
     )
-
-
-def _bindings(rule: s.Rule, registry: FactRegistry) -> dict[str, tuple[str, FactType]]:
-    """Every named positive pattern: binding name -> (variable, fact type)."""
-    out: dict[str, tuple[str, FactType]] = {}
-    for i, pattern in enumerate(rule.positives):
-        if pattern.binding:
-            out[pattern.binding] = (f"b{i}", registry[pattern.fact_type])
-    return out
 
 
 def _window_position(
@@ -242,7 +233,7 @@ def _positives_only(
     plain = attrs.evolve(rule, when=positives)
     types = tuple(p.fact_type for p in positives)
     gen = Generator(params)
-    window_at, exact_only = _window_position(plain, gen, _bindings(plain, registry))
+    window_at, exact_only = _window_position(plain, gen, bindings(plain, registry))
     if exact_only:
         return RulePlan(rule, types, _unplanned, None, _unplanned, None, True, "")
     sources = [
