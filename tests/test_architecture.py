@@ -25,6 +25,7 @@ STAGES: dict[str, int] = {
     "language": 3,
     "engine": 4,
     "domains.oss.views": 5,
+    "domains.oss._load": 5,  # load_default, typed by views
     "domains.oss.alerts": 5,
     "domains.oss.registration": 5,
     "domains.oss._submission_checks": 5,

@@ -29,6 +29,7 @@ from . import _lazy, _legacy
 if TYPE_CHECKING:
     from .domains.bpjstk.facts import Payroll, Worker
     from .domains.k3.facts import NoiseMeasurement
+    from .domains.oss._load import load_default
     from .domains.oss.facts import (
         Action,
         Classification,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
         Registration,
         Workplace,
     )
-    from .domains.oss.views import load_default
     from .engine import Engine, Proof, Result
     from .errors import (
         EvaluationError,
@@ -102,7 +102,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Registration",
         "Workplace",
     ),
-    "domains.oss.views": ("load_default",),
+    "domains.oss._load": ("load_default",),
     "engine": ("Engine", "Proof", "Result"),
     "errors": (
         "EvaluationError",
