@@ -7,6 +7,12 @@ process that runs ``pass`` (interpreter start-up, measured from outside, in the 
 run, alternating with the samples) is the yardstick: the ratios to it compare across
 machines and loads better than the milliseconds do.
 
+Bytecode is cached, as it is for an installed package (pip compiles it): the processes
+write and read it under a temporary ``PYTHONPYCACHEPREFIX``, so the source tree stays
+clean whatever ``PYTHONDONTWRITEBYTECODE`` says. ``--no-bytecode-cache`` measures a
+source checkout run with ``PYTHONDONTWRITEBYTECODE=1`` instead: every oss_rules module is
+compiled from source in every process.
+
     .venv/bin/python bench/bench_load.py             # 15 processes of each
     .venv/bin/python bench/bench_load.py --runs 31 --json
 """
@@ -20,6 +26,8 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
+from collections.abc import Mapping
 from typing import Any
 
 TIMED = """\
@@ -40,22 +48,33 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(code: str) -> tuple[str, float]:
+def _run(code: str, env: Mapping[str, str]) -> tuple[str, float]:
     """Run ``code`` in a fresh interpreter: its output and the whole process's CPU time."""
     before = _children_cpu()
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
     return out, _children_cpu() - before
 
 
-def measure(runs: int) -> dict[str, Any]:
+def measure(runs: int, *, bytecode_cache: bool = True) -> dict[str, Any]:
     """Medians of ``runs`` fresh processes of each kind, in milliseconds."""
-    _run(TIMED)  # fills the ruleset cache and the bytecode caches
+    with tempfile.TemporaryDirectory(prefix="bench-load-pyc-") as pycache:
+        env = dict(os.environ)
+        if bytecode_cache:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = pycache
+        else:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
+        return _measure(runs, env) | {"bytecode_cache": bytecode_cache}
+
+
+def _measure(runs: int, env: Mapping[str, str]) -> dict[str, Any]:
+    _run(TIMED, env)  # fills the ruleset cache and the bytecode cache
     samples: dict[str, list[float]] = {name: [] for name in (*COLUMNS, "pass_process")}
     for _ in range(runs):
-        samples["pass_process"].append(_run("pass")[1])
-        out, _ = _run(TIMED)
+        samples["pass_process"].append(_run("pass", env)[1])
+        out, _ = _run(TIMED, env)
         for name, value in zip(COLUMNS, out.split(), strict=True):
             samples[name].append(float(value))
     ms = {name: statistics.median(values) * 1000 for name, values in samples.items()}
@@ -76,13 +95,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="fresh processes of each kind")
     parser.add_argument("--json", action="store_true", help="the numbers as JSON")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="compile oss_rules from source in every process (PYTHONDONTWRITEBYTECODE=1)",
+    )
     args = parser.parse_args()
-    numbers = measure(args.runs)
+    numbers = measure(args.runs, bytecode_cache=not args.no_bytecode_cache)
     if args.json:
         print(json.dumps(numbers, indent=2))
         return
     pass_ms = numbers["pass_process_ms"]
-    print(f"start-up cost, median of {args.runs} fresh processes (ruleset cache warm)")
+    bytecode = "cached" if numbers["bytecode_cache"] else "compiled from source each time"
+    print(
+        f"start-up cost, median of {args.runs} fresh processes "
+        f"(ruleset cache warm, bytecode {bytecode})"
+    )
     print(f"load average {numbers['load_average']} on {numbers['cpus']} CPUs")
     print("| step | CPU ms | wall ms | CPU / `python -c pass` |")
     print("|---|---:|---:|---:|")
