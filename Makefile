@@ -76,6 +76,7 @@ fuzz: $(STAMP)
 	OSS_RULES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -x tests/test_fuzz.py
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_report.py
 	$(BIN)/python bench/bench_batch.py --records $(BATCH_RECORDS)

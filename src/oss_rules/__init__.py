@@ -22,35 +22,37 @@ Obligation(workplace='w1', module='OSS-II')
 ...
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import _legacy
-from .domains.bpjstk.facts import Payroll, Worker
-from .domains.k3.facts import NoiseMeasurement
-from .domains.oss.facts import (
-    Action,
-    Classification,
-    Deadline,
-    Employer,
-    Finding,
-    Hazard,
-    Incident,
-    Obligation,
-    Registration,
-    Workplace,
-)
-from .domains.oss.views import load_default
-from .engine import Engine, Proof, Result
-from .errors import (
-    EvaluationError,
-    FactError,
-    FactsError,
-    InputError,
-    OssRulesError,
-    RulesetError,
-)
-from .language import Ruleset, load
-from .model import FactRegistry, Inventory, fact_from_json, facts_from_json, read_inventory
+from . import _lazy, _legacy
+
+if TYPE_CHECKING:
+    from .domains.bpjstk.facts import Payroll, Worker
+    from .domains.k3.facts import NoiseMeasurement
+    from .domains.oss._load import load_default
+    from .domains.oss.facts import (
+        Action,
+        Classification,
+        Deadline,
+        Employer,
+        Finding,
+        Hazard,
+        Incident,
+        Obligation,
+        Registration,
+        Workplace,
+    )
+    from .engine import Engine, Proof, Result
+    from .errors import (
+        EvaluationError,
+        FactError,
+        FactsError,
+        InputError,
+        OssRulesError,
+        RulesetError,
+    )
+    from .language import Ruleset, load
+    from .model import FactRegistry, Inventory, fact_from_json, facts_from_json, read_inventory
 
 __all__ = [
     "Action",
@@ -85,6 +87,38 @@ __all__ = [
     "read_inventory",
 ]
 
+_MODULES: dict[str, tuple[str, ...]] = {
+    "domains.bpjstk.facts": ("Payroll", "Worker"),
+    "domains.k3.facts": ("NoiseMeasurement",),
+    "domains.oss.facts": (
+        "Action",
+        "Classification",
+        "Deadline",
+        "Employer",
+        "Finding",
+        "Hazard",
+        "Incident",
+        "Obligation",
+        "Registration",
+        "Workplace",
+    ),
+    "domains.oss._load": ("load_default",),
+    "engine": ("Engine", "Proof", "Result"),
+    "errors": (
+        "EvaluationError",
+        "FactError",
+        "FactsError",
+        "InputError",
+        "OssRulesError",
+        "RulesetError",
+    ),
+    "language": ("Ruleset", "load"),
+    "model": ("FactRegistry", "Inventory", "fact_from_json", "facts_from_json", "read_inventory"),
+}
+"""The module of each public name, imported when the name is first used: an app that only
+loads a ruleset does not pay for the engine (see docs/architecture.md)."""
+_public, __dir__ = _lazy.attach(__name__, _MODULES, globals())
+
 _MOVED = {
     "Benefit": "oss_rules.domains.oss.facts",
     "Contribution": "oss_rules.domains.bpjstk.facts",
@@ -102,8 +136,11 @@ _MOVED = {
 
 
 def __getattr__(name: str) -> Any:
-    """``__version__``, read on first use (importlib.metadata is slow to import); names
-    that moved to a sub-package stay reachable here, with a warning."""
+    """A public name, imported from its module on first use; ``__version__``, read on
+    first use (importlib.metadata is slow to import); names that moved to a sub-package
+    stay reachable here, with a warning."""
+    if name in __all__:
+        return _public(name)
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 

@@ -7,7 +7,6 @@ program can act on them and a person can read ``str(error)``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -50,6 +49,8 @@ WARNING = "warning"
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean `x`?)"`` for the closest candidate, or ``""``."""
+    import difflib  # only for a mistake: not a cost of every `import oss_rules`
+
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
 

@@ -19,7 +19,7 @@ import itertools
 import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
 
@@ -39,7 +39,6 @@ from ._compile import (
     CompiledStratum,
     compile_ruleset,
 )
-from ._compiled import CompiledProgram
 from ._derivations import Consequence
 from ._durable import Network
 from ._durable_run import DurableRun
@@ -47,6 +46,9 @@ from ._given import fact_objects
 from ._params import merge_params
 from .outcomes import Evaluated, Failed
 from .result import Inference, Result, RuleInfo, RulesetInfo, build
+
+if TYPE_CHECKING:
+    from ._compiled import CompiledProgram
 
 __all__ = ["BACKENDS", "DEFAULT_MAX_FACTS", "Engine", "ParamError"]
 
@@ -105,6 +107,10 @@ class Engine(Generic[R]):
         self._program: CompiledProgram | None = None
         self._strata: list[CompiledStratum] = []
         if backend == "compiled":
+            # Imported here: an app on the default backend never loads the generated-code
+            # machinery (a sixth of `import oss_rules` when it was imported eagerly).
+            from ._compiled import CompiledProgram
+
             self._program = CompiledProgram(ruleset, self._params, max_facts)
         else:
             self._strata = compile_ruleset(ruleset, self._params)

@@ -7,16 +7,22 @@ equality, so two rules that say the same thing compare equal wherever they are.
 from __future__ import annotations
 
 import datetime
+import typing
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
 import attrs
-from typing_extensions import TypeVar
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeVar
+
     from ..model.registry import FactRegistry
 
-R = TypeVar("R", default=Any)
+    R = TypeVar("R", default=Any)
+else:
+    # The default (PEP 696, Python 3.13) is for type checkers; at run time a plain TypeVar
+    # does, and loading a ruleset does not import typing_extensions.
+    R = typing.TypeVar("R")
 
 __all__ = [
     "AGGREGATES",

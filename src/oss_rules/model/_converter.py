@@ -18,24 +18,28 @@ The hooks depend on the class alone (its fields' kinds), not on the registry tha
 registered it, so they are cached per class by the one converter: registries are cheap
 and made often (``shipped_registry()`` makes a new one per call), while generating the
 hooks of a class takes about a millisecond and a half.
+
+cattrs is imported, and the converter built, by the first fact structured or unstructured:
+declaring fact types and loading a ruleset need neither (see docs/architecture.md).
 """
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
-from cattrs.fns import identity
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ..errors import _MISSING, FactError, FactsError, suggest
 from ._fields import FIELDS_CHECKED, kind_of
 from ._kinds import Kind, Optional
 from .registry import FactRegistry, FactType
+
+if TYPE_CHECKING:
+    import cattrs
+    from cattrs.errors import ClassValidationError
 
 __all__ = ["structure_fact", "unstructure_fact", "was_checked"]
 
@@ -83,6 +87,8 @@ def _is_fact_class(cls: Any) -> bool:
 
 
 def _make_structure(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    from cattrs.gen import make_dict_structure_fn, override
+
     kinds = _kinds(cls)
     # Typed Any: cattrs' signature mixes keyword flags with **overrides.
     hooks: dict[str, Any] = {
@@ -101,6 +107,9 @@ def _make_structure(cls: type, converter: cattrs.Converter) -> Callable[[Any, An
 
 
 def _make_unstructure(cls: type, converter: cattrs.Converter) -> Callable[[Any], Any]:
+    from cattrs.fns import identity
+    from cattrs.gen import make_dict_unstructure_fn, override
+
     kinds = _kinds(cls)
     hooks: dict[str, Any] = {
         name: override(unstruct_hook=identity if _plain_json(kind) else kind.to_json)
@@ -112,15 +121,17 @@ def _make_unstructure(cls: type, converter: cattrs.Converter) -> Callable[[Any],
     )
 
 
-def _converter() -> cattrs.Converter:
-    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-    converter.register_structure_hook_factory(_is_fact_class, _make_structure)
-    converter.register_unstructure_hook_factory(_is_fact_class, _make_unstructure)
-    return converter
+@functools.cache
+def converter() -> tuple[cattrs.Converter, type[ClassValidationError]]:
+    """The one converter of facts to and from JSON, whose hooks come from the field kinds,
+    and cattrs' error for a fact with problems."""
+    import cattrs  # about a fifth of what loading a ruleset imports
+    from cattrs.errors import ClassValidationError
 
-
-CONVERTER = _converter()
-"""The one converter of facts to and from JSON; its hooks come from the field kinds."""
+    made = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    made.register_structure_hook_factory(_is_fact_class, _make_structure)
+    made.register_unstructure_hook_factory(_is_fact_class, _make_unstructure)
+    return made, ClassValidationError
 
 
 @attrs.frozen
@@ -198,10 +209,11 @@ def structure_fact(data: Any, registry: FactRegistry, path: str = "$") -> Any:
     info = registry[type_name]
     plan = _plan(info)
     values = {k: v for k, v in data.items() if k not in plan.skip}
+    structure, invalid = converter()
     token = FIELDS_CHECKED.set(True)
     try:
-        fact: Any = CONVERTER.structure(values, info.cls)
-    except ClassValidationError as error:
+        fact: Any = structure.structure(values, info.cls)
+    except invalid as error:
         raise FactsError(_problems(info, data, path, error)) from None
     except FactError as error:  # cattrs before 25 does not wrap what the class raises
         raise FactsError([error.at(path)]) from None
@@ -247,6 +259,8 @@ def _problems(
 ) -> list[FactError]:
     """cattrs' grouped errors of one fact as FactErrors: unknown keys first (in the order
     of the input), then the fields (in declaration order), then what the class raised."""
+    from cattrs.errors import ForbiddenExtraKeysError
+
     fact_id = _fact_id(data)
     unknown: set[str] = set()
     fields: list[FactError] = []
@@ -300,5 +314,5 @@ def _problems(
 def unstructure_fact(fact: Any, registry: FactRegistry, *, typed: bool = True) -> dict[str, Any]:
     """A fact as a JSON object (with ``"type"`` first unless ``typed=False``)."""
     info = registry.type_of(fact)
-    values: dict[str, Any] = CONVERTER.unstructure(fact, info.cls)
+    values: dict[str, Any] = converter()[0].unstructure(fact, info.cls)
     return {"type": info.name, **values} if typed else values

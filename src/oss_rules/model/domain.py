@@ -51,12 +51,27 @@ class Domain:
     with its typed views, and the rulesets it ships."""
 
     name: str
-    types: tuple[type, ...]
+    _types: tuple[type, ...] | str = attrs.field(alias="types")
+    """The fact types, or ``"module:attribute"`` of a tuple of them: imported when first
+    needed, so that finding a domain's rulesets does not create its classes."""
     requires: tuple[str, ...] = ()
     views: str | None = None
     """``"module:Class"`` of the Result subclass with this domain's views, or ``None``."""
     rulesets: Mapping[str, Path] = attrs.field(factory=dict)
     """Shipped ruleset id -> its directory."""
+
+    @property
+    def types(self) -> tuple[type, ...]:
+        """The domain's fact types, in the order they are registered."""
+        if isinstance(self._types, str):
+            return tuple(_named(self._types))
+        return self._types
+
+
+def _named(reference: str) -> Any:
+    """What ``"module:attribute"`` names, importing the module if need be."""
+    module, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 @functools.cache
@@ -126,8 +141,7 @@ def result_class(names: tuple[str, ...]) -> type[Any] | None:
     classes: list[type[Any]] = []
     for domain in _closure(names):
         if domain.views is not None:
-            module, _, attribute = domain.views.partition(":")
-            cls = getattr(importlib.import_module(module), attribute)
+            cls = _named(domain.views)
             if cls not in classes:
                 classes.append(cls)
     if not classes:

@@ -5,13 +5,12 @@ in ``ruleset/``."""
 from pathlib import Path
 
 from ...model.domain import Domain
-from .facts import TYPES
 
 __all__ = ["DOMAIN"]
 
 DOMAIN = Domain(
     name="bpjstk",
-    types=TYPES,
+    types="oss_rules.domains.bpjstk.facts:TYPES",
     requires=("oss",),
     rulesets={"id-bpjstk": Path(__file__).parent / "ruleset"},
 )

@@ -5,13 +5,12 @@ rise to. Builds on the OSS domain's employers, workplaces and incidents; ships t
 from pathlib import Path
 
 from ...model.domain import Domain
-from .facts import TYPES
 
 __all__ = ["DOMAIN"]
 
 DOMAIN = Domain(
     name="k3",
-    types=TYPES,
+    types="oss_rules.domains.k3.facts:TYPES",
     requires=("oss",),
     rulesets={"id-k3": Path(__file__).parent / "ruleset"},
 )

@@ -9,13 +9,12 @@ registration payload in :mod:`.registration`, and the shipped ``oss`` ruleset in
 from pathlib import Path
 
 from ...model.domain import Domain
-from .facts import TYPES
 
 __all__ = ["DOMAIN"]
 
 DOMAIN = Domain(
     name="oss",
-    types=TYPES,
+    types="oss_rules.domains.oss.facts:TYPES",
     views="oss_rules.domains.oss.views:OssResult",
     rulesets={"oss": Path(__file__).parent / "ruleset"},
 )

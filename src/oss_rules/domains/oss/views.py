@@ -22,12 +22,9 @@ from typing import ClassVar
 import attrs
 
 from ...engine.result import Result
-from ...language import Ruleset
-from ...language import load_default as _load_default
-from ...model.registry import FactRegistry
 from .facts import Action, Classification, Deadline, Finding, Obligation
 
-__all__ = ["OssResult", "load_default"]
+__all__ = ["OssResult"]
 
 
 @attrs.frozen
@@ -66,10 +63,3 @@ class OssResult(Result):
     def deadlines(self) -> tuple[Deadline, ...]:
         """The dates by which something must be done, with their urgency."""
         return self.of_type(Deadline)
-
-
-def load_default(name: str = "oss", *, registry: FactRegistry | None = None) -> Ruleset[OssResult]:
-    """Load a shipped ruleset (``oss`` by default): every shipped ruleset builds on the OSS
-    domain, so its results are :class:`OssResult` with typed views."""
-    ruleset: Ruleset[OssResult] = _load_default(name, registry=registry)
-    return ruleset
