@@ -1,7 +1,8 @@
 """The fields' validators: a quick test first, the kind's full check when it does not vouch.
 
-The quick tests are generated source (``model._fields._quick``); these properties hold
-them to the kinds' own ``check``: a validator accepts exactly the values its kind does.
+The quick tests are closures written per kind (``model._fields._validator``); these
+properties hold them to the kinds' own ``check``: a validator accepts exactly the values
+its kind does.
 """
 
 from __future__ import annotations
@@ -108,6 +109,15 @@ def test_a_subclass_of_a_kind_is_checked_by_its_own_check() -> None:
     validate(None, attribute, 4)
     with pytest.raises(FactError, match="must be"):
         validate(None, attribute, 3)
+
+    @attrs.frozen
+    class Required(Optional):
+        def check(self, value: Any) -> bool:
+            return value is not None and super().check(value)
+
+    validate = _validator(Required(Integer()))
+    with pytest.raises(FactError, match="must be"):
+        validate(None, attribute, None)
 
 
 def test_dates_outside_the_calendar_limits_are_refused_quickly_or_not() -> None:

@@ -108,52 +108,82 @@ _VALIDATES = "__oss_rules_kind_validator__"
 :class:`_KindValidator`)."""
 
 
-def _quick(kind: Kind, scope: dict[str, Any]) -> str | None:
-    """Python source, over ``value``, that is true only for valid values of ``kind`` (it
-    may be false for some valid ones: those take the full check). None: no quick test.
-
-    Only the kinds defined here, not their subclasses: a subclass may check differently."""
-    if type(kind) is Optional:
-        inner = _quick(kind.inner, scope)
-        return None if inner is None else f"value is None or ({inner})"
-    if type(kind) is Integer:
-        # Exact ints only (bool and subclasses take the full check).
-        low = -MAX_MAGNITUDE + 1 if kind.minimum is None else max(kind.minimum, -MAX_MAGNITUDE + 1)
-        high = MAX_MAGNITUDE - 1 if kind.maximum is None else min(kind.maximum, MAX_MAGNITUDE - 1)
-        return f"value.__class__ is int and {low} <= value <= {high}"
-    if type(kind) is Choice:
-        name = f"_choices{len(scope)}"
-        scope[name] = frozenset(kind.values)
-        return f"value.__class__ is str and value in {name}"
-    if type(kind) is Text and kind.ident:
-        scope["_ident"] = _IDENT.match
-        return "value.__class__ is str and _ident(value) is not None"
-    if type(kind) is Text:
-        scope["_surrogate"] = _SURROGATE.search
-        filled = "" if kind.empty else " and not value.isspace() and value"
-        return f"value.__class__ is str{filled} and _surrogate(value) is None"
-    if type(kind) is Day:
-        scope.update(_date=dt.date, _first=FIRST_DAY, _last=LAST_DAY)
-        return "value.__class__ is _date and _first <= value <= _last"
-    if type(kind) is Boolean:
-        return "value is True or value is False"
-    return None
+Validate = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
-def _validator(kind: Kind) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+def _validator(kind: Kind) -> Validate:
+    """The validator of a field of ``kind``: a quick test of the usual valid values, and
+    the full check (:class:`_KindValidator`) for everything else.
+
+    The quick test is true only for valid values (a valid value it does not recognise
+    takes the full check). Only the kinds defined here get one, not their subclasses,
+    which may check differently. Closures, not generated source: a class's fields are
+    made when its module is imported, and compiling source for each would slow that.
+    """
     full = _KindValidator(kind)
-    scope: dict[str, Any] = {"_full": full}
-    quick = _quick(kind, scope)
-    if quick is None:
+    nullable = type(kind) is Optional
+    inner = kind.inner if nullable else kind
+    validate: Validate
+    if type(inner) is Integer:
+        # Exact ints only (bool and subclasses take the full check).
+        low = -MAX_MAGNITUDE + 1 if inner.minimum is None else max(inner.minimum, 1 - MAX_MAGNITUDE)
+        high = MAX_MAGNITUDE - 1 if inner.maximum is None else min(inner.maximum, MAX_MAGNITUDE - 1)
+
+        def validate(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+            if (value.__class__ is int and low <= value <= high) or (value is None and nullable):
+                return
+            full(inst, attribute, value)
+
+    elif type(inner) is Choice:
+        choices = frozenset(inner.values)
+
+        def validate(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+            if (value.__class__ is str and value in choices) or (value is None and nullable):
+                return
+            full(inst, attribute, value)
+
+    elif type(inner) is Text and inner.ident:
+        ident = _IDENT.match
+
+        def validate(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+            if (value.__class__ is str and ident(value) is not None) or (
+                value is None and nullable
+            ):
+                return
+            full(inst, attribute, value)
+
+    elif type(inner) is Text:
+        surrogate = _SURROGATE.search
+        empty = inner.empty
+
+        def validate(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+            if (
+                value.__class__ is str
+                and (empty or (value and not value.isspace()))
+                and surrogate(value) is None
+            ) or (value is None and nullable):
+                return
+            full(inst, attribute, value)
+
+    elif type(inner) is Day:
+        date = dt.date
+
+        def validate(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+            if (value.__class__ is date and FIRST_DAY <= value <= LAST_DAY) or (
+                value is None and nullable
+            ):
+                return
+            full(inst, attribute, value)
+
+    elif type(inner) is Boolean:
+
+        def validate(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+            if value is True or value is False or (value is None and nullable):
+                return
+            full(inst, attribute, value)
+
+    else:
         return full
-    source = (
-        "def validate(inst, attribute, value):\n"
-        f"    if {quick}:\n"
-        "        return\n"
-        "    _full(inst, attribute, value)\n"
-    )
-    exec(compile(source, f"<validator: {kind.expected}>", "exec"), scope)
-    validate: Callable[[Any, attrs.Attribute[Any], Any], None] = scope["validate"]
     setattr(validate, _VALIDATES, full)
     return validate
 
