@@ -164,13 +164,20 @@ rules:
 """
 
 
-def test_a_derived_value_that_breaks_its_kind_names_the_rule(tmp_path: Any) -> None:
-    """A computed value is still checked: the failure is an EvaluationError of the rule."""
+@pytest.mark.parametrize("backend", ["durable", "compiled"])
+def test_a_derived_value_that_breaks_its_kind_names_the_rule(tmp_path: Any, backend: str) -> None:
+    """A computed value is still checked, on both backends (each builds derived facts
+    without re-checking proven values): the failure is an EvaluationError of the rule,
+    the same on both."""
     (tmp_path / "ruleset.yaml").write_text(WRONG_VALUE, "utf-8")
-    engine = Engine(oss_rules.load(tmp_path))
+    engine = Engine(oss_rules.load(tmp_path), backend=backend)
     from conftest import AS_OF, hazard, workplace
 
     with pytest.raises(EvaluationError, match="blank-code") as error:
         engine.evaluate([workplace(), hazard()], as_of=AS_OF)
     assert isinstance(error.value.__cause__, FactError)
     assert "control" in str(error.value)
+    durable = Engine(oss_rules.load(tmp_path))
+    with pytest.raises(EvaluationError) as expected:
+        durable.evaluate([workplace(), hazard()], as_of=AS_OF)
+    assert str(error.value) == str(expected.value)
