@@ -122,7 +122,7 @@ def _validator(kind: Kind) -> Validate:
     """
     full = _KindValidator(kind)
     nullable = type(kind) is Optional
-    inner = kind.inner if nullable else kind
+    inner = kind.inner if nullable and isinstance(kind, Optional) else kind
     validate: Validate
     if type(inner) is Integer:
         # Exact ints only (bool and subclasses take the full check).

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import attrs
 
 from ..errors import ArgumentError, FactTypeError, LimitError, suggest
-from ._fields import REFERENCE_KEY, Kind, kind_of, validates_itself
+from ._fields import KIND_KEY, REFERENCE_KEY, Kind, kind_of, validates_itself
 
 __all__ = ["MAX_FIELDS", "FactRegistry", "FactType", "FieldInfo"]
 
@@ -111,7 +111,10 @@ class FactRegistry:
         name = cls.__name__
         if name in self._types and self._types[name].cls is not cls:
             raise FactTypeError(f"a different fact type named {name!r} is already registered")
-        attrs.resolve_types(cls)
+        if any(KIND_KEY not in a.metadata for a in attrs.fields(cls)):
+            # A field without a kind takes it from its annotation, which must be resolved
+            # first (get_type_hints: costly, so only for such classes).
+            attrs.resolve_types(cls)
         infos = []
         for attribute in attrs.fields(cls):
             if not _FIELD_NAME.match(attribute.name) or attribute.name in _RESERVED:
