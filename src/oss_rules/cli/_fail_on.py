@@ -17,7 +17,7 @@ import attrs
 import click
 from rich.text import Text
 
-from ..domains.oss.alerts import alerts_of
+from ..domains.oss.alerts import overdue_counts
 from ..engine._engine import Engine
 from ..engine.result import Result
 from ..errors import suggest
@@ -105,9 +105,8 @@ def tally_of(results: Iterable[Result]) -> Tally:
     total = Tally()
     for result in results:
         counts = collections.Counter(finding_codes(result))
-        alerts = [a for a in alerts_of(result, "") if a.overdue]
-        actions = sum(a.kind == "action" for a in alerts)
-        total += Tally(tuple(sorted(counts.items())), len(alerts) - actions, actions)
+        deadlines, actions = overdue_counts(result)
+        total += Tally(tuple(sorted(counts.items())), deadlines, actions)
     return total
 
 

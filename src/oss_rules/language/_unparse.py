@@ -4,9 +4,9 @@ and values as proofs show them (by the kinds' one renderer, :meth:`Kind.show`)."
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 from ..model._fields import canonical_number
@@ -58,7 +58,7 @@ def literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return encode_basestring(value)  # json.dumps(value, ensure_ascii=False), minus its set-up
     if isinstance(value, int | float | Decimal):
         # Exact decimal text: 0.24, never Decimal('0.24') or 2.4E-1.
         number = canonical_number(value)

@@ -100,7 +100,7 @@ def alerts_of(result: Result, source: str) -> tuple[Alert, ...]:
             d.kind,
             source,
             as_of,
-            d.status == "overdue" or d.due < as_of,
+            _deadline_overdue(d, as_of),
             _deadline_text(d, sorted(unregistered.get(d.workplace, ())), overdue_why),
         )
         for d in result.of_type(Deadline)
@@ -113,12 +113,30 @@ def alerts_of(result: Result, source: str) -> tuple[Alert, ...]:
             a.hazard,
             source,
             as_of,
-            a.due < as_of,
+            _action_overdue(a, as_of),
             f"action {a.code} for hazard {a.hazard}",
         )
         for a in result.of_type(Action)
     ]
     return tuple(sorted(found))
+
+
+def overdue_counts(result: Result) -> tuple[int, int]:
+    """How many deadlines and how many preventive actions of ``result`` are overdue: the
+    alerts of :func:`alerts_of` that say so, counted without writing them (a batch
+    summary counts them for every record)."""
+    as_of = result.as_of
+    deadlines = sum(_deadline_overdue(d, as_of) for d in result.of_type(Deadline))
+    actions = sum(_action_overdue(a, as_of) for a in result.of_type(Action))
+    return deadlines, actions
+
+
+def _deadline_overdue(deadline: Deadline, as_of: dt.date) -> bool:
+    return deadline.status == "overdue" or deadline.due < as_of
+
+
+def _action_overdue(action: Action, as_of: dt.date) -> bool:
+    return action.due < as_of
 
 
 def _deadline_text(
