@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import oss_rules
 from oss_rules.cli import main
 from oss_rules.cli._alerts import write_atomically
-from oss_rules.domains.oss.alerts import alerts_of, calendar_of, pending
+from oss_rules.domains.oss.alerts import alerts_of, calendar_of, overdue_counts, pending
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(str(p) for p in (ROOT / "examples").glob("*.json"))
@@ -148,3 +148,15 @@ def test_write_atomically_keeps_the_old_file_when_writing_fails(tmp_path: Path) 
         write_atomically(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["duties.ics"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES)
+def test_overdue_counts_are_those_of_the_alerts(path: str) -> None:
+    """The batch summary's count (no alert written) agrees with the alerts themselves."""
+    inventory = oss_rules.read_inventory(Path(path))
+    engine = oss_rules.Engine(oss_rules.load_default())
+    for as_of in (inventory.as_of, inventory.as_of + dt.timedelta(days=400)):
+        result = engine.evaluate(inventory.facts, as_of=as_of)
+        overdue = [a for a in alerts_of(result, path) if a.overdue]
+        actions = sum(a.kind == "action" for a in overdue)
+        assert overdue_counts(result) == (len(overdue) - actions, actions)
