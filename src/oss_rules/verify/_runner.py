@@ -9,7 +9,7 @@ shrunk to a minimal one and reported as a ruleset test case, ready to paste into
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
@@ -22,11 +22,11 @@ from ..language import syntax as s
 from ..language.stratify import derived_types
 from ..model.convert import Inventory
 from . import _checks as properties
-from . import _declared
+from . import _declared, _edges
 from ._judge import Case, input_json
 from ._reduce import reduce
 from ._report import Layout, Outcome, Report
-from .strategies import Raise, as_of_dates, fact_lists, raised
+from .strategies import Raise, fact_lists, raised
 
 __all__ = ["Outcome", "Report", "verify"]
 
@@ -49,24 +49,6 @@ def input_types(ruleset: s.Ruleset, declared: Sequence[_declared.Property]) -> l
     return [name for name in ruleset.registry.names() if name in wanted]
 
 
-def boundaries(params: Mapping[str, Any], patterns: Iterable[s.Pattern] = ()) -> tuple[int, ...]:
-    """The whole numbers that params (and their mappings) hold and patterns compare with:
-    thresholds and day counts, where generated values cluster."""
-    found: set[int] = set()
-    values: list[Any] = []
-    for value in params.values():
-        values += value.values() if isinstance(value, Mapping) else [value]
-    for pattern in patterns:
-        for condition in pattern.conditions:
-            values += [
-                e.value for e in (condition.left, condition.right) if isinstance(e, s.Literal)
-            ]
-    for item in values:
-        if isinstance(item, int) and not isinstance(item, bool) and 0 < item <= 3660:
-            found.add(item)
-    return tuple(sorted(found))
-
-
 def inputs(
     types: Sequence[str],
     ruleset: s.Ruleset,
@@ -74,17 +56,23 @@ def inputs(
     declared: Sequence[_declared.Property] = (),
 ) -> st.SearchStrategy[Inventory]:
     """Inventories of ``types`` for ``ruleset``: numbers and dates cluster at the
-    thresholds and day counts of its params, rules and properties."""
-    patterns = [p for rule in ruleset.rules for p in rule.patterns]
-    for prop in declared:
-        if not isinstance(prop, _declared.Monotone):
-            patterns += [*prop.when, prop.then]
-    days = boundaries(params, patterns)
+    thresholds, day counts and month counts of its params, rules and properties (see
+    :mod:`._edges`)."""
+    found = _edges.edges(ruleset, params, declared)
+    dates = _edges.as_of_dates_for(found)
 
     @st.composite
     def draw_inventory(draw: st.DrawFn) -> Inventory:
-        as_of = draw(as_of_dates())
-        facts = draw(fact_lists(types, as_of=as_of, registry=ruleset.registry, boundaries=days))
+        as_of = draw(dates)
+        facts = draw(
+            fact_lists(
+                types,
+                as_of=as_of,
+                registry=ruleset.registry,
+                boundaries=found.numbers,
+                months=found.months,
+            )
+        )
         return Inventory(as_of, facts)
 
     return draw_inventory()

@@ -34,7 +34,7 @@ from ..model._fields import Day, Integer, Kind, Moment, Number
 from ..model.convert import Inventory
 from ..model.domain import shipped_registry
 from ..model.registry import FactRegistry, FactType
-from ._generate import dated, draw_facts, draw_fields, raw_values
+from ._generate import Edges, dated, draw_facts, draw_fields, raw_values
 from ._invalid import corrupted
 
 __all__ = [
@@ -71,15 +71,29 @@ def as_of_dates(
 
 
 def values(
-    kind: Kind, *, as_of: dt.date | None = None, boundaries: Sequence[int] = ()
+    kind: Kind,
+    *,
+    as_of: dt.date | None = None,
+    boundaries: Sequence[int] = (),
+    months: Sequence[int] = (),
 ) -> st.SearchStrategy[Any]:
     """Valid values of a field ``kind`` (see ``oss_rules.model._fields``), simplest first.
 
     Dates fall near ``as_of`` (default 2026-06-30), often right at ``as_of - n`` for
-    each ``n`` of ``boundaries`` (the day counts the rules compare with).
+    each ``n`` of ``boundaries`` (the day counts the rules compare with), and on
+    ``add_months(as_of, m)`` for each ``m`` of ``months`` (signed: -12 is a year
+    before ``as_of``), or a day either side.
     """
     day = as_of or BASE_DATE
-    return raw_values(kind, tuple(boundaries)).map(lambda value: dated(kind, value, day))
+    edges = _edges(boundaries, months)
+    return raw_values(kind, edges).map(lambda value: dated(kind, value, day))
+
+
+def _edges(boundaries: Sequence[int], months: Sequence[int]) -> Edges:
+    for name, counts in (("boundaries", boundaries), ("months", months)):
+        if any(not isinstance(n, int) or isinstance(n, bool) for n in counts):
+            raise TypeError(f"Expected whole numbers but got {name}={counts!r}")
+    return Edges(tuple(boundaries), tuple(sorted(set(months) - {0})))
 
 
 def _fact_type(fact_type: FactType | type | str, registry: FactRegistry | None) -> FactType:
@@ -99,6 +113,7 @@ def facts(
     registry: FactRegistry | None = None,
     as_of: dt.date | None = None,
     boundaries: Sequence[int] = (),
+    months: Sequence[int] = (),
     **overrides: Values,
 ) -> st.SearchStrategy[Any]:
     """Valid facts of ``fact_type`` (a registered class, its name or its FactType).
@@ -115,10 +130,11 @@ def facts(
             f"(fields: {', '.join(f.name for f in info.fields if f.init)})"
         )
     fixed = {name: _strategy(value) for name, value in overrides.items()}
+    edges = _edges(boundaries, months)
 
     @st.composite
     def draw_fact(draw: st.DrawFn) -> Any:
-        return info.cls(**draw_fields(draw, info, as_of or BASE_DATE, tuple(boundaries), fixed))
+        return info.cls(**draw_fields(draw, info, as_of or BASE_DATE, edges, fixed))
 
     return draw_fact()
 
@@ -145,6 +161,7 @@ def fact_lists(
     sizes: Mapping[str, tuple[int, int]] | None = None,
     registry: FactRegistry | None = None,
     boundaries: Sequence[int] = (),
+    months: Sequence[int] = (),
 ) -> tuple[Any, ...]:
     """A consistent list of facts of ``types``, grouped by type: unique ids, every
     reference resolved.
@@ -152,10 +169,12 @@ def fact_lists(
     ``sizes`` maps a type name to (min, max) facts; a type that others reference gets
     (1, 3) by default, any other type (0, 6). Ids follow the type's initial (``w1``,
     ``h1``); a reference picks among the facts drawn for the referenced type, and a fact
-    whose required reference has nothing to point to is left out.
+    whose required reference has nothing to point to is left out. Dates cluster at
+    ``boundaries`` days before ``as_of`` and ``months`` calendar months from it (see
+    :func:`values`).
     """
     infos = [_fact_type(t, registry) for t in types]
-    return draw_facts(draw, infos, sizes or {}, as_of, tuple(boundaries))
+    return draw_facts(draw, infos, sizes or {}, as_of, _edges(boundaries, months))
 
 
 DEFAULT_BOUNDARIES = (30, 90, 365)
@@ -172,12 +191,14 @@ def inventories(
     max_workplaces: int = 3,
     as_of: dt.date | st.SearchStrategy[dt.date] | None = None,
     boundaries: Sequence[int] = DEFAULT_BOUNDARIES,
+    months: Sequence[int] = (),
 ) -> Inventory:
     """An :class:`~oss_rules.Inventory`: workplaces ``w1``.., hazards ``h1``.. of them, as_of.
 
     Every hazard belongs to one of the workplaces; dates fall near ``as_of`` (drawn from
-    :func:`as_of_dates` unless given) and cluster at ``as_of - n`` for each of
-    ``boundaries``. Workplaces come first, then hazards.
+    :func:`as_of_dates` unless given) and cluster at ``as_of - n`` days for each of
+    ``boundaries`` and at ``add_months(as_of, m)`` for each of ``months``.
+    Workplaces come first, then hazards.
     """
     if not 0 <= min_hazards <= max_hazards:
         raise ValueError(f"Expected 0 <= min_hazards <= max_hazards, got {min_hazards=}")
@@ -188,7 +209,8 @@ def inventories(
         "Workplace": (max(min_workplaces, 1 if min_hazards else 0), max_workplaces),
         "Hazard": (min_hazards, max_hazards),
     }
-    found = draw(fact_lists(("Workplace", "Hazard"), as_of=day, sizes=sizes, boundaries=boundaries))
+    types = ("Workplace", "Hazard")
+    found = draw(fact_lists(types, as_of=day, sizes=sizes, boundaries=boundaries, months=months))
     return Inventory(day, found)
 
 
