@@ -26,6 +26,7 @@ from . import _declared, _edges
 from ._judge import Case, input_json
 from ._reduce import reduce
 from ._report import Layout, Outcome, Report
+from ._reproducible import no_local_constants
 from .strategies import Raise, fact_lists, raised
 
 __all__ = ["Outcome", "Report", "verify"]
@@ -254,7 +255,8 @@ def _run(
         print_blob=False,
     )(given(values)(guarded))
     try:
-        seed(seed_value)(test)()
+        with no_local_constants():
+            seed(seed_value)(test)()
     except properties.PropertyError as failure:
         # hypothesis ran the minimal example last; drop the facts it could not.
         final = _smallest(failing[0], guarded, engine) if failing else failure
