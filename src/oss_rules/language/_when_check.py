@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model._fields import Many
+from ..model._fields import Day, Many, Optional
 from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._aggregate_check import check_field, shadows
@@ -126,9 +126,30 @@ def _check_condition(
     left = own_field(condition.left, fact_type, bindings)
     right = own_field(condition.right, fact_type, bindings)
     if left is None and right is None:
+        names = [*iter_names(condition.left), *iter_names(condition.right)]
+        buried = [n for n in names if own_field(n, fact_type, bindings)]
+        if buried:
+            # The field is there, inside an expression: one diagnostic that says so,
+            # not an "unknown name" that suggests the very same name.
+            field = buried[0].id
+            info = fact_type.field(field)
+            kind = info.kind if info is not None else None
+            dated = isinstance(kind.inner if isinstance(kind, Optional) else kind, Day)
+            example = (
+                f": `{field} <= add_months(as_of, -6)`, not `months_between({field}, as_of) >= 6`"
+                if dated
+                else ""
+            )
+            out.add(
+                buried[0].span,
+                "OSS031",
+                f"`{field}` is a field of {fact_type.name}, but inside an expression: a "
+                f"condition in {fact_type.name}(...) compares one of its fields on its own",
+                f"put `{field}` alone on one side and the arithmetic on the other{example}",
+            )
+            return
         # A misspelt field (`categroy == "fall"`) is an unknown name, reported with the
         # field it is close to; that the condition then has no field is the same mistake.
-        names = [*iter_names(condition.left), *iter_names(condition.right)]
         known = [
             check_name(name, bindings, params, out, own=fact_type, extra=untyped, unbound=unbound)
             for name in names
