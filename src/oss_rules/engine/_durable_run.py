@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import EvaluationError, LimitError
+from ..language import syntax as s
 from ..language._aggregate import premises as with_used
 from ..language._versions import environment
 from ..model.registry import FactRegistry
@@ -95,7 +96,7 @@ class DurableRun:
             # backend), made at its first firing; any failure takes the closures below,
             # whose errors name the rule and the facts.
             if rule.label not in consequences:
-                consequences[rule.label] = compile_consequence(rule, registry, params)
+                consequences[rule.label] = _generated(rule, registry, params)
             fast = consequences[rule.label]
             scope: dict[str, Any] | None = None
             if fast is None or compiled.checks_in_python:
@@ -196,3 +197,13 @@ class DurableRun:
     def of_type(self, name: str) -> list[Any]:
         """Every fact of type ``name`` known so far (complete for lower strata)."""
         return self.by_type.get(name, [])
+
+
+def _generated(rule: Any, registry: FactRegistry, params: Mapping[str, Any]) -> Consequence | None:
+    """The rule's generated ``then``, or None to use the closures. The compiled backend
+    generates every rule it is given, so a failure here is a bug; the closures give the
+    same facts, so the default backend goes on with them rather than fail a user."""
+    try:
+        return compile_consequence(rule, registry, params)
+    except Exception:
+        return None
