@@ -199,7 +199,9 @@ class DurableRun:
         return self.by_type.get(name, [])
 
 
-def _generated(rule: Any, registry: FactRegistry, params: Mapping[str, Any]) -> Consequence | None:
+def _generated(
+    rule: s.Rule, registry: FactRegistry, params: Mapping[str, Any]
+) -> Consequence | None:
     """The rule's generated ``then``, or None to use the closures. The compiled backend
     generates every rule it is given, so a failure here is a bug; the closures give the
     same facts, so the default backend goes on with them rather than fail a user."""
