@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "oss_rules"
 # import modules of its own stage or an earlier one.
 STAGES: dict[str, int] = {
     "errors": 0,
+    "_messages": 0,  # how the errors word things: "did you mean", counts, long values
     "_untrusted": 0,  # text made harmless where it is shown (CSV cells, terminals)
     "_lazy": 0,  # the packages' public names, imported on first use
     "model": 1,

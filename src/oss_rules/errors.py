@@ -7,10 +7,12 @@ program can act on them and a person can read ``str(error)``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
+
+from ._messages import MISSING, listing, shown, suggest
 
 __all__ = [
     "ERROR",
@@ -45,21 +47,6 @@ ERROR = "error"
 """Severity of a diagnostic that makes the ruleset wrong (``oss-rules check`` exits 1)."""
 WARNING = "warning"
 """Severity of a diagnostic that is probably a mistake (a param no rule uses)."""
-
-
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """Return ``" (did you mean `x`?)"`` for the closest candidate, or ``""``."""
-    import difflib  # only for a mistake: not a cost of every `import oss_rules`
-
-    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
-
-
-def _listing(items: Sequence[object], noun: str, indent: str) -> str:
-    """``3 errors occurred:`` (``noun`` pluralised on its first word), then one item a line."""
-    first, _, rest = noun.partition(" ")
-    words = noun if len(items) == 1 else f"{first}s {rest}".strip()
-    return "\n".join([f"{len(items)} {words}:", *(f"{indent}{i}" for i in items)])
 
 
 class OssRulesError(Exception):
@@ -97,7 +84,7 @@ class FactError(OssRulesError, ValueError):
         where = f"{self.path}: " if self.path else ""
         which = f"{self.fact} {self.fact_id!r}" if self.fact_id else self.fact
         what = f"{which} field {self.field!r}" if self.field else which
-        got = "missing" if self.value is _MISSING else f"got {_shown(self.value)}"
+        got = "missing" if self.value is MISSING else f"got {shown(self.value)}"
         return f"{where}{what} must be {self.expected} ({got}){self.hint}"
 
     def at(self, path: str) -> FactError:
@@ -113,23 +100,6 @@ class FactError(OssRulesError, ValueError):
         )
 
 
-def _shown(value: Any, limit: int = 200) -> str:
-    """``repr(value)``, cut in the middle when longer than ``limit`` (a 5,000-digit
-    number in a message helps nobody)."""
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    return f"{text[: limit // 2]}...{text[-limit // 4 :]} ({len(text)} characters)"
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_MISSING: Any = _Missing()
-
-
 class FactsError(OssRulesError, ValueError):
     """Several facts are invalid; ``errors`` lists every problem, not only the first.
 
@@ -138,7 +108,7 @@ class FactsError(OssRulesError, ValueError):
 
     def __init__(self, errors: Sequence[FactError]) -> None:
         self.errors = tuple(errors)
-        super().__init__(_listing(self.errors, "error occurred", "  "))
+        super().__init__(listing(self.errors, "error occurred", "  "))
 
 
 class InputError(OssRulesError, ValueError):
@@ -192,7 +162,7 @@ class RulesetError(OssRulesError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
-        super().__init__(_listing(self.diagnostics, "error occurred", ""))
+        super().__init__(listing(self.diagnostics, "error occurred", ""))
 
 
 class BackendError(OssRulesError, ValueError):
@@ -255,7 +225,7 @@ class SubmissionError(OssRulesError, ValueError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        super().__init__(_listing(self.problems, "problem", "  "))
+        super().__init__(listing(self.problems, "problem", "  "))
 
 
 class ParamError(OssRulesError, ValueError):

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import _MISSING, FactError, FactsError, suggest
+from .._messages import MISSING
+from ..errors import FactError, FactsError, suggest
 from ._fields import FIELDS_CHECKED, kind_of
 from ._kinds import Kind, Optional
 from .registry import FactRegistry, FactType
@@ -199,7 +200,7 @@ def structure_fact(data: Any, registry: FactRegistry, path: str = "$") -> Any:
                 FactError(
                     "fact",
                     "type",
-                    type_name if "type" in data else _MISSING,
+                    type_name if "type" in data else MISSING,
                     "one of " + ", ".join(registry.names()),
                     path=f"{path}.type",
                     hint=suggest(str(type_name), registry.names()),
@@ -272,7 +273,7 @@ def _problems(
         if isinstance(exc, _BadValueError):
             value, shown, hint = exc.raw, field.kind.expected, field.kind.hint(exc.value)
         elif isinstance(exc, KeyError):
-            value, shown, hint = _MISSING, field.kind.expected, ""
+            value, shown, hint = MISSING, field.kind.expected, ""
         else:
             raise exc from None
         fields.append(

@@ -19,7 +19,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import _MISSING, FactError, FactsError, suggest
+from .._messages import MISSING
+from ..errors import FactError, FactsError, suggest
 from ._converter import structure_fact, unstructure_fact, was_checked
 from ._json import loads
 from ._kinds import Day
@@ -228,7 +229,7 @@ def read_inventory(
                     hint=suggest(key, ("as_of", "facts")),
                 )
             )
-    raw_date = data.get("as_of", _MISSING)
+    raw_date = data.get("as_of", MISSING)
     as_of = _AS_OF.from_json(raw_date)
     if not _AS_OF.check(as_of):
         problems.append(
@@ -237,13 +238,13 @@ def read_inventory(
             )
         )
     try:
-        facts = facts_from_json(data.get("facts", _MISSING) if "facts" in data else [], registry)
+        facts = facts_from_json(data.get("facts", MISSING) if "facts" in data else [], registry)
     except FactsError as error:
         problems.extend(error.errors)
         facts = ()
     if "facts" not in data:
         problems.append(
-            FactError("input", "facts", _MISSING, "a list of fact objects", path="$.facts")
+            FactError("input", "facts", MISSING, "a list of fact objects", path="$.facts")
         )
     if problems:
         raise FactsError(problems)
