@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 import oss_rules
 from oss_rules.domains.oss.views import OssResult
-from oss_rules.engine.result import Inference, _depths
+from oss_rules.engine._proof import depths
+from oss_rules.engine.result import Inference
 from oss_rules.errors import DomainError
 from oss_rules.model.domain import find_domain, registry_for
 
@@ -202,7 +203,7 @@ def test_proof_depths_match_the_fixpoint(case):
     """The linear-time proof depths equal the quadratic fixpoint's on any trace."""
     given_facts, raw = case
     trace = tuple(Inference(fact, "r", tuple(premises)) for fact, premises in raw)
-    assert _depths(given_facts, trace) == _naive_depths(given_facts, trace)
+    assert depths(given_facts, trace) == _naive_depths(given_facts, trace)
 
 
 @pytest.mark.parametrize(

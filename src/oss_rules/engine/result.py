@@ -1,5 +1,8 @@
 """The result of an evaluation: conclusions by kind, the trace, proofs, and JSON.
 
+The trace's records and the proofs made of them live in :mod:`oss_rules.engine._proof`
+(re-exported here); this module holds what a result is and its JSON form.
+
 Everything is sorted canonically, so the same facts give the same ``to_json()`` bytes
 whatever their order and whichever thread evaluated them.
 """
@@ -7,8 +10,6 @@ whatever their order and whichever thread evaluated them.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import itertools
 import json
 from collections import defaultdict
 from collections.abc import Mapping
@@ -22,6 +23,8 @@ from ..model.convert import fact_from_json, fact_to_json
 from ..model.domain import SHIPPED, registry_for, result_class
 from ..model.registry import FactRegistry
 from ._canonical import canonical_order
+from ._proof import Inference, Proof, proof_index, prove
+from ._proof import RuleInfo as RuleInfo  # not in __all__, but engine and tests build them
 
 __all__ = ["Inference", "Proof", "Result", "RulesetInfo"]
 
@@ -47,49 +50,6 @@ class RulesetInfo:
     value -> title."""
 
 
-@attrs.frozen
-class Inference:
-    """One application of a rule: these premises (and these absences) gave this fact.
-
-    ``alternative`` is the number of the alternative that held, for a rule with ``or``.
-    """
-
-    fact: Any
-    rule: str
-    premises: tuple[Any, ...]
-    absent: tuple[str, ...] = ()
-    alternative: int | None = None
-
-
-@attrs.frozen
-class Proof:
-    """Why a fact holds: the rule that derived it and the proofs of its premises.
-
-    ``rule`` is ``None`` for a fact that was given as input; ``alternative`` says which
-    alternative of a rule with ``or`` held (``"alternative 2 of 3"``), else it is empty.
-    """
-
-    fact: Any
-    rule: str | None
-    title: str
-    citations: tuple[str, ...]
-    premises: tuple[Proof, ...]
-    absent: tuple[str, ...]
-    alternative: str = ""
-
-    def render(self, indent: str = "") -> str:
-        """The proof as an indented text tree."""
-        head = show_fact(self.fact)
-        if self.rule is None:
-            return f"{indent}{head}  [given]"
-        rule = f"{self.rule} ({self.alternative})" if self.alternative else self.rule
-        lines = [f"{indent}{head}", f"{indent}  by rule {rule}: {self.title}"]
-        lines += [f"{indent}  cites {c}" for c in self.citations]
-        lines += [f"{indent}  because {a}" for a in self.absent]
-        lines += [p.render(indent + "    ") for p in self.premises]
-        return "\n".join(lines)
-
-
 def show_fact(fact: Any) -> str:
     """``Type(field=value, ...)``: see :func:`oss_rules.model._fields.show_fact`."""
     return _fields.show_fact(fact)
@@ -98,16 +58,6 @@ def show_fact(fact: Any) -> str:
 def show_value(value: Any) -> str:
     """One value as facts print it: ``'medium'``, ``2026-06-30``, ``0.24``, ``['OSS-I']``."""
     return _fields.show_value(value)
-
-
-@attrs.frozen
-class RuleInfo:
-    """Title and citations of a rule, as a Result carries them, and how many
-    alternatives it has (1 for a rule without ``or``)."""
-
-    title: str
-    cite: tuple[str, ...]
-    alternatives: int = 1
 
 
 @attrs.frozen
@@ -182,49 +132,9 @@ class Result:
         index of the trace and every fact's depth are computed once per result, so
         explaining every conclusion takes time linear in the trace.
         """
-        by_fact, depth, given = self._proof_index()
-        if conclusion not in by_fact and conclusion not in given:
-            raise KeyError(f"{show_fact(conclusion)} is not a fact of this result")
-        return self._proof(conclusion, by_fact, depth, root=True)
-
-    def _proof_index(
-        self,
-    ) -> tuple[Mapping[Any, list[Inference]], Mapping[Any, int], frozenset[Any]]:
         if "proofs" not in self._index:
-            by_fact: dict[Any, list[Inference]] = defaultdict(list)
-            for inference in self.trace:
-                by_fact[inference.fact].append(inference)
-            self._index["proofs"] = (
-                dict(by_fact),
-                _depths(self.given, self.trace),
-                frozenset(self.given),
-            )
-        index: tuple[Mapping[Any, list[Inference]], Mapping[Any, int], frozenset[Any]]
-        index = self._index["proofs"]
-        return index
-
-    def _proof(
-        self,
-        fact: Any,
-        by_fact: Mapping[Any, list[Inference]],
-        depth: Mapping[Any, int],
-        root: bool = False,
-    ) -> Proof:
-        options = by_fact.get(fact)
-        # A given fact is a leaf, except at the root: a conclusion that was also given
-        # is explained by the rule that derived it.
-        if not options or (depth.get(fact) == 0 and not root):
-            return Proof(fact, None, "given", (), (), ())
-        # Among equally shallow derivations the first in the (canonical) trace, so that
-        # two alternatives that both held give the same proof on every backend.
-        best = min(options, key=lambda i: max((depth[p] for p in i.premises), default=0))
-        info = self.rules.get(best.rule, RuleInfo(best.rule, ()))
-        citations = tuple(f"{c}: {self.sources.get(c, '?')}" for c in info.cite)
-        premises = tuple(self._proof(p, by_fact, depth) for p in best.premises)
-        alternative = (
-            f"alternative {best.alternative} of {info.alternatives}" if best.alternative else ""
-        )
-        return Proof(fact, best.rule, info.title, citations, premises, best.absent, alternative)
+            self._index["proofs"] = proof_index(self.given, self.trace)
+        return prove(conclusion, self._index["proofs"], self.rules, self.sources)
 
     def to_data(self) -> dict[str, Any]:
         """The result as JSON-ready data (see :meth:`to_json`).
@@ -344,41 +254,6 @@ class Result:
 
 _OTHERS = "\0others"
 """The key of the conclusions outside ``GROUPS`` in a Result's type index."""
-
-
-def _depths(given: tuple[Any, ...], trace: tuple[Inference, ...]) -> dict[Any, int]:
-    """Length of the shortest derivation of each fact (given facts: 0).
-
-    Knuth's generalisation of Dijkstra's algorithm to derivations: facts are settled in
-    order of depth, and an inference becomes usable when its last premise is settled, at
-    one more than that premise's depth (the deepest of its premises). Each inference is
-    looked at once per distinct premise, so the cost is linear in the trace (plus the
-    heap), where relaxing every inference until nothing changes was quadratic.
-    """
-    waiting: dict[Any, list[int]] = defaultdict(list)
-    pending: list[int] = []
-    queue: list[tuple[int, int, Any]] = []
-    tie = itertools.count()
-    for fact in given:
-        heapq.heappush(queue, (0, next(tie), fact))
-    for number, inference in enumerate(trace):
-        premises = set(inference.premises)
-        pending.append(len(premises))
-        for premise in premises:
-            waiting[premise].append(number)
-        if not premises:
-            heapq.heappush(queue, (1, next(tie), inference.fact))
-    depth: dict[Any, int] = {}
-    while queue:
-        d, _, fact = heapq.heappop(queue)
-        if fact in depth:
-            continue
-        depth[fact] = d
-        for number in waiting.get(fact, ()):
-            pending[number] -= 1
-            if pending[number] == 0:
-                heapq.heappush(queue, (d + 1, next(tie), trace[number].fact))
-    return depth
 
 
 def build(
