@@ -1,7 +1,8 @@
 """Fact fields: an attrs field validated by its kind, and the kind of any attrs field.
 
-The kinds themselves live in :mod:`oss_rules.model._kinds` and are re-exported here, so that a
-fact module imports everything it needs from one place.
+The kinds themselves live in :mod:`oss_rules.model._kinds` (and the value renderer in
+:mod:`oss_rules.model._show`) and are re-exported here, so that a fact module imports
+everything it needs from one place.
 """
 
 from __future__ import annotations
@@ -32,11 +33,10 @@ from ._kinds import (
     Number,
     Optional,
     Text,
-    canonical_number,
     moment_seconds,
-    show_value,
 )
 from ._limits import FIRST_DAY, LAST_DAY, MAX_MAGNITUDE
+from ._show import canonical_number, show_value
 
 __all__ = [
     "FIELDS_CHECKED",

@@ -4,18 +4,16 @@ A kind is the single description of a field's values. It validates Python values
 converts JSON input (numbers to exact decimals, ISO dates, months and moments), encodes
 for the durable-rules engine (dates become day ordinals so that the engine can compare
 them), shows values to people (:meth:`Kind.show`, the one value renderer of proofs,
-why-not answers, test reports, terminal text and the HTML report) and describes itself
-in error messages. ``oss_rules.model._fields`` attaches kinds to
-attrs fields.
+why-not answers, test reports, terminal text and the HTML report, refining
+:func:`~oss_rules.model._show.show_value` per field) and describes itself in error
+messages. ``oss_rules.model._fields`` attaches kinds to attrs fields.
 """
 
 from __future__ import annotations
 
 import abc
 import datetime as dt
-import math
 import re
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +28,7 @@ from ._limits import (
     in_range,
     parse_day,
 )
+from ._show import canonical_number, show_value
 
 _IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$")
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
@@ -66,42 +65,6 @@ class Kind(abc.ABC):
     def show(self, value: Any, *, quoted: bool = True) -> str:
         """A valid value as people read it; see :func:`show_value` for the two styles."""
         return show_value(value, quoted=quoted)
-
-
-def show_value(value: Any, *, quoted: bool = True) -> str:
-    """Any value as people read it, by its Python type (a field's kind refines it: a
-    :class:`Month` shows as ``2026-03``).
-
-    ``quoted`` (proofs, why-not answers, test reports, messages) writes text in quotes so
-    that ``'12'`` and ``12`` differ: ``'medium'``, ``4``, ``0.24``, ``2026-06-30``,
-    ``2026-03-02T08:00:00``, ``True``, ``['OSS-I', 'OSS-II']``, ``null``. Plain style
-    (tables and terminal text): ``medium``, ``1,250,000``, ``2026-06-30``,
-    ``2026-03-02 08:00``, ``yes``, ``OSS-I, OSS-II``, and nothing for null.
-    """
-    if value is None:
-        return "null" if quoted else ""
-    if isinstance(value, bool):
-        return repr(value) if quoted else ("yes" if value else "no")
-    if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
-        number = canonical_number(value)
-        return str(number) if quoted else f"{number:,}"
-    if isinstance(value, dt.datetime):
-        seconds = "seconds" if value.second else "minutes"
-        return value.isoformat() if quoted else value.isoformat(sep=" ", timespec=seconds)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return repr(value) if quoted else value
-    if isinstance(value, tuple | list):
-        items = ", ".join(show_value(v, quoted=quoted) for v in value)
-        return f"[{items}]" if quoted else items
-    if isinstance(value, Mapping):
-        pairs = ", ".join(
-            f"{show_value(k, quoted=False)}: {show_value(v, quoted=quoted)}"
-            for k, v in value.items()
-        )
-        return "{" + pairs + "}" if quoted else pairs
-    return repr(value) if quoted else str(value)
 
 
 @attrs.frozen
@@ -204,17 +167,6 @@ class Number(Kind):
         if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
             return "" if in_range(value) else RANGE_HINT
         return ""
-
-
-def canonical_number(value: Any) -> Any:
-    """An int stays an int; a Decimal or float becomes an int when whole, else the Decimal
-    without trailing zeros, so that equal numbers have one text."""
-    if isinstance(value, int):
-        return value
-    number = value if isinstance(value, Decimal) else Decimal(repr(value))
-    if number == number.to_integral_value():
-        return int(number)
-    return number.normalize()
 
 
 @attrs.frozen
