@@ -4,6 +4,10 @@ Used by ``explain --why-not`` (see :mod:`oss_rules.authoring._why_not`): the pat
 are matched in Python, in order, with the question's values pushed into them; for the
 furthest pattern reached, every candidate fact is kept with the first condition it
 failed and the values that made it fail.
+
+The answer's records (:class:`Verdict` and its parts) are in :mod:`._verdict`; the
+question's values pushed into the rule, and the next question one step down, in
+:mod:`._asked`. This module is the search itself.
 """
 
 from __future__ import annotations
@@ -21,72 +25,14 @@ from ..language._unparse import literal, pattern_text, show_fact, show_value, un
 from ..language.syntax import iter_names
 from ..model.convert import sort_key
 from ..model.registry import FactRegistry
+from ._asked import Check, Known, carry, own_goals, try_evaluate
+from ._verdict import Attempt, Failure, Goal, Verdict
 
 MAX_ATTEMPTS = 3
 """Partial matches kept per rule."""
 MAX_FAILURES = 10
-"""Rejected candidates kept per partial match."""
+"""Rejected candidates kept per partial match (the rest are counted in ``Attempt.hidden``)."""
 _MAX_STEPS = 100_000
-
-
-@attrs.frozen
-class Failure:
-    """A candidate fact and the first condition it failed, with the values that made it fail.
-
-    ``relevant`` is false for a fact set aside because it is about something else than
-    the question (another workplace, another hazard).
-    """
-
-    fact: Any
-    """The candidate; ``None`` for a ``then`` failure of a rule that bound no fact."""
-    condition: str
-    reason: str
-    relevant: bool = True
-
-
-@attrs.frozen
-class Attempt:
-    """A partial match: the facts bound so far, and how each candidate for the next step failed."""
-
-    bindings: tuple[tuple[str, Any], ...]
-    failures: tuple[Failure, ...]
-    hidden: int = 0
-    """Further failures not listed (beyond :data:`MAX_FAILURES`)."""
-    set_aside: int = 0
-    """Candidates not listed because they are about something else than the question."""
-
-
-@attrs.frozen
-class Verdict:
-    """Why one rule did not derive the conclusion.
-
-    ``kind`` is ``cannot-derive`` (its ``then`` never gives such a fact), ``no-match``
-    (a pattern found no fact), ``blocked`` (a ``not:`` pattern found a fact) or
-    ``matches`` (every condition holds: the rule would derive it).
-    """
-
-    rule: s.Rule
-    kind: str
-    reason: str
-    attempts: tuple[Attempt, ...] = ()
-    missing: tuple[str, tuple[Goal, ...]] | None = None
-    """For ``no-match``: the type and the conditions (field, operator, constant) of the
-    pattern that found no fact, with the question's values carried to it; the next
-    question to ask, one step down, when a rule derives that type."""
-
-
-Goal = tuple[str, str, Any]
-"""A condition of the question: field, operator, constant."""
-
-
-@attrs.frozen
-class _Check:
-    """A value the question asks of an expression, checked once its facts are bound."""
-
-    expr: s.Expr
-    op: str
-    value: Any
-    why: str
 
 
 class Match:
@@ -123,7 +69,7 @@ class Match:
         self.failing: dict[int, str] = {}
         """Why an aggregate (by its id) gives the rule no match for the current bindings."""
         self.goals: tuple[Goal, ...] = ()
-        self.checks: dict[int, list[_Check]] = {}
+        self.checks: dict[int, list[Check]] = {}
         self.best = -1
         self.attempts: list[Attempt] = []
         self.steps = 0
@@ -135,7 +81,7 @@ class Match:
         cls = self.registry[self.derivation.fact_type].cls
         assigned = {a.field: a.value for a in self.derivation.assignments}
         defaults = {a.name: a.default for a in attrs.fields(cls)}
-        known: dict[tuple[str, str], tuple[Any, str]] = {}
+        known: Known = {}
         for name, op, value in goals:
             expr = assigned.get(name)
             if expr is None:
@@ -148,7 +94,7 @@ class Match:
             if self.derivation.loop_var in names:
                 continue  # checked on the derived facts once everything matched
             if not names & set(self.aliases):
-                given = _try(expr, self.env)
+                given = try_evaluate(expr, self.env)
                 if not isinstance(given, ExpressionError) and not safe_compare(op, given, value):
                     reason = (
                         f"derives {name} {show_value(given)}, never {name} {op} {literal(value)}"
@@ -158,41 +104,19 @@ class Match:
                 known[(expr.obj.id, expr.name)] = (value, why)
             else:
                 level = max(self.aliases.index(n) for n in names if n in self.aliases)
-                self.checks.setdefault(level, []).append(_Check(expr, op, value, why))
+                self.checks.setdefault(level, []).append(Check(expr, op, value, why))
         self._propagate(known)
         if self._search(0, {}):
             return Verdict(self.rule, "matches", "every condition holds: the rule derives it")
         return self._report()
 
-    def _propagate(self, known: dict[tuple[str, str], tuple[Any, str]]) -> None:
+    def _propagate(self, known: Known) -> None:
         """Carry asked values along equality joins, then check each where it is bound."""
-        changed = True
-        while changed:
-            changed = False
-            for alias, pattern in self.positives:
-                fields = self.registry[pattern.fact_type].field_names
-                for c in pattern.conditions:
-                    sides = (c.left, c.right)
-                    own = [x.id for x in sides if isinstance(x, s.Name) and x.id in fields]
-                    joins = [
-                        (x.obj.id, x.name)
-                        for x in sides
-                        if isinstance(x, s.Attribute)
-                        and isinstance(x.obj, s.Name)
-                        and x.obj.id in self.aliases
-                    ]
-                    if c.op != "==" or len(own) != 1 or len(joins) != 1:
-                        continue
-                    here, there = (alias, own[0]), joins[0]
-                    for a, b in ((here, there), (there, here)):
-                        if a in known and b not in known:
-                            value, why = known[a]
-                            known[b] = (value, f"{why}, through {unparse(c)}")
-                            changed = True
+        carry(known, self.positives, self.registry)
         for (alias, name), (value, why) in known.items():
             if alias in self.aliases:
                 expr = s.Attribute(s.Name(alias, span=self.rule.span), name, span=self.rule.span)
-                check = _Check(expr, "==", value, why)
+                check = Check(expr, "==", value, why)
                 self.checks.setdefault(self.aliases.index(alias), []).insert(0, check)
 
     def _report(self) -> Verdict:
@@ -202,7 +126,9 @@ class Match:
             reason = f"no {pattern.fact_type} matched {alias}: {pattern_text(pattern)}"
             if not self.by_type.get(pattern.fact_type):
                 reason += f": there is no {pattern.fact_type} fact"
-            missing = (pattern.fact_type, self._own_goals(alias, pattern))
+            here = self.checks.get(self.aliases.index(alias), [])
+            goals = own_goals(alias, pattern, self.registry, self.aliases, self.env, here)
+            missing = (pattern.fact_type, goals)
             return Verdict(self.rule, "no-match", reason, attempts, missing)
         blocked = self.blocked
         if self.best == len(self.positives) and blocked is not None:
@@ -213,36 +139,6 @@ class Match:
             return Verdict(self.rule, "blocked", reason, attempts)
         reason = f"its then gives no such fact: {' '.join(self.derivation.text.split())}"
         return Verdict(self.rule, "no-match", reason, attempts)
-
-    def _own_goals(self, alias: str, pattern: s.Pattern) -> tuple[Goal, ...]:
-        """The conditions of ``pattern`` that compare one of its fields with a constant
-        (params and ``as_of`` allowed), and the question's values carried to ``alias``."""
-        fields = self.registry[pattern.fact_type].field_names
-        goals: list[Goal] = []
-        for c in pattern.conditions:
-            for own, op, other in ((c.left, c.op, c.right), (c.right, s.FLIP.get(c.op), c.left)):
-                if op is None or not isinstance(own, s.Name) or own.id not in fields:
-                    continue
-                if any(n.id in fields or n.id in self.aliases for n in iter_names(other)):
-                    continue
-                value = _try(other, self.env)
-                if not isinstance(value, ExpressionError):
-                    goals.append((own.id, op, value))
-                break
-        for check in self.checks.get(self.aliases.index(alias), []):
-            expr = check.expr
-            if (
-                isinstance(expr, s.Attribute)
-                and isinstance(expr.obj, s.Name)
-                and expr.obj.id == alias
-                and expr.name in fields
-            ):
-                goals.append((expr.name, check.op, check.value))
-        unique: list[Goal] = []
-        for goal in goals:  # values may be lists: not hashable
-            if goal not in unique:
-                unique.append(goal)
-        return tuple(unique)
 
     def _record(self, level: int, bound: Mapping[str, Any], failures: list[Failure]) -> None:
         if level < self.best:
@@ -391,10 +287,10 @@ class Match:
         return None
 
     def _check_failure(
-        self, checks: Sequence[_Check], fact: Any, bound: Mapping[str, Any]
+        self, checks: Sequence[Check], fact: Any, bound: Mapping[str, Any]
     ) -> Failure | None:
         for check in checks:
-            got = _try(check.expr, {**self.env, **self.values, **bound})
+            got = try_evaluate(check.expr, {**self.env, **self.values, **bound})
             if isinstance(got, ExpressionError) or not safe_compare(check.op, got, check.value):
                 condition = f"{unparse(check.expr)} {check.op} {literal(check.value)}"
                 reason = f"{unparse(check.expr)} is {show_value(got)}, {check.why}"
@@ -408,13 +304,6 @@ def safe_compare(op: str, left: Any, right: Any) -> bool:
         return compare(op, left, right)
     except TypeError:
         return False
-
-
-def _try(expr: s.Expr, env: Mapping[str, Any]) -> Any:
-    try:
-        return evaluate(expr, env)
-    except ExpressionError as error:
-        return error
 
 
 def _explain(

@@ -30,7 +30,8 @@ from ..language._versions import environment
 from ..model._kinds import Choice, Day, Integer, Kind, Moment, Month, Number, Optional, Text
 from ..model.convert import fact_to_json
 from ..model.registry import FactRegistry
-from ._rematch import Attempt, Goal, Match, Verdict, safe_compare
+from ._rematch import Match, safe_compare
+from ._verdict import Attempt, Goal, Verdict
 
 __all__ = ["QuestionError", "WhyNot", "why_not"]
 
