@@ -20,6 +20,7 @@ import attrs
 
 from ..language import syntax as s
 from ..language._evaluate import evaluate, joins
+from ..language._name_check import own_field
 from ..language.syntax import FLIP, iter_names
 from ..model.registry import FactType
 
@@ -44,9 +45,7 @@ def plan(pattern: s.Pattern, fact_type: FactType, aliases: Iterable[str]) -> Loo
     bound = set(aliases)
 
     def own(expr: s.Expr) -> str | None:
-        if isinstance(expr, s.Name) and expr.id not in bound and fact_type.field(expr.id):
-            return expr.id
-        return None
+        return own_field(expr, fact_type, bound)
 
     def free(expr: s.Expr) -> bool:
         return all(own(n) is None for n in iter_names(expr))
