@@ -191,7 +191,8 @@ def test_a_list_of_another_fact_must_hold_the_fields_type(tmp_path: Path):
 
 
 def test_a_null_value_for_a_field_that_is_never_null_is_reported(tmp_path: Path):
-    """A derivation may give null only to a field that can be null."""
+    """A derivation may give null only to a field that can be null: a literal null is
+    OSS103, a field that may be null OSS104, and a guarded one is fine."""
     rules = """\
   - id: bad
     cite: s
@@ -199,10 +200,20 @@ def test_a_null_value_for_a_field_that_is_never_null_is_reported(tmp_path: Path)
     then:
       - 'Deadline(workplace: w.id, kind: "x", due: w.last_assessment)'
       - 'Finding(workplace: w.id, code: "x", subject: null)'
+  - id: guarded
+    cite: s
+    when: [w: Workplace(last_assessment != null)]
+    then:
+      - 'Deadline(workplace: w.id, kind: "y", due: w.last_assessment)'
 """
     problems = analyse(tmp_path, rules)
     assert problems == [
-        ("OSS103", "Finding.subject holds a non-empty string; None can never be stored")
+        (
+            "OSS104",
+            "Deadline.due is never null, but `w.last_assessment` may be "
+            "(Workplace.last_assessment may be null)",
+        ),
+        ("OSS103", "Finding.subject holds a non-empty string; None can never be stored"),
     ]
 
 

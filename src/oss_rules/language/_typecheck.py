@@ -14,7 +14,7 @@ once, at its place, whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -24,17 +24,20 @@ from ..model.registry import FactRegistry, FactType
 from . import syntax as s
 from ._domain import UNKNOWN, constant_value
 from ._name_check import own_field
+from ._nulls import Blame, guarded
 from ._positions import _Collector
 from ._types import (
     DATE,
     FACT,
     INT,
+    NullReport,
     Report,
     Scope,
     Type,
     common,
     comparable,
     infer,
+    may_be_null,
     of_kind,
     of_value,
     storable,
@@ -82,7 +85,7 @@ def check_types(
             for i, output in enumerate(table.outputs)
         }
         written = s.Rule(table.id, table.title, table.cite, table.when, table.then, span=table.span)
-        _rule(written, registry, params, {**base, **outputs}, once)
+        _rule(written, registry, params, {**base, **outputs}, once, nulls=False)
     for rule in rules:
         _rule(rule, registry, params, base, once)
 
@@ -93,11 +96,25 @@ def _rule(
     params: Mapping[str, Any],
     base: Scope,
     once: _Once,
+    nulls: bool = True,
 ) -> None:
+    """Checks ``rule``'s conditions in order, each with the fields that the conditions
+    before it prove are set (:func:`._nulls.guarded`), then its ``then`` with those of
+    all its positive patterns. Without ``nulls``, uses of null are not checked (a table
+    as written: its rows, checked as rules, have the cells that guard them)."""
     names = dict(base)
+    declared = dict(base)  # the fields' types with no guard: effective_on comes first
+    types: dict[str, str] = {}
+    values: set[str] = set()
 
     def report(span: s.Span, message: str, hint: str) -> None:
         once.add(span, "OSS102", message, hint)
+
+    def null(blame: Blame) -> NullReport | None:
+        def use(expr: s.Expr, culprits: Sequence[s.Expr]) -> None:
+            once.add(expr.span, "OSS104", *blame.use(expr, culprits))
+
+        return use if nulls else None
 
     bound: set[str] = set()
     for item in rule.when:
@@ -105,23 +122,43 @@ def _rule(
         if pattern.fact_type not in registry:
             continue  # reported by the loader; its binding stays of unknown type
         fact_type = registry[pattern.fact_type]
-        own = {**names}
-        for info in fact_type.fields:
-            if info.name not in bound:
-                own[info.name] = of_kind(info.kind)
+        fields = frozenset(f.name for f in fact_type.fields if f.name not in bound)
+        own = {**names, **{f.name: of_kind(f.kind) for f in fact_type.fields if f.name in fields}}
+        blame = Blame(dict(types), _head(pattern), fact_type.name, fields)
+        proven: list[str] = []
         for condition in pattern.conditions:
-            _condition(condition, fact_type, bound, own, params, report, once)
+            _condition(condition, fact_type, bound, own, params, report, once, null(blame))
+            # A condition that waits for an aggregate's value is checked after the
+            # others: it guards nothing they use.
+            if not any(
+                n.id in values
+                for side in (condition.left, condition.right)
+                for n in iter_names(side)
+            ):
+                for key in guarded(condition, fields, own):
+                    own[key] = _set(own[key])
+                    proven.append(key)
         if isinstance(item, s.Aggregate):
-            value = _aggregate(item, fact_type, names, report, once)
+            value = _aggregate(item, fact_type, names, report, once, null(Blame(types)))
             if item.binding:
-                names[item.binding] = value
-        elif pattern.binding and not pattern.negated:
+                names[item.binding] = declared[item.binding] = value
+                values.add(item.binding)
+            continue
+        if pattern.negated:
+            continue  # what its conditions prove holds of a fact that is absent
+        names.update((key, own[key]) for key in proven if "." in key)
+        if pattern.binding:
             bound.add(pattern.binding)
-            names[pattern.binding] = FACT
+            names[pattern.binding] = declared[pattern.binding] = FACT
+            types[pattern.binding] = fact_type.name
             for info in fact_type.fields:
-                names[f"{pattern.binding}.{info.name}"] = of_kind(info.kind)
+                key, kind = f"{pattern.binding}.{info.name}", of_kind(info.kind)
+                declared[key] = kind
+                names[key] = own[info.name] if info.name in proven else kind
     if rule.effective is not None:
-        on = infer(rule.effective.on, names, report)
+        # The window is computed before the conditions that run in Python, so no guard
+        # covers it: only a default does.
+        on = infer(rule.effective.on, declared, report, null(Blame(types, guards=False)))
         if on is not None and on.family not in ("date", "moment"):
             once.add(
                 rule.effective.on.span,
@@ -129,12 +166,29 @@ def _rule(
                 f"`effective_on: {unparse(rule.effective.on)}` is {on}, not a date",
                 "give the date the window is checked against, e.g. `p.month`",
             )
+    blame = Blame(types)
     for derivation in rule.then:
-        _derivation(derivation, registry, names, params, report, once)
+        _derivation(derivation, registry, names, params, report, once, null(blame), blame)
+
+
+def _head(pattern: s.Pattern) -> str:
+    """The pattern as written before its parentheses: `h: Hazard`, `not: Hazard`."""
+    if pattern.negated:
+        return f"not: {pattern.fact_type}"
+    return f"{pattern.binding}: {pattern.fact_type}" if pattern.binding else pattern.fact_type
+
+
+def _set(kind: Type | None) -> Type | None:
+    return None if kind is None else attrs.evolve(kind, nullable=False)
 
 
 def _aggregate(
-    aggregate: s.Aggregate, fact_type: FactType, names: Scope, report: Report, once: _Once
+    aggregate: s.Aggregate,
+    fact_type: FactType,
+    names: Scope,
+    report: Report,
+    once: _Once,
+    null: NullReport | None,
 ) -> Type | None:
     """The type of the aggregate's value (count: an int; else its field's); reports a test
     that compares it with a value of another type (OSS101)."""
@@ -146,7 +200,7 @@ def _aggregate(
         value = attrs.evolve(field, nullable=False) if field is not None else None
     if aggregate.op is None or aggregate.value is None or value is None:
         return value
-    other = infer(aggregate.value, names, report)
+    other = infer(aggregate.value, names, report, null)
     if other is not None and not comparable(aggregate.op, value, other):
         once.add(
             aggregate.value.span,
@@ -167,6 +221,7 @@ def _condition(
     params: Mapping[str, Any],
     report: Report,
     once: _Once,
+    null: NullReport | None,
 ) -> None:
     field = own_field(condition.left, fact_type, bound)
     other, member = condition.right, False
@@ -178,7 +233,7 @@ def _condition(
         n.id in params and not isinstance(params[n.id], Versioned) for n in iter_names(other)
     ):
         return  # no own field (reported), or a constant: the loader checked it exactly
-    field_type, other_type = of_kind(info.kind), infer(other, names, report)
+    field_type, other_type = of_kind(info.kind), infer(other, names, report, null)
     if field_type is None or other_type is None:
         return
     if member:
@@ -210,10 +265,12 @@ def _derivation(
     params: Mapping[str, Any],
     report: Report,
     once: _Once,
+    null: NullReport | None,
+    blame: Blame,
 ) -> None:
     scope = dict(names)
     if derivation.loop_var and derivation.loop_over is not None:
-        over = infer(derivation.loop_over, names, report)
+        over = infer(derivation.loop_over, names, report, null)
         if over is not None and over.name != "list":
             once.add(
                 derivation.loop_over.span,
@@ -230,7 +287,7 @@ def _derivation(
         target = fact_type.field(assignment.field)
         if target is None or not target.init:
             continue  # reported by the loader
-        _assignment(assignment, fact_type, target.kind, scope, params, report, once)
+        _assignment(assignment, fact_type, target.kind, scope, params, report, once, null, blame)
 
 
 def _assignment(
@@ -241,6 +298,8 @@ def _assignment(
     params: Mapping[str, Any],
     report: Report,
     once: _Once,
+    null: NullReport | None,
+    blame: Blame,
 ) -> None:
     where = f"{fact_type.name}.{assignment.field}"
     value = constant_value(assignment.value, params)
@@ -256,14 +315,19 @@ def _assignment(
             )
         return
     field_type = of_kind(kind)
-    value_type = infer(assignment.value, names, report)
-    if field_type is not None and value_type is not None and not storable(field_type, value_type):
+    value_type = infer(assignment.value, names, report, null)
+    if field_type is None or value_type is None:
+        return
+    if not storable(field_type, value_type):
         once.add(
             assignment.value.span,
             "OSS103",
             f"{where} holds {kind.expected}; `{unparse(assignment.value)}` is {value_type}",
             _store_hint(kind, value_type),
         )
+    elif null is not None and value_type.nullable and not field_type.nullable:
+        culprits = may_be_null(assignment.value)
+        once.add(assignment.value.span, "OSS104", *blame.store(where, assignment.value, culprits))
 
 
 def _store_hint(kind: Kind, value: Type) -> str:

@@ -152,6 +152,10 @@ def common(types: Sequence[Type | None]) -> Type | None:
 Report = Callable[[s.Span, str, str], None]
 """Called with the place, the message and a hint of an expression that cannot work."""
 
+NullReport = Callable[[s.Expr, Sequence[s.Expr]], None]
+"""Called with an expression that fails at evaluation when a value it uses is null, and
+the sub-expressions that may be null (fields, params, lookups; see :func:`may_be_null`)."""
+
 Scope = Mapping[str, Type | None]
 """The type of each name: params, ``as_of``, bindings (:data:`FACT`), each binding's
 fields as ``binding.field``, a pattern's own fields, a ``for`` name."""
@@ -159,11 +163,16 @@ fields as ``binding.field``, a pattern's own fields, a ``for`` name."""
 _FITTING = "each operator needs values of fitting types"
 
 
-def infer(expr: s.Expr, names: Scope, report: Report) -> Type | None:
+def infer(
+    expr: s.Expr, names: Scope, report: Report, null: NullReport | None = None
+) -> Type | None:
     """The type of ``expr`` where each name has the type ``names`` gives it.
 
     Reports each sub-expression that cannot work, once, at its place; a part of unknown
-    type (``None``) is not reported again by the expressions around it.
+    type (``None``) is not reported again by the expressions around it. With ``null``,
+    also each operator or function that a null would make fail (arithmetic, dates,
+    lookups: all but ``coalesce`` and ``str``), told apart from a type mistake: its value
+    is never null, since evaluation stops there when one is.
     """
     match expr:
         case s.Literal(value=value):
@@ -171,7 +180,7 @@ def infer(expr: s.Expr, names: Scope, report: Report) -> Type | None:
         case s.Name(id=name):
             return names.get(name)
         case s.Attribute(obj=obj, name=field):
-            owner = infer(obj, names, report)
+            owner = infer(obj, names, report, null)
             if owner is None:
                 return None
             if owner.name == "fact" and isinstance(obj, s.Name):
@@ -183,26 +192,50 @@ def infer(expr: s.Expr, names: Scope, report: Report) -> Type | None:
             )
             return None
         case s.Index(obj=obj, key=key):
-            return _index(expr, infer(obj, names, report), infer(key, names, report), report)
+            container, index = infer(obj, names, report, null), infer(key, names, report, null)
+            return _index(expr, container, index, report, null)
         case s.Call(args=args):
-            return _call(expr, [infer(a, names, report) for a in args], report)
+            return _call(expr, [infer(a, names, report, null) for a in args], report, null)
         case s.BinOp(op=op, left=left, right=right):
-            a, b = infer(left, names, report), infer(right, names, report)
+            a, b = infer(left, names, report, null), infer(right, names, report, null)
             if a is None or b is None:
                 return None
             result = arithmetic(op, a, b)
             if result is None:
                 report(expr.span, _cannot(expr, a, b), _arithmetic_hint(op, a, b))
+            else:
+                _strict(expr, ((left, a), (right, b)), null)
             return result
         case s.Neg(operand=operand):
-            inner = infer(operand, names, report)
+            inner = infer(operand, names, report, null)
             if inner is not None and inner.family not in ("number", "duration"):
                 report(expr.span, f"cannot negate `{unparse(operand)}`, {inner}", _FITTING)
                 return None
-            return inner
+            _strict(expr, ((operand, inner),), null)
+            return None if inner is None else attrs.evolve(inner, nullable=False)
         case s.ListExpr(items=items):
-            return Type("list", _item([infer(i, names, report) for i in items]))
+            return Type("list", _item([infer(i, names, report, null) for i in items]))
     return None
+
+
+def _strict(
+    expr: s.Expr, parts: Sequence[tuple[s.Expr, Type | None]], null: NullReport | None
+) -> None:
+    """Reports ``expr`` once if one of its ``parts`` (a node and its type) may be null."""
+    culprits = [
+        c for node, kind in parts if kind is not None and kind.nullable for c in may_be_null(node)
+    ]
+    if culprits and null is not None:
+        null(expr, culprits)
+
+
+def may_be_null(expr: s.Expr) -> list[s.Expr]:
+    """The sub-expressions whose null makes ``expr`` (whose type is nullable) null: those
+    of each argument of ``coalesce``, else ``expr`` itself (a field, a param, a lookup)."""
+    if isinstance(expr, s.Call) and expr.func == "coalesce":
+        found = [c for a in expr.args if not isinstance(a, s.Literal) for c in may_be_null(a)]
+        return found or [expr]
+    return [expr]
 
 
 def _cannot(expr: s.BinOp, a: Type, b: Type) -> str:
@@ -232,20 +265,19 @@ def _arithmetic_hint(op: str, a: Type, b: Type) -> str:
 
 
 def arithmetic(op: str, a: Type, b: Type) -> Type | None:
-    """The type of ``a op b``; ``None`` when the operator cannot combine them."""
-    nullable = a.nullable or b.nullable
+    """The type of ``a op b``; ``None`` when the operator cannot combine them. Never null:
+    arithmetic with null fails (see :func:`infer`)."""
     families = (a.family, b.family)
     if families == ("number", "number"):
         names = {a.name, b.name}
         if names == {"decimal", "float"}:
             return None  # Decimal and float do not mix in Python: a TypeError at evaluation
         if "float" in names:
-            return Type("float", nullable=nullable)
+            return FLOAT
         if op == "/" or "decimal" in names:
-            return Type("decimal", nullable=nullable)
-        return Type("int" if names == {"int"} else "number", nullable=nullable)
-    result = _NON_NUMBERS.get((op, *families))
-    return None if result is None else attrs.evolve(result, nullable=nullable)
+            return DECIMAL
+        return INT if names == {"int"} else Type("number")
+    return _NON_NUMBERS.get((op, *families))
 
 
 _NON_NUMBERS: Mapping[tuple[str, str, str], Type] = {
@@ -265,7 +297,13 @@ _NON_NUMBERS: Mapping[tuple[str, str, str], Type] = {
 }
 
 
-def _index(expr: s.Index, container: Type | None, key: Type | None, report: Report) -> Type | None:
+def _index(
+    expr: s.Index,
+    container: Type | None,
+    key: Type | None,
+    report: Report,
+    null: NullReport | None,
+) -> Type | None:
     if container is None:
         return None
     if container.name not in ("list", "mapping"):
@@ -282,6 +320,8 @@ def _index(expr: s.Index, container: Type | None, key: Type | None, report: Repo
             f"`{unparse(expr)}`: a {container.name} is looked up by {wanted}, not by {key}",
             "a list takes a whole number from 0; a mapping takes one of its keys (text)",
         )
+        return container.item
+    _strict(expr, ((expr.obj, container), (expr.key, key)), null)
     return container.item
 
 
@@ -297,7 +337,9 @@ def _first(args: Sequence[Type | None]) -> Type | None:
 def _smallest(args: Sequence[Type | None]) -> Type | None:
     if len(args) == 1 and args[0] is not None and args[0].name == "list":
         return args[0].item
-    return common(args)
+    smallest = common(args)
+    # Python's min and max fail on a null: the value is never null.
+    return None if smallest is None else attrs.evolve(smallest, nullable=False)
 
 
 def _months_added(args: Sequence[Type | None]) -> Type | None:
@@ -351,7 +393,18 @@ def _fits(arg: Type, takes: str) -> bool:
     return arg.family in takes.split("|")
 
 
-def _call(expr: s.Call, args: list[Type | None], report: Report) -> Type | None:
+# Where a null argument is no error: anything `str` shows, the values `coalesce` skips,
+# `join`'s separator (shown like `str`) and `in_force`'s param (a name, not a value).
+_TAKES_NULL: Mapping[str, frozenset[int]] = {
+    "str": frozenset({0}),
+    "join": frozenset({0}),
+    "in_force": frozenset({0}),
+}
+
+
+def _call(
+    expr: s.Call, args: list[Type | None], report: Report, null: NullReport | None = None
+) -> Type | None:
     spec = _FUNCTIONS.get(expr.func)
     if spec is None:
         return None  # an unknown function: the loader reported it
@@ -379,6 +432,14 @@ def _call(expr: s.Call, args: list[Type | None], report: Report) -> Type | None:
                 "turn one into the other first: `day(moment)` or `start_of_day(date)`",
             )
             return None
+    if expr.func != "coalesce":
+        tolerated = _TAKES_NULL.get(expr.func, frozenset())
+        parts = [
+            (n, a)
+            for i, (n, a) in enumerate(zip(expr.args, args, strict=True))
+            if i not in tolerated
+        ]
+        _strict(expr, parts, null)
     return result(args) if callable(result) else result
 
 
