@@ -100,7 +100,7 @@ class Blame:
     def store(self, where: str, value: s.Expr, culprits: Sequence[s.Expr]) -> tuple[str, str]:
         """The message and hint for ``value`` given to the field ``where``, never null."""
         return (
-            f"{where} is never null, and `{unparse(value)}` may be ({self._origins(culprits)})",
+            f"{where} is never null, but `{unparse(value)}` may be ({self._origins(culprits)})",
             self.hint(culprits),
         )
 
