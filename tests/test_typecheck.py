@@ -334,3 +334,222 @@ def test_an_empty_mapping_param_holds_values_of_any_type(tmp_path: Path):
     rules += rule(FINDING.format('"x"'), "h: Hazard(category in [])").replace("id: r", "id: r2")
     root = write_ruleset(tmp_path / "rs", header + rules)
     assert [r.id for r in oss_rules.load(root).rules] == ["r", "r2"]
+
+
+# Nulls: a field that may be null, used where null fails, is OSS104 unless guarded.
+
+UNGUARDED = ACTION.format("h.identified_on + days(7)")
+
+
+def test_a_field_that_may_be_null_in_arithmetic_does_not_load(tmp_path: Path):
+    """`h.identified_on + days(7)` used to load and fail on any hazard without a date; it
+    is now one error at the expression, naming the field, with the guard to write."""
+    found = problems(tmp_path, rule(UNGUARDED))
+    assert found == [
+        (
+            16,
+            85,
+            "OSS104",
+            "`h.identified_on + days(7)` fails when h.identified_on is null "
+            "(Hazard.identified_on may be null)",
+            "guard it in the pattern: `h: Hazard(identified_on != null)`",
+        )
+    ]
+    text = (tmp_path / "rs" / "ruleset.yaml").read_text("utf-8").splitlines()[15]
+    assert text[84:].startswith("h.identified_on + days(7)")
+
+
+def test_the_guarded_rule_loads_and_skips_hazards_without_a_date(tmp_path: Path):
+    """With the guard the rule loads, and a hazard without a date is simply not matched."""
+    root = write_ruleset(
+        tmp_path / "rs", HEADER + rule(UNGUARDED, "h: Hazard(identified_on != null)")
+    )
+    engine = oss_rules.Engine(oss_rules.load(root))
+    dated = hazard("h1", identified_on=dt.date(2026, 6, 1))
+    result = engine.evaluate([workplace(), dated, hazard("h2", identified_on=None)], as_of=AS_OF)
+    assert [(a.hazard, a.due) for a in result.actions] == [("h1", dt.date(2026, 6, 8))]
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "h: Hazard(identified_on != null)",
+        "h: Hazard(null != identified_on)",
+        "h: Hazard(identified_on < as_of)",
+        "h: Hazard(as_of >= identified_on)",
+        'h: Hazard(identified_on > date("2020-01-01"))',
+        'h: Hazard(identified_on == date("2026-06-01"))',
+        "h: Hazard(identified_on in [as_of, as_of - days(1)])",
+        'h: Hazard(severity >= 3, identified_on != null, category == "fall")',
+    ],
+    ids=["not-null", "null-on-the-left", "ordering", "flipped", "constant", "equal", "in", "among"],
+)
+def test_each_condition_false_for_null_guards_the_field(tmp_path: Path, when: str):
+    """A condition that never holds for null proves the field set in `then`."""
+    root = write_ruleset(tmp_path / "rs", HEADER + rule(UNGUARDED, when))
+    assert [r.id for r in oss_rules.load(root).rules] == ["r"]
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "h: Hazard(identified_on != as_of)",
+        "h: Hazard(identified_on not in [as_of])",
+        "h: Hazard(identified_on == null)",
+        "h: Hazard(identified_on in [as_of, null])",
+        "h: Hazard(identified_on != null or severity > 3)",
+    ],
+    ids=["not-equal", "not-in", "equal-null", "in-with-null", "or"],
+)
+def test_a_condition_that_holds_for_null_guards_nothing(tmp_path: Path, when: str):
+    """`!=` a value, `not in`, `== null`, a list with null, and one side of an `or` all
+    hold for a hazard without a date."""
+    assert [c for _, _, c, _, _ in problems(tmp_path, rule(UNGUARDED, when))] == ["OSS104"]
+
+
+def test_a_join_guards_both_sides(tmp_path: Path):
+    """An ordering, or `==` with another fact's field, is false when either side is null:
+    both facts' fields are set afterwards."""
+    then = (
+        "Deadline(workplace: h.workplace, kind: k.id, "
+        "due: add_months(h.identified_on, 1) + (k.identified_on - h.identified_on))"
+    )
+    for i, join in enumerate(
+        [
+            "k: Hazard(identified_on > h.identified_on)",
+            "k: Hazard(identified_on == h.identified_on)",
+        ]
+    ):
+        rules = (
+            "  - id: r\n    cite: s\n    when:\n      - h: Hazard()\n"
+            f"      - {join}\n    then:\n      - '{then}'\n"
+        )
+        root = write_ruleset(tmp_path / f"rs{i}", HEADER + rules)
+        assert [r.id for r in oss_rules.load(root).rules] == ["r"]
+
+
+def test_a_guard_covers_only_what_comes_after_it(tmp_path: Path):
+    """In a pattern, a guard after the use is too late; one before it is in time."""
+    late = "i: Incident(reported_at > medical_care_at + hours(24), medical_care_at != null)"
+    found = problems(
+        tmp_path, rule('Finding(workplace: i.workplace, code: "c", subject: i.id)', late)
+    )
+    assert [(c, m, h) for _, _, c, m, h in found] == [
+        (
+            "OSS104",
+            "`medical_care_at + hours(24)` fails when medical_care_at is null "
+            "(Incident.medical_care_at may be null)",
+            "guard it in the pattern, before this condition: "
+            "`i: Incident(medical_care_at != null, ...)`",
+        )
+    ]
+    early = "i: Incident(medical_care_at != null, reported_at > medical_care_at + hours(24))"
+    root = write_ruleset(
+        tmp_path / "ok",
+        HEADER + rule('Finding(workplace: i.workplace, code: "c", subject: i.id)', early),
+    )
+    assert [r.id for r in oss_rules.load(root).rules] == ["r"]
+
+
+def test_what_a_negated_pattern_tests_guards_nothing(tmp_path: Path):
+    """`not: Hazard(identified_on > h.identified_on)` also holds when h has no date."""
+    rules = (
+        "  - id: r\n    cite: s\n    when:\n      - h: Hazard()\n"
+        "      - not: Hazard(workplace == h.workplace, identified_on > h.identified_on)\n"
+        f"    then:\n      - '{UNGUARDED}'\n"
+    )
+    assert [c for _, _, c, _, _ in problems(tmp_path, rules)] == ["OSS104"]
+
+
+def test_a_condition_on_an_aggregate_guards_nothing(tmp_path: Path):
+    """A condition that uses an aggregate's value is checked after the aggregates, so
+    it proves nothing to what is checked before it."""
+    rules = (
+        "  - id: r\n    cite: s\n    when:\n      - n: count(Hazard())\n"
+        "      - h: Hazard(identified_on < as_of - days(n))\n"
+        f"    then:\n      - '{UNGUARDED}'\n"
+    )
+    assert [c for _, _, c, _, _ in problems(tmp_path, rules)] == ["OSS104"]
+
+
+def test_two_fields_that_may_be_null_are_one_mistake(tmp_path: Path):
+    """One diagnostic names both fields and both guards."""
+    then = FINDING.format("str(days_between(w.last_assessment, h.identified_on) + 1)")
+    rules = (
+        "  - id: r\n    cite: s\n    when:\n      - w: Workplace()\n"
+        f"      - h: Hazard(workplace == w.id)\n    then:\n      - '{then}'\n"
+    )
+    assert [(c, m, h) for _, _, c, m, h in problems(tmp_path, rules)] == [
+        (
+            "OSS104",
+            "`days_between(w.last_assessment, h.identified_on)` fails when "
+            "w.last_assessment or h.identified_on is null "
+            "(Workplace.last_assessment, Hazard.identified_on may be null)",
+            "guard them in the patterns: `w: Workplace(last_assessment != null)`, "
+            "`h: Hazard(identified_on != null)`",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        FINDING.format("str(h.identified_on)"),
+        ACTION.format("coalesce(h.identified_on, as_of) + days(7)"),
+        'Benefit(workplace: i.workplace, incident: i.id, kind: "k", basis: "b", '
+        "amount: i.monthly_wage)",
+    ],
+    ids=["str", "coalesce", "optional-into-optional"],
+)
+def test_what_tolerates_null_loads(tmp_path: Path, then: str):
+    """`str`, `coalesce` and a field that may be null given to one that may be: no error."""
+    when = "i: Incident()" if then.startswith("Benefit") else "h: Hazard()"
+    root = write_ruleset(tmp_path / "rs", HEADER + rule(then, when))
+    assert [r.id for r in oss_rules.load(root).rules] == ["r"]
+
+
+def test_a_field_that_may_be_null_given_to_one_that_is_never_null(tmp_path: Path):
+    """Deadline.due is never null: the derivation fails for a workplace without an
+    assessment, so it does not load."""
+    then = 'Deadline(workplace: w.id, kind: "x", due: w.last_assessment)'
+    found = problems(tmp_path, rule(then, "w: Workplace()"))
+    assert [(c, m, h) for _, _, c, m, h in found] == [
+        (
+            "OSS104",
+            "Deadline.due is never null, but `w.last_assessment` may be "
+            "(Workplace.last_assessment may be null)",
+            "guard it in the pattern: `w: Workplace(last_assessment != null)`",
+        )
+    ]
+
+
+def test_an_effective_window_is_computed_before_any_guard(tmp_path: Path):
+    """`effective_on` runs before the conditions Python checks: only a default helps."""
+    rules = rule(FINDING.format('"x"'), "h: Hazard(identified_on != null)")
+    rules += "    effective_from: 2026-01-01\n    effective_on: add_months(h.identified_on, 1)\n"
+    assert [(c, h) for _, _, c, _, h in problems(tmp_path, rules)] == [
+        ("OSS104", "give a default: `coalesce(h.identified_on, default)`")
+    ]
+
+
+def test_a_table_reports_a_use_of_null_once(tmp_path: Path):
+    """Rows that do not guard the field share one diagnostic at the table's `then`."""
+    table = """\
+tables:
+  - id: t
+    cite: s
+    when:
+      - h: Hazard()
+    inputs: [severity]
+    outputs: [within]
+    then:
+      - 'Action(workplace: h.workplace, hazard: h.id, code: "c", control: "x",
+        due: h.identified_on + days(within))'
+    rows:
+      - [1..2, 30]
+      - [3..5, 7]
+"""
+    root = write_ruleset(tmp_path / "t", HEADER.replace("rules:\n", "") + table)
+    with pytest.raises(RulesetError) as info:
+        oss_rules.load(root)
+    assert [(d.code, d.line, d.col) for d in info.value.diagnostics] == [("OSS104", 19, 14)]
