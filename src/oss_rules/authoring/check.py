@@ -1,7 +1,7 @@
 """Static analysis of rulesets without facts: what ``oss-rules check`` reports.
 
 A ruleset that does not load yields the loader's diagnostics (OSS0xx, and the type
-errors OSS101-103), all errors. One that loads is analysed further (OSS1xx, see
+errors OSS101-104), all errors. One that loads is analysed further (OSS1xx, see
 docs/rule-language.md#diagnostics): unused params and sources, rules that can never
 fire, and decision tables with gaps, overlaps or dead rows.
 

@@ -1,7 +1,7 @@
 """Static analysis of a loaded ruleset: what loads, but cannot be what the author meant.
 
 The loader rejects what cannot run or can never hold, types included (OSS0xx, and
-OSS101-103, see :mod:`._typecheck`). These checks (OSS1xx) find what runs but is wrong
+OSS101-104, see :mod:`._typecheck`). These checks (OSS1xx) find what runs but is wrong
 or useless: params and sources nobody uses, rules that can never fire, and decision
 tables with overlapping rows, gaps or dead rows.
 """
