@@ -25,7 +25,8 @@ import attrs
 
 from . import syntax as s
 from ._evaluate import joins
-from ._types import FACT, Scope, Type, infer
+from ._type import FACT, Scope, Type
+from ._types import infer
 from ._unparse import unparse
 
 __all__ = ["Blame", "guarded"]

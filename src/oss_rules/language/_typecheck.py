@@ -26,7 +26,7 @@ from ._domain import UNKNOWN, constant_value
 from ._name_check import own_field
 from ._nulls import Blame, guarded
 from ._positions import _Collector
-from ._types import (
+from ._type import (
     DATE,
     FACT,
     INT,
@@ -36,12 +36,12 @@ from ._types import (
     Type,
     common,
     comparable,
-    infer,
     may_be_null,
     of_kind,
     of_value,
     storable,
 )
+from ._types import infer
 from ._unparse import unparse
 from ._versions import Versioned
 from .syntax import iter_names
