@@ -360,7 +360,8 @@ def test_unexpected_error_fails_the_case(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     failing = SMALL_RULESET.replace(
         """'Obligation(workplace: w.id, module: "OSS-I")'""",
-        """'Deadline(workplace: w.id, kind: "next", due: as_of + days(round(12 / (w.headcount - 3))))'""",
+        """'Deadline(workplace: w.id, kind: "next", """
+        """due: as_of + days(round(12 / (w.headcount - 3))))'""",
     )
     root = write_ruleset(tmp_path / "small", failing)
     (root / "tests").mkdir()
