@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -259,6 +259,24 @@ def _aggregate(
     return text, kind
 
 
+# Conditions that are false for null, so that they guard the field for the rest of the
+# rule (OSS104): `then` may then compute with it.
+_GUARDS = {
+    "d": ["d != null", "d <= as_of", "null != d", "d in [as_of, as_of - days(1)]"],
+    "o": ["o != null", "o >= 0", "-1 < o", "o == lim", "o in [0, 2]"],
+}
+
+
+def _guard(draw: st.DrawFn) -> tuple[str, str]:
+    """A field that may be null and a condition that guards it."""
+    field = _pick(draw, sorted(_GUARDS))
+    return field, str(_pick(draw, _GUARDS[field]))
+
+
+Guarded = Mapping[str, frozenset[str]]
+"""The fields each binding's pattern guards."""
+
+
 def _value(
     draw: st.DrawFn,
     field: str,
@@ -266,12 +284,15 @@ def _value(
     finite: bool,
     loop: bool,
     values: Aggregated = (),
+    guarded: Guarded | None = None,
 ) -> str:
-    """The value a derivation gives ``field``; only copies when ``finite`` (recursion)."""
+    """The value a derivation gives ``field``; only copies when ``finite`` (recursion).
+    A field that the pattern of ``b`` guards (``guarded``) is used where null fails."""
     fitting = [name for name, kind in values if field in _FITS[kind] and field != "id"]
     if fitting and draw(_INDEX[2]):
         return str(_pick(draw, fitting))
     b = _pick(draw, bindings)
+    safe = (guarded or {}).get(b, frozenset())
     grows: list[str] = []
     if field == "id":
         options = [f"{b}.id", f"{b}.k", f"{b}.s", '"r"']
@@ -285,6 +306,11 @@ def _value(
         options = [f"{b}.n", "0", "lim", "p1", f"len({b}.tags)", f"coalesce({b}.o, 0)"]
         options += [f"max({b}.n, lim)", f"tab2[{b}.k]"]
         grows = [f"{b}.n + 1", f"{b}.n * 2"]
+        if "o" in safe:
+            options += [f"{b}.o", f"max({b}.o, 0)"]
+            grows.append(f"{b}.o + {b}.n")
+        if "d" in safe:
+            options.append(f"days_between({b}.d, as_of)")
     elif field == "o":
         options = ["null", f"{b}.o", f"{b}.n"]
     elif field == "x":
@@ -293,6 +319,8 @@ def _value(
     elif field == "d":
         options = ["null", "as_of", f"{b}.d", f"coalesce({b}.d, as_of)"]
         grows = [f"coalesce({b}.d, as_of) + days(1)"]
+        if "d" in safe:
+            grows += [f"{b}.d + days(1)", f"add_months({b}.d, -1)"]
     elif field == "tags":
         options = [f"{b}.tags", "[]", '["a", "b"]', "words"]
     else:
@@ -303,11 +331,19 @@ def _value(
 
 
 def _derivation(
-    draw: st.DrawFn, head: str, bindings: Bindings, finite: bool, values: Aggregated = ()
+    draw: st.DrawFn,
+    head: str,
+    bindings: Bindings,
+    finite: bool,
+    values: Aggregated = (),
+    guarded: Guarded | None = None,
 ) -> str:
     loop = _pick(draw, [None, None, "words", *(f"{b}.tags" for b in bindings)])
     fields = [*REQUIRED, *_some(draw, OPTIONAL, len(OPTIONAL))]
-    parts = [f"{f}: {_value(draw, f, bindings, finite, loop is not None, values)}" for f in fields]
+    parts = [
+        f"{f}: {_value(draw, f, bindings, finite, loop is not None, values, guarded)}"
+        for f in fields
+    ]
     text = f"{head}({', '.join(parts)})"
     return f"{text} for t in {loop}" if loop else text
 
@@ -322,6 +358,7 @@ def _rule(draw: st.DrawFn, index: int) -> str:
     values: list[tuple[str, str]] = []
     when: list[str] = []  # one entry per item, so an `or:` item takes several lines
     placed: dict[str, int] = {}  # where each binding's pattern stands in `when`
+    guarded: dict[str, frozenset[str]] = {}
     finite = False
     alternatives = False
     count = 1 + _pick(draw, range(3))
@@ -348,6 +385,12 @@ def _rule(draw: st.DrawFn, index: int) -> str:
             pattern = pattern[:-1] + (", " if not pattern.endswith("()") else "") + condition + ")"
         named = i == 0 or draw(_INDEX[2])
         key = f"x{i}: " if named else ""
+        guards = frozenset[str]()
+        if named and _pick(draw, (False, False, True)):
+            # The guard comes first: it covers the pattern's later conditions too.
+            field, guard = _guard(draw)
+            guards = frozenset({field})
+            pattern = pattern.replace("(", f"({guard}, ", 1).replace(", )", ")")
         if not alternatives and _pick(draw, (False, False, False, True)):
             # One `or:` item per rule: a pattern, or a pattern and a negation, per
             # alternative; both bind the same name (to facts of any type) or neither does.
@@ -362,11 +405,13 @@ def _rule(draw: st.DrawFn, index: int) -> str:
             else:
                 lines.append(f"          - {key}'{second}'")
             when.append("\n".join(lines))
+            guards = frozenset()  # an alternative without the guard binds the name too
         else:
             when.append(f"      - {key}'{pattern}'")
         if named:
             bindings.append(f"x{i}")
             placed[f"x{i}"] = len(when) - 1
+            guarded[f"x{i}"] = guards
     if _pick(draw, (False, False, True)):
         # A negation may stand anywhere after the first pattern and use the bindings
         # before it.
@@ -375,7 +420,7 @@ def _rule(draw: st.DrawFn, index: int) -> str:
         negated = _pattern(draw, _pick(draw, below), before)
         when.insert(at, f"      - not: '{negated}'")
     then = [
-        _derivation(draw, head, tuple(bindings), finite, tuple(values))
+        _derivation(draw, head, tuple(bindings), finite, tuple(values), guarded)
         for _ in range(1 + draw(_INDEX[2]))
     ]
     lines = [f"  - id: r{index}", "    cite: s", "    when:", *when, "    then:"]
