@@ -472,6 +472,18 @@ def test_a_condition_on_an_aggregate_guards_nothing(tmp_path: Path):
     assert [c for _, _, c, _, _ in problems(tmp_path, rules)] == ["OSS104"]
 
 
+def test_one_field_used_twice_is_one_guard(tmp_path: Path):
+    """`days_between(h.identified_on, h.identified_on)` names the field once."""
+    then = FINDING.format("str(days_between(h.identified_on, h.identified_on))")
+    assert [(m, h) for _, _, _, m, h in problems(tmp_path, rule(then))] == [
+        (
+            "`days_between(h.identified_on, h.identified_on)` fails when h.identified_on is "
+            "null (Hazard.identified_on may be null)",
+            "guard it in the pattern: `h: Hazard(identified_on != null)`",
+        )
+    ]
+
+
 def test_two_fields_that_may_be_null_are_one_mistake(tmp_path: Path):
     """One diagnostic names both fields and both guards."""
     then = FINDING.format("str(days_between(w.last_assessment, h.identified_on) + 1)")

@@ -142,7 +142,10 @@ class Blame:
             guards.append(f"`{self.pattern}({_not_null(own)}, ...)`")
         parts = []
         if guards:
-            many = len(fields) + bool(own) > 1 or len(set(own)) + sum(map(len, fields.values())) > 1
+            distinct = {(b, f) for b, names in fields.items() for f in names} | {
+                ("", f) for f in own
+            }
+            many = len(distinct) > 1
             where = "patterns" if len(guards) > 1 else "pattern"
             before = ", before this condition" if own else ""
             parts.append(
