@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,testing]'
+	# An editable install compiles no bytecode (a wheel's install does); without it, and
+	# with PYTHONDONTWRITEBYTECODE set, every command compiles the package from source.
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 setup: $(STAMP)
