@@ -5,6 +5,10 @@ once and given a dense rank (equal keys, equal rank), and the trace is sorted by
 which are cheaper to compare than keys: by conclusion, rule and alternative first, and
 only a run of inferences equal in those by their premises and absences. That is the
 order of sorting by all five keys, at a fraction of the cost.
+
+Ranks are found by identity: every fact a trace names (conclusion or premise) is one of
+the objects given or derived, since both backends record the first object of a fact
+(``Store.emit``, ``DurableRun.action``), never an equal copy.
 """
 
 from __future__ import annotations
@@ -47,7 +51,6 @@ def canonical_order(
     facts = [*given, *derived]
     keyed = sorted([(key(f), n) for n, f in enumerate(facts)])
     by_id: dict[int, int] = {}
-    by_value: dict[Any, int] = {}
     rank = -1
     previous: Any = None
     ordered_given: list[Any] = []
@@ -67,26 +70,11 @@ def canonical_order(
             (group if group is not None else others).append(fact)
     conclusions = [f for members in by_group.values() for f in members] + others
 
-    def rank_of(fact: Any) -> int:
-        # A trace may hold an equal copy of a derived fact (derived again by another
-        # rule): found by value then.
-        found = by_id.get(id(fact))
-        if found is not None:
-            return found
-        if not by_value:
-            for _, n in keyed:
-                by_value.setdefault(facts[n], by_id[id(facts[n])])
-        return by_value[fact]
-
-    return ordered_given, conclusions, _sorted_trace(trace, rank_of, by_id)
+    return ordered_given, conclusions, _sorted_trace(trace, by_id)
 
 
-def _sorted_trace(trace: Sequence[E], rank_of: Any, by_id: dict[int, int]) -> list[E]:
-    get = by_id.get
-    heads = [
-        ((r if (r := get(id(i.fact))) is not None else rank_of(i.fact)), i.rule, i.alternative or 0)
-        for i in trace
-    ]
+def _sorted_trace(trace: Sequence[E], by_id: dict[int, int]) -> list[E]:
+    heads = [(by_id[id(i.fact)], i.rule, i.alternative or 0) for i in trace]
     order = sorted(range(len(trace)), key=heads.__getitem__)
     start = 0
     size = len(order)
@@ -98,7 +86,7 @@ def _sorted_trace(trace: Sequence[E], rank_of: Any, by_id: dict[int, int]) -> li
         if end - start > 1:
             order[start:end] = sorted(
                 order[start:end],
-                key=lambda n: ([rank_of(p) for p in trace[n].premises], trace[n].absent),
+                key=lambda n: ([by_id[id(p)] for p in trace[n].premises], trace[n].absent),
             )
         start = end
     return [trace[n] for n in order]

@@ -30,11 +30,7 @@ of a class's type are the same in every registry."""
 
 def sort_key(fact: Any, registry: FactRegistry) -> tuple[Any, ...]:
     """A total order on facts that does not depend on how they were produced."""
-    key = _KEYS.get(type(fact))
-    if key is None:
-        info = registry.type_of(fact)
-        key = _KEYS[info.cls] = _key_function(info)
-    return key(fact)
+    return (_KEYS.get(type(fact)) or _made(fact, registry))(fact)
 
 
 def key_of(registry: FactRegistry) -> Key:
@@ -42,13 +38,16 @@ def key_of(registry: FactRegistry) -> Key:
     keys = _KEYS
 
     def key(fact: Any) -> tuple[Any, ...]:
-        found = keys.get(type(fact))
-        if found is None:
-            info = registry.type_of(fact)
-            found = keys[info.cls] = _key_function(info)
-        return found(fact)
+        return (keys.get(type(fact)) or _made(fact, registry))(fact)
 
     return key
+
+
+def _made(fact: Any, registry: FactRegistry) -> Key:
+    """The key function of ``fact``'s type, made on its first use."""
+    info = registry.type_of(fact)
+    made = _KEYS[info.cls] = _key_function(info)
+    return made
 
 
 def _key_function(info: FactType) -> Key:
