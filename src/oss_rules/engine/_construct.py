@@ -24,9 +24,9 @@ import attrs
 from ..language import syntax as s
 from ..language._versions import Versioned
 from ..model._fields import Choice, Day, Integer, Kind, Many, Optional, Text
-from ..model.registry import FactType
+from ..model.registry import FactRegistry, FactType
 
-__all__ = ["Trusted", "constructor", "proven"]
+__all__ = ["Trusted", "constructor", "derivation_constructor", "proven"]
 
 
 @attrs.frozen
@@ -131,6 +131,28 @@ def fits(source: Kind, target: Kind) -> bool:
     if isinstance(source, Text) and isinstance(target, Text):
         return (source.ident or not target.ident) and (target.empty or not source.empty)
     return False
+
+
+def derivation_constructor(
+    derivation: s.Derivation,
+    registry: FactRegistry,
+    bindings: Mapping[str, FactType],
+    params: Mapping[str, Any],
+) -> Callable[..., Any] | None:
+    """:func:`constructor` for ``derivation``: of its assigned values (in the order
+    written), those :func:`proven` valid in its scope (``bindings``, ``params``, the loop
+    variable) are not checked again. None: use the class itself."""
+    fact_type = registry[derivation.fact_type]
+    trusted = Trusted(bindings, params)
+    if derivation.loop_over is not None and derivation.loop_var is not None:
+        loop = (derivation.loop_var, element_kind(derivation.loop_over, trusted))
+        trusted = Trusted(bindings, params, loop)
+    checked = set()
+    for assignment in derivation.assignments:
+        info = fact_type.field(assignment.field)
+        if info is not None and proven(assignment.value, info.kind, trusted):
+            checked.add(assignment.field)
+    return constructor(fact_type.cls, [a.field for a in derivation.assignments], checked)
 
 
 def constructor(

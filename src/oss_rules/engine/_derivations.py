@@ -17,7 +17,7 @@ from typing import Any
 from ..language import syntax as s
 from ..language._unparse import literal as _literal
 from ..model.registry import FactRegistry, FactType
-from ._construct import Trusted, constructor, element_kind, proven
+from ._construct import derivation_constructor
 from ._derive import negated_parts
 from ._expressions import Generator, Scope
 
@@ -40,7 +40,7 @@ def deriver(
 
     def call(cls: str, derivation: s.Derivation, scope: Scope) -> str:
         values = [(a.field, gen.expr(a.value, scope)) for a in derivation.assignments]
-        make = _trusted_constructor(derivation, registry, bindings, gen.params)
+        make = derivation_constructor(derivation, registry, bindings, gen.params)
         if make is not None:
             # Positional, in the order the rule writes them: computed in that order, as
             # keyword arguments to the class would be.
@@ -61,27 +61,6 @@ def deriver(
         lines.append(f"        out.append({call(cls, derivation, scope)})")
     lines.append("    return out")
     return "\n".join(line for line in lines if line)
-
-
-def _trusted_constructor(
-    derivation: s.Derivation,
-    registry: FactRegistry,
-    bindings: Mapping[str, FactType],
-    params: Mapping[str, Any],
-) -> Callable[..., Any] | None:
-    """The derivation's class's ``__init__`` minus the validators of the values known to
-    be valid (None: use the class)."""
-    fact_type = registry[derivation.fact_type]
-    trusted = Trusted(bindings, params)
-    if derivation.loop_over is not None and derivation.loop_var is not None:
-        loop = (derivation.loop_var, element_kind(derivation.loop_over, trusted))
-        trusted = Trusted(bindings, params, loop)
-    checked = set()
-    for assignment in derivation.assignments:
-        info = fact_type.field(assignment.field)
-        if info is not None and proven(assignment.value, info.kind, trusted):
-            checked.add(assignment.field)
-    return constructor(fact_type.cls, [a.field for a in derivation.assignments], checked)
 
 
 def describer(rule: s.Rule, gen: Generator, facts: Mapping[str, tuple[str, FactType]]) -> str:

@@ -17,7 +17,7 @@ from ..language._unparse import literal
 from ..language._versions import VERSIONS
 from ..language.syntax import FLIP
 from ..model.registry import FactRegistry, FactType
-from ._construct import Trusted, constructor, element_kind, proven
+from ._construct import derivation_constructor
 
 Derive = Callable[[Mapping[str, Any]], list[Any]]
 """The facts a rule derives in the scope of one firing."""
@@ -50,21 +50,9 @@ def _builder(
     bindings: Mapping[str, FactType],
     params: Mapping[str, Any],
 ) -> Callable[[Mapping[str, Any], list[Any]], None]:
-    fact_type = registry[derivation.fact_type]
-    cls = fact_type.cls
-    loop = None
-    trusted = Trusted(bindings, params)
-    if derivation.loop_over is not None:
-        assert derivation.loop_var is not None
-        loop = (derivation.loop_var, element_kind(derivation.loop_over, trusted))
-        trusted = Trusted(bindings, params, loop)
+    cls = registry[derivation.fact_type].cls
     fields = tuple(a.field for a in derivation.assignments)
-    checked = set()
-    for assignment in derivation.assignments:
-        info = fact_type.field(assignment.field)
-        if info is not None and proven(assignment.value, info.kind, trusted):
-            checked.add(assignment.field)
-    make = constructor(cls, fields, checked)
+    make = derivation_constructor(derivation, registry, bindings, params)
     if make is None:
 
         def make(*values: Any) -> Any:
