@@ -107,11 +107,9 @@ class Store:
         derived: new facts, and one trace entry per distinct fact (set semantics: a fact
         already known is not added again)."""
         known = self.known
-        trace = self.trace
-        if len(facts) == 1:
-            # The common case: one fact, no duplicate within the firing to skip. One
-            # hash: setdefault both looks up and inserts.
-            fact = facts[0]
+        seen: set[Any] | None = set() if len(facts) > 1 else None
+        for fact in facts:
+            # One hash per fact: setdefault both looks up and inserts.
             size = len(known)
             kept = known.setdefault(fact, fact)
             if len(known) > size:
@@ -123,24 +121,11 @@ class Store:
             elif id(kept) in self._given_only:
                 self._given_only.discard(id(kept))  # a given fact, derived now too
                 self.derived.append(kept)
-            trace.append(Inference(kept, rule, match, absent, alternative))
-            return
-        seen: set[Any] = set()
-        for fact in facts:
-            kept = known.get(fact)
-            if kept is None:
-                if len(known) >= self.max_facts:
-                    raise self._limit(rule)
-                known[fact] = kept = fact
-                self.derived.append(fact)
-                self._add(fact)
-            elif id(kept) in self._given_only:
-                self._given_only.discard(id(kept))
-                self.derived.append(kept)
-            if fact in seen:
-                continue
-            seen.add(fact)
-            trace.append(Inference(kept, rule, match, absent, alternative))
+            if seen is not None:
+                if fact in seen:
+                    continue
+                seen.add(fact)
+            self.trace.append(Inference(kept, rule, match, absent, alternative))
 
     def _limit(self, rule: str) -> EvaluationError:
         """The durable backend's error for an evaluation that reached ``max_facts``."""
